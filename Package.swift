@@ -1,0 +1,94 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "aifactory",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "aifactory", targets: ["aifactory"]),
+        .executable(name: "aifactory-bench", targets: ["aifactory-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Pure PromQL: lexer, parser, printer, tenant enforcer. No dependencies by design.
+        .target(name: "PromQL", swiftSettings: strict),
+        // Domain: GPU classes, fleet/node specs, holdings. No I/O.
+        .target(name: "Fleet", swiftSettings: strict),
+        // Prometheus text exposition format: one parser/renderer for fixtures and simulator output.
+        .target(name: "Exposition", swiftSettings: strict),
+        // Simulated DCGM/vLLM fleet: model, scenarios, exposition, HTTP server.
+        .target(
+            name: "Simulator",
+            dependencies: [
+                "Fleet", "Exposition",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // HTTP API server (Hummingbird).
+        .target(
+            name: "Server",
+            dependencies: [
+                "Fleet",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Local stack orchestration: Prometheus config generation, child process supervision, demo.
+        .target(
+            name: "Stack",
+            dependencies: [
+                "Fleet", "Simulator", "Server",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "aifactory",
+            dependencies: [
+                "PromQL", "Fleet", "Simulator", "Server", "Stack",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Benchmarks (not tests): `make bench` runs this in release mode and prints ratios side by side.
+        .executableTarget(
+            name: "aifactory-bench",
+            dependencies: ["PromQL", "Fleet", "Exposition", "Simulator"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "PromQLTests", dependencies: ["PromQL"], resources: [.copy("Resources")], swiftSettings: strict),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet"], swiftSettings: strict),
+        .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], swiftSettings: strict),
+        .testTarget(
+            name: "SimulatorTests",
+            dependencies: ["Simulator", "Exposition", "Fleet", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "Stack", "Simulator", "Server", "Exposition", "Fleet",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+    ]
+)

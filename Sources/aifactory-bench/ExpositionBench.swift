@@ -1,0 +1,2 @@
+/// Exposition / simulator benchmarks (owned by the simulator work).
+let expositionBenchmarks: [Benchmark] = []

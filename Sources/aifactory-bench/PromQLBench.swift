@@ -1,0 +1,2 @@
+/// PromQL benchmarks (owned by the PromQL work).
+let promQLBenchmarks: [Benchmark] = []

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct AIFactory: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "aifactory", abstract: "AI Factory")
+}
