@@ -1,0 +1,85 @@
+import Foundation
+
+/// A child process the stack owns: started once, awaited asynchronously, always terminated.
+///
+/// Foundation's `Process` is not `Sendable`; this wrapper confines it behind a lock and exposes
+/// only what the supervisor needs: the pid, whether it runs, its exit status and `terminate()`.
+final class ChildProcess: @unchecked Sendable {
+    let name: String
+    let logPath: String
+    private let process: Process
+    private let lock = NSLock()
+    private var status: Int32?
+    private var waiters: [CheckedContinuation<Int32, Never>] = []
+
+    /// Launches `executable` with `arguments`, appending stdout and stderr to `logPath`.
+    init(name: String, executable: String, arguments: [String], logPath: String) throws {
+        self.name = name
+        self.logPath = logPath
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if !FileManager.default.fileExists(atPath: logPath) {
+            FileManager.default.createFile(atPath: logPath, contents: nil)
+        }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        try log.seekToEnd()
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        self.process = process
+        process.terminationHandler = { [weak self] finished in
+            self?.finish(finished.terminationStatus)
+        }
+        try process.run()
+        try? log.close()
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    var isRunning: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return status == nil
+    }
+
+    /// Waits for the child to exit and returns its status.
+    func exitStatus() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            lock.lock()
+            if let status {
+                lock.unlock()
+                continuation.resume(returning: status)
+            } else {
+                waiters.append(continuation)
+                lock.unlock()
+            }
+        }
+    }
+
+    /// Sends SIGTERM; after `grace` sends SIGKILL if the child is still alive.
+    func terminate(grace: Duration = .seconds(10)) async -> Int32 {
+        if isRunning { kill(pid, SIGTERM) }
+        let deadline = ContinuousClock.now + grace
+        while isRunning, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        if isRunning { kill(pid, SIGKILL) }
+        return await exitStatus()
+    }
+
+    /// The last lines of the child's log, for error messages.
+    func logTail(lines: Int = 3) -> String {
+        guard let data = FileManager.default.contents(atPath: logPath), let text = String(data: data, encoding: .utf8) else { return "" }
+        return text.split(separator: "\n").suffix(lines).joined(separator: " | ")
+    }
+
+    private func finish(_ code: Int32) {
+        lock.lock()
+        status = code
+        let pending = waiters
+        waiters = []
+        lock.unlock()
+        for waiter in pending { waiter.resume(returning: code) }
+    }
+}

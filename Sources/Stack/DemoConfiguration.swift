@@ -1,0 +1,41 @@
+import Simulator
+
+/// What `aifactory demo` starts: state directory, ports, fleet and seed.
+public struct DemoConfiguration: Sendable {
+    /// Holds the Prometheus TSDB, generated config, logs and `demo-credentials.json`.
+    public var stateDirectory: String
+    /// Bind host for every component (loopback).
+    public var host: String
+    /// Port of the AI Factory server.
+    public var port: Int
+    /// Port of Prometheus; `nil` picks a free one.
+    public var prometheusPort: Int?
+    /// Port of the simulator; `0` lets the kernel choose.
+    public var simulatorPort: Int
+    /// The simulated fleet.
+    public var fleet: LoadedFleet
+    /// Seed of the simulation (same seed, same fleet behaviour).
+    public var seed: UInt64
+    /// Prometheus scrape interval; short so the demo moves.
+    public var scrapeInterval: Duration
+
+    public init(
+        stateDirectory: String,
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        prometheusPort: Int? = nil,
+        simulatorPort: Int = 0,
+        fleet: LoadedFleet,
+        seed: UInt64 = 1,
+        scrapeInterval: Duration = .seconds(5)
+    ) {
+        self.stateDirectory = stateDirectory
+        self.host = host
+        self.port = port
+        self.prometheusPort = prometheusPort
+        self.simulatorPort = simulatorPort
+        self.fleet = fleet
+        self.seed = seed
+        self.scrapeInterval = scrapeInterval
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// `DIR/demo-credentials.json`: where the demo runs and which key logs in as which tenant.
+///
+/// Keys are generated once and reused when the demo restarts on the same state directory, so a
+/// bookmarked login or a script keeps working across restarts.
+public struct DemoCredentials: Sendable, Hashable, Codable {
+    public struct Tenant: Sendable, Hashable, Codable {
+        public var tenant: String
+        /// `owner`, `provider`, `consumer`, `none` or `operator`.
+        public var role: String
+        public var apiKey: String
+    }
+
+    public var url: String
+    public var prometheusURL: String
+    public var simulatorURL: String
+    public var tenants: [Tenant]
+
+    /// Reads an earlier file, if any; a damaged file is treated as absent (keys are re-issued).
+    public static func load(path: String) -> DemoCredentials? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONDecoder().decode(DemoCredentials.self, from: data)
+    }
+
+    /// Writes the file atomically with owner-only permissions (it holds keys).
+    public func write(path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(self)
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    }
+
+    /// A new random API key: `aif_` + 32 bytes of system randomness, hex-encoded.
+    public static func newKey() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var hex = "aif_"
+        for _ in 0..<32 {
+            let byte = UInt8.random(in: 0...255, using: &generator)
+            hex += String(byte >> 4, radix: 16) + String(byte & 0x0F, radix: 16)
+        }
+        return hex
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Simulator
+import Stack
+
+/// `aifactory demo`: simulated fleet + real Prometheus + AI Factory server, on loopback.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run the whole product locally: simulated GPU fleet, a real Prometheus and the server."
+    )
+
+    @Option(name: .customLong("state-dir"), help: "Directory for Prometheus data, logs and demo-credentials.json (reused on restart).")
+    var stateDirectory = "state"
+
+    @Option(help: "Port of the AI Factory server on 127.0.0.1.")
+    var port = 8080
+
+    @Option(name: .customLong("prometheus-port"), help: "Port for Prometheus (default: a free port).")
+    var prometheusPort: Int?
+
+    @Option(name: .customLong("simulator-port"), help: "Port for the simulated exporters (default: a free port).")
+    var simulatorPort = 0
+
+    @Option(help: "Fleet file (YAML); default: the embedded demo fleet.")
+    var fleet: String?
+
+    @Option(help: "Simulation seed.")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("scrape-interval"), help: "Prometheus scrape interval in seconds.")
+    var scrapeInterval = 5
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard (1...300).contains(scrapeInterval) else { throw ValidationError("--scrape-interval must be between 1 and 300 seconds") }
+    }
+
+    func run() async throws {
+        LoggingSetup.bootstrap()
+        let loaded: LoadedFleet
+        if let fleet {
+            do {
+                loaded = try FleetFile.load(path: fleet)
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        } else {
+            loaded = FleetFile.demo
+        }
+        let configuration = DemoConfiguration(
+            stateDirectory: stateDirectory,
+            port: port,
+            prometheusPort: prometheusPort,
+            simulatorPort: simulatorPort,
+            fleet: loaded,
+            seed: seed,
+            scrapeInterval: .seconds(scrapeInterval)
+        )
+        let path = stateDirectory
+        do {
+            try await DemoStack(configuration).run { credentials in
+                var lines = [
+                    "AI Factory demo is up.",
+                    "  URL:         \(credentials.url)  (health: \(credentials.url)/healthz)",
+                    "  Prometheus:  \(credentials.prometheusURL)",
+                    "  Simulator:   \(credentials.simulatorURL)/targets",
+                    "  Credentials: \(path)/demo-credentials.json",
+                ]
+                for tenant in credentials.tenants {
+                    lines.append("    \(tenant.role.padding(toLength: 9, withPad: " ", startingAt: 0)) \(tenant.tenant)")
+                }
+                lines.append("Press Ctrl-C to stop.")
+                print(lines.joined(separator: "\n"))
+                fflush(stdout)
+            }
+        } catch {
+            try CLIErrors.exit(for: error, context: "demo")
+        }
+    }
+}

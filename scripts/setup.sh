@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what AI Factory needs on a fresh Debian machine, only where it is missing:
+# Debian packages (prometheus with promtool) and PyPI tools (promql-parser for the
+# differential PromQL test). Safe to run again: it does nothing when everything is present.
+set -euo pipefail
+
+need_apt=()
+command -v prometheus >/dev/null 2>&1 || need_apt+=(prometheus)
+command -v promtool   >/dev/null 2>&1 || need_apt+=(prometheus)
+command -v swift      >/dev/null 2>&1 || { echo "setup: swift is not on PATH (Swift 6.3 is expected at /opt/swift/usr/bin)" >&2; exit 1; }
+
+if [ ${#need_apt[@]} -gt 0 ]; then
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  echo "setup: installing Debian packages: ${need_apt[*]}"
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  # shellcheck disable=SC2046
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(printf '%s\n' "${need_apt[@]}" | sort -u) >/dev/null
+fi
+
+python3 - <<'PY' 2>/dev/null || { echo "setup: installing PyPI promql-parser"; python3 -m pip install -q --disable-pip-version-check promql-parser; }
+import promql_parser
+PY
+
+echo "setup: ok ($(prometheus --version 2>&1 | head -1))"
