@@ -1,0 +1,59 @@
+import Foundation
+
+/// Runs a command to completion and captures its combined output (tests only).
+enum ProcessRunner {
+    struct Result: Sendable {
+        var status: Int32
+        var output: String
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil, timeout: TimeInterval = 120) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let input = Pipe()
+        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
+        try process.run()
+        if let stdin {
+            try input.fileHandleForWriting.write(contentsOf: stdin)
+            try input.fileHandleForWriting.close()
+        }
+        // Drain both pipes concurrently so a chatty child cannot block on a full pipe.
+        let group = DispatchGroup()
+        let outBox = DataBox()
+        let errBox = DataBox()
+        group.enter()
+        DispatchQueue.global().async { outBox.data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        group.enter()
+        DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        if group.wait(timeout: .now() + timeout) == .timedOut {
+            process.terminate()
+        }
+        process.waitUntilExit()
+        let stdoutText = String(decoding: outBox.data, as: UTF8.self)
+        let stderrText = String(decoding: errBox.data, as: UTF8.self)
+        return Result(status: process.terminationStatus, output: stdoutText + stderrText, stdout: stdoutText, stderr: stderrText)
+    }
+
+    /// The `aifactory` binary built next to the tests (`swift build --build-tests` builds both).
+    static var aifactoryBinary: String? {
+        if let explicit = ProcessInfo.processInfo.environment["AIFACTORY_BIN"] { return explicit }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        for candidate in [".build/debug/aifactory", ".build/x86_64-unknown-linux-gnu/debug/aifactory", ".build/aarch64-unknown-linux-gnu/debug/aifactory"] {
+            let path = root.appendingPathComponent(candidate).path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+}
+
+private final class DataBox: @unchecked Sendable {
+    var data = Data()
+}
