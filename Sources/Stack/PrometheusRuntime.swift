@@ -14,6 +14,8 @@ public struct PrometheusRuntime: Sendable, Hashable {
     public var configPath: String
     /// File receiving Prometheus' own output.
     public var logPath: String
+    /// Pid of the running child, so a start after a SIGKILLed parent can stop the orphan.
+    public var pidPath: String
     /// TSDB retention (Prometheus duration).
     public var retention: String
 
@@ -24,6 +26,7 @@ public struct PrometheusRuntime: Sendable, Hashable {
         self.dataDirectory = stateDirectory + "/prometheus-data"
         self.configPath = stateDirectory + "/prometheus.yml"
         self.logPath = stateDirectory + "/prometheus.log"
+        self.pidPath = stateDirectory + "/prometheus.pid"
         self.retention = retention
     }
 

@@ -29,10 +29,13 @@ public struct PrometheusService: Service {
         let config = try await makeConfig()
         try FileManager.default.createDirectory(atPath: runtime.dataDirectory, withIntermediateDirectories: true)
         try config.render().write(toFile: runtime.configPath, atomically: true, encoding: .utf8)
+        await StaleChildReaper.reap(pidFile: runtime.pidPath, marker: "--storage.tsdb.path=\(runtime.dataDirectory)")
         guard PortProbe.isAvailable(host: runtime.host, port: runtime.port) else {
             throw StackError.addressInUse(host: runtime.host, port: runtime.port)
         }
         let child = try ChildProcess(name: "prometheus", executable: runtime.binary, arguments: runtime.arguments, logPath: runtime.logPath)
+        StaleChildReaper.record(pid: child.pid, in: runtime.pidPath)
+        defer { try? FileManager.default.removeItem(atPath: runtime.pidPath) }
         logger.debug("prometheus started", metadata: ["pid": "\(child.pid)", "url": "\(runtime.url)"])
         let stopped = StopFlag()
         try await withGracefulShutdownHandler {

@@ -1,0 +1,31 @@
+import Foundation
+
+/// Stops a Prometheus left running by an earlier demo that was killed with SIGKILL.
+///
+/// A killed parent cannot stop its children, and the orphan keeps the TSDB lock, so the next
+/// start would fail with "lock DB directory". The pid file names the orphan; it is only signalled
+/// when `/proc/<pid>/cmdline` proves it is a Prometheus using this very state directory, so a
+/// recycled pid never hits an unrelated process.
+enum StaleChildReaper {
+    /// Terminates the process recorded in `pidFile` if it still runs with `marker` on its command line.
+    static func reap(pidFile: String, marker: String) async {
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1
+        else { return }
+        defer { try? FileManager.default.removeItem(atPath: pidFile) }
+        guard let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return }
+        let arguments = String(decoding: cmdline, as: UTF8.self).split(separator: "\0")
+        guard arguments.contains(where: { $0.contains(marker) }) else { return }
+        kill(pid, SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while kill(pid, 0) == 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+    }
+
+    /// Records `pid` so a later start can reap it.
+    static func record(pid: Int32, in pidFile: String) {
+        try? "\(pid)\n".write(toFile: pidFile, atomically: true, encoding: .utf8)
+    }
+}
