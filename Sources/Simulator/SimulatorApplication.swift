@@ -1,0 +1,65 @@
+public import Hummingbird
+import Foundation
+import NIOCore
+
+/// Builds the simulator's HTTP application.
+///
+/// Routes:
+/// - `GET /targets`: JSON list of nodes and their exporter paths (`SimulatorTarget`).
+/// - `GET /nodes/<node>/dcgm/metrics`: dcgm-exporter exposition; 503 while the node's exporter is
+///   down; 404 for an unknown node.
+/// - `GET /nodes/<node>/vllm/metrics`: vLLM exposition; 404 when the node runs no vLLM.
+///
+/// - Parameter onServerRunning: called with the bound port once listening (useful with port 0).
+public func buildSimulatorApplication(
+    _ config: SimulatorConfiguration,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let simulation = FleetSimulation(fleet: config.fleet, seed: config.seed)
+    let router = Router()
+    addSimulatorRoutes(to: router, simulation: simulation, clock: config.clock)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "aifactory-simulator"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
+        logger: config.logger
+    )
+}
+
+/// Registers the simulator routes on `router` (split out so tests and other apps can mount them).
+public func addSimulatorRoutes<Context: RequestContext>(to router: Router<Context>, simulation: FleetSimulation, clock: SimulationClock) {
+    let targetsBody: ByteBuffer = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(simulation.targets)) ?? Data("[]".utf8)
+        return ByteBuffer(bytes: data)
+    }()
+    router.get("targets") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: targetsBody))
+    }
+    router.get("nodes/:node/dcgm/metrics") { _, context in
+        let node = try context.parameters.require("node")
+        return try exposition(simulation.dcgm(node: node, at: clock.elapsed()), node: node, exporter: "DCGM")
+    }
+    router.get("nodes/:node/vllm/metrics") { _, context in
+        let node = try context.parameters.require("node")
+        return try exposition(simulation.vllm(node: node, at: clock.elapsed()), node: node, exporter: "vLLM")
+    }
+}
+
+/// Maps an exporter answer to an HTTP response.
+private func exposition(_ answer: ExporterResponse, node: String, exporter: String) throws -> Response {
+    switch answer {
+    case .metrics(let bytes):
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    case .down:
+        throw HTTPError(.serviceUnavailable, message: "the \(exporter) exporter on node '\(node)' is down (simulated outage)")
+    case .unknownNode:
+        throw HTTPError(.notFound, message: "unknown node '\(node)'; GET /targets lists the simulated nodes")
+    case .noVLLM:
+        throw HTTPError(.notFound, message: "node '\(node)' runs no vLLM")
+    }
+}
