@@ -376,6 +376,8 @@ struct Lexer {
             guard let millis = parseDuration(text) else {
                 throw error("not a valid duration string: \(goQuote(text))", at: start)
             }
+            // Prometheus 3 rejects zero durations written with a unit (`0s`, `[5m:0s]`, `offset 0m`).
+            if millis == 0 { throw error("duration must be greater than 0", at: start) }
             tokens.append(Token(kind: .duration, range: SourceRange(start: start, end: pos), text: text, millis: millis))
             return
         }

@@ -215,9 +215,14 @@ struct ParserState {
             guard keyword.canBeMetricName else { throw unexpected() }
             advance()
             return try parseSelector(name: token)
+        case .duration:
+            // Prometheus 3 reads a duration where a number is expected as its length in seconds.
+            advance()
+            let literal = NumberLiteral(Double(token.millis) / 1000, position: token.range)
+            return Parsed(expr: .number(literal), height: 1, type: .scalar)
         case .eof:
             throw unexpected()
-        case .duration, .rightParen, .leftBracket, .rightBracket, .rightBrace,
+        case .rightParen, .leftBracket, .rightBracket, .rightBrace,
              .comma, .colon, .at, .add, .sub, .mul, .div, .mod, .pow, .eqlc, .neq, .lss, .lte, .gtr, .gte, .eql,
              .eqlRegex, .neqRegex:
             throw unexpected()
@@ -515,7 +520,13 @@ struct ParserState {
         while current.kind != .rightParen {
             let token = current
             switch token.kind {
-            case .identifier, .keyword:
+            case .identifier, .keyword(.and), .keyword(.or), .keyword(.unless), .keyword(.atan2), .keyword(.sum),
+                 .keyword(.avg), .keyword(.count), .keyword(.min), .keyword(.max), .keyword(.group), .keyword(.stddev),
+                 .keyword(.stdvar), .keyword(.topk), .keyword(.bottomk), .keyword(.countValues), .keyword(.quantile),
+                 .keyword(.limitk), .keyword(.limitRatio), .keyword(.offset), .keyword(.by), .keyword(.on),
+                 .keyword(.ignoring), .keyword(.groupLeft), .keyword(.groupRight), .keyword(.bool), .keyword(.start),
+                 .keyword(.end):
+                // Prometheus's `maybe_label`: every keyword except `without`.
                 labels.append(token.text)
             case .string:
                 if token.text.isEmpty { throw syntaxError("label name must not be empty", at: token.range.start) }
