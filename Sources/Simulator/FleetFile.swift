@@ -24,18 +24,29 @@ import Yams
 public enum FleetFile {
     /// Loads and validates a fleet file from disk.
     public static func load(path: String) throws -> LoadedFleet {
+        try load(path: path, scenarios: [])
+    }
+
+    /// Loads a fleet file that may name, besides the built-ins, the given extra scenarios (from
+    /// `--scenario` files); extras also attach themselves through their `nodes:` lists.
+    public static func load(path: String, scenarios extra: [Scenario]) throws -> LoadedFleet {
         let text: String
         do {
             text = try readTextFile(path)
         } catch {
             throw FleetFileError(file: path, line: 1, message: "cannot read file: \(error.localizedDescription)")
         }
-        return try parse(yaml: text, file: path)
+        return try parse(yaml: text, file: path, scenarios: extra)
     }
 
     /// Parses and validates fleet YAML; `file` labels error messages.
     public static func parse(yaml: String, file: String) throws -> LoadedFleet {
-        try parseTyped(yaml: yaml, file: file)
+        try parseTyped(yaml: yaml, file: file, extra: [])
+    }
+
+    /// Parses fleet YAML with extra scenarios available (see `load(path:scenarios:)`).
+    public static func parse(yaml: String, file: String, scenarios extra: [Scenario]) throws -> LoadedFleet {
+        try parseTyped(yaml: yaml, file: file, extra: extra)
     }
 
     /// The embedded demo fleet (`DemoFleet.yaml`, also committed as `deploy/demo/fleet.yaml`).
@@ -49,7 +60,7 @@ public enum FleetFile {
         }
     }
 
-    static func parseTyped(yaml: String, file: String) throws(FleetFileError) -> LoadedFleet {
+    static func parseTyped(yaml: String, file: String, extra: [Scenario]) throws(FleetFileError) -> LoadedFleet {
         let reader = YAMLReader(file: file)
         guard let root = try reader.compose(yaml) else {
             throw FleetFileError(file: file, line: 1, message: "empty fleet file (expected a 'nodes:' list)")
@@ -57,6 +68,14 @@ public enum FleetFile {
         let top = try reader.map(root, "fleet file", allowed: ["nodes", "scenarios"])
 
         var library = BuiltinScenarios.all
+        for scenario in extra {
+            if let existing = library[scenario.name], existing.file != BuiltinScenarios.file {
+                throw FleetFileError(file: scenario.file, line: scenario.line,
+                                     message: "scenario '\(scenario.name)' is already defined in \(existing.file):\(existing.line)")
+            }
+            library[scenario.name] = scenario
+        }
+        var defined: [Scenario] = []
         if let scenariosNode = top["scenarios"] {
             for item in try reader.sequence(scenariosNode, "'scenarios'") {
                 let scenario = try ScenarioFile.parseScenario(item, reader: reader)
@@ -65,6 +84,7 @@ public enum FleetFile {
                     throw reader.error(item, "scenario '\(scenario.name)' is \(origin)")
                 }
                 library[scenario.name] = scenario
+                defined.append(scenario)
             }
         }
 
@@ -91,10 +111,10 @@ public enum FleetFile {
             try fleet.attach(scenario, to: reference.node, file: file, line: reference.line)
         }
         // Custom scenarios may also attach themselves through their own `nodes:` list.
-        for scenario in library.values where scenario.file == file {
+        for scenario in defined + extra {
             for (offset, nodeName) in scenario.nodes.enumerated() {
                 let line = offset < scenario.nodeLines.count ? scenario.nodeLines[offset] : scenario.line
-                try fleet.attach(scenario, to: nodeName, file: file, line: line)
+                try fleet.attach(scenario, to: nodeName, file: scenario.file, line: line)
             }
         }
         return fleet

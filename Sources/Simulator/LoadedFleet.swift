@@ -56,6 +56,7 @@ public struct LoadedFleet: Sendable {
             throw FleetFileError(file: file, line: line, message: "scenario '\(scenario.name)' names unknown node '\(nodeName)'")
         }
         let node = spec.nodes[index]
+        if attachments[nodeName]?.contains(where: { $0.name == scenario.name }) == true { return }
         for step in scenario.steps where !step.event.isNodeWide {
             if case .index(let gpu) = step.gpu, gpu >= node.gpuCount {
                 let place = scenario.file == file ? "its step at line \(step.line)" : "its step at \(scenario.file):\(step.line)"
