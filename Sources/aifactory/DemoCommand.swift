@@ -72,8 +72,8 @@ struct DemoCommand: AsyncParsableCommand {
                     lines.append("    \(tenant.role.padding(toLength: 9, withPad: " ", startingAt: 0)) \(tenant.tenant)")
                 }
                 lines.append("Press Ctrl-C to stop.")
-                print(lines.joined(separator: "\n"))
-                fflush(stdout)
+                // Unbuffered: a script waiting on this banner through a pipe sees it at once.
+                FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             }
         } catch {
             try CLIErrors.exit(for: error, context: "demo")

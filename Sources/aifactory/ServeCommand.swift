@@ -8,14 +8,19 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the AI Factory API server.")
 
     @Option(help: "Address to listen on (host:port).")
-    var listen = ListenAddress(host: "127.0.0.1", port: 8080)
+    var listen = "127.0.0.1:8080"
 
     @Option(name: .customLong("prometheus-url"), help: "Base URL of the Prometheus-compatible backend.")
     var prometheusURL: String?
 
+    func validate() throws {
+        _ = try ListenAddress(listen)
+    }
+
     func run() async throws {
         LoggingSetup.bootstrap()
-        let app = buildApplication(ServerConfiguration(host: listen.host, port: listen.port, prometheusURL: prometheusURL))
+        let address = try ListenAddress(listen)
+        let app = buildApplication(ServerConfiguration(host: address.host, port: address.port, prometheusURL: prometheusURL))
         do {
             try await app.runService()
         } catch {
