@@ -168,16 +168,19 @@ public enum ExpositionParser {
         mutating func parseSample(_ start: Int, _ end: Int) throws(ExpositionError) {
             var index = start
             let name = try readName(&index, end)
+            let afterName = index
             skipBlanks(&index, end)
             var labels: [Label] = []
+            var separated = index > afterName
             if index < end, bytes[index] == UInt8(ascii: "{") {
                 index += 1
                 labels = try parseLabels(&index, end)
+                let afterLabels = index
+                skipBlanks(&index, end)
+                separated = index > afterLabels
             }
-            guard index < end, Self.isBlank(bytes[index]) else {
-                throw fail(index < end ? "unexpected character after metric name or labels" : "missing value for \"\(name)\"")
-            }
-            skipBlanks(&index, end)
+            guard index < end else { throw fail("missing value for \"\(name)\"") }
+            guard separated else { throw fail("unexpected character after metric name or labels") }
             let valueStart = index
             while index < end, !Self.isBlank(bytes[index]) { index += 1 }
             let valueText = string(valueStart, index)
