@@ -211,7 +211,14 @@ public struct SubqueryExpr: Sendable, Equatable {
 /// `( expr )`, kept so printing reproduces the grouping the author wrote.
 public struct ParenExpr: Sendable, Equatable {
     public var expr: Expr
-    public init(_ expr: Expr) { self.expr = expr }
+    public var position: SourceRange
+
+    public init(_ expr: Expr, position: SourceRange = SourceRange(start: 0, end: 0)) {
+        self.expr = expr
+        self.position = position
+    }
+
+    public static func == (lhs: ParenExpr, rhs: ParenExpr) -> Bool { lhs.expr == rhs.expr }
 }
 
 /// `-expr` or `+expr` (a sign on a number literal is folded into the literal, as Prometheus does).
@@ -461,7 +468,7 @@ extension Expr {
         case .vectorSelector(let node): node.position.start
         case .matrixSelector(let node): node.selector.position.start
         case .subquery(let node): node.position.start
-        case .paren(let node): node.expr.startOffset
+        case .paren(let node): node.position.start
         case .unary(let node): node.position.start
         case .binary(let node): node.lhs.startOffset
         case .call(let node): node.position.start

@@ -381,7 +381,6 @@ struct Lexer {
             tokens.append(Token(kind: .duration, range: SourceRange(start: start, end: pos), text: text, millis: millis))
             return
         }
-        if pos < input.count { pos += 1 }
         let text = String(decoding: input[start..<min(pos, input.count)], as: UTF8.self)
         throw error("bad number or duration syntax: \(goQuote(text))", at: start)
     }
@@ -458,7 +457,11 @@ struct Lexer {
             guard accept({ "smhdw".utf8.contains($0) }) else { return false }
             _ = accept { $0 == UInt8(ascii: "s") }
         }
-        return !(pos < input.count && isAlphaNumeric(input[pos]))
+        if pos < input.count, isAlphaNumeric(input[pos]) {
+            pos += 1  // the offending character is part of the reported text, as in Prometheus
+            return false
+        }
+        return true
     }
 }
 

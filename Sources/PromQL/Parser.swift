@@ -194,10 +194,11 @@ struct ParserState {
             advance()
             let inner = try parseExpr(minPrecedence: 0)
             guard current.kind == .rightParen else { throw unexpected("paren expression", expected: "\")\"") }
-            advance()
+            let close = advance()
             let height = inner.height + 1
             try checkHeight(height, at: token.range.start)
-            return Parsed(expr: .paren(ParenExpr(inner.expr)), height: height, type: inner.type)
+            let node = ParenExpr(inner.expr, position: SourceRange(start: token.range.start, end: close.range.end))
+            return Parsed(expr: .paren(node), height: height, type: inner.type)
         case .leftBrace:
             return try parseSelector(name: nil)
         case .identifier:
