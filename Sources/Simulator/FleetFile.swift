@@ -60,6 +60,9 @@ public enum FleetFile {
         }
     }
 
+    /// The YAML text of the embedded demo fleet (identical to `deploy/demo/fleet.yaml`).
+    public static var demoYAML: String { DemoFleet.yaml }
+
     static func parseTyped(yaml: String, file: String, extra: [Scenario]) throws(FleetFileError) -> LoadedFleet {
         let reader = YAMLReader(file: file)
         guard let root = try reader.compose(yaml) else {
