@@ -56,11 +56,10 @@ public enum Printer {
                 switch matching.cardinality {
                 case .manyToOne, .oneToMany:
                     if !(matching.on || !matching.labels.isEmpty) { out += " ignoring ()" }
-                    out += matching.cardinality == .manyToOne ? " group_left" : " group_right"
-                    if !matching.include.isEmpty {
-                        out += " "
-                        appendLabelList(matching.include, to: &out)
-                    }
+                    // Always with a list, even an empty one: `group_left (a + b)` would read the
+                    // parenthesised right-hand side as the label list.
+                    out += matching.cardinality == .manyToOne ? " group_left " : " group_right "
+                    appendLabelList(matching.include, to: &out)
                 case .oneToOne, .manyToMany:
                     break
                 }
