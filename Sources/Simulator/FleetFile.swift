@@ -52,13 +52,15 @@ public enum FleetFile {
     /// The embedded demo fleet (`DemoFleet.yaml`, also committed as `deploy/demo/fleet.yaml`).
     ///
     /// The YAML is compiled in and covered by a test, so a failure here is a programming error.
-    public static var demo: LoadedFleet {
+    public static var demo: LoadedFleet { parsedDemo }
+
+    private static let parsedDemo: LoadedFleet = {
         do {
             return try parse(yaml: DemoFleet.yaml, file: DemoFleet.file)
         } catch {
             preconditionFailure("the embedded demo fleet is invalid: \(error)")
         }
-    }
+    }()
 
     /// The YAML text of the embedded demo fleet (identical to `deploy/demo/fleet.yaml`).
     public static var demoYAML: String { DemoFleet.yaml }

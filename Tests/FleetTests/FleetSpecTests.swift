@@ -1,4 +1,5 @@
 import Fleet
+import Foundation
 import Testing
 
 @Suite("FleetSpec")
@@ -60,5 +61,3 @@ struct FleetSpecTests {
         #expect(try JSONDecoder().decode(FleetSpec.self, from: data) == Self.fleet)
     }
 }
-
-import Foundation
