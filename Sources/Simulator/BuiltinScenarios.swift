@@ -11,10 +11,10 @@ public enum BuiltinScenarios {
     /// The YAML source of every built-in scenario.
     public static let yaml = """
     - name: thermal-excursion
-      description: GPU 0 runs above 85 °C from about 2.5 min on, then reaches 92 °C at 7.5 min (SW thermal clock events from 88 °C).
+      description: GPU 0 runs above 85 °C from about 2.5 min on (sustained), then reaches 92 °C at 8.5 min (SW thermal clock events from 88 °C).
       steps:
         - {at: 90s, event: thermal, gpu: 0, celsius: 87, ramp: 60s}
-        - {at: 7m, event: thermal, gpu: 0, celsius: 92, ramp: 30s}
+        - {at: 8m, event: thermal, gpu: 0, celsius: 92, ramp: 30s}
     - name: xid-79
       description: GPU 0 reports XID 79 at 90 s and falls off the bus 20 s later; all its series vanish, other GPUs keep reporting.
       steps:

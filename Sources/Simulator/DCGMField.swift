@@ -107,7 +107,7 @@ enum DCGMField: Int, CaseIterable, Sendable {
     /// `%f` for DCGM doubles, `%d` for DCGM int64 fields.
     var format: ValueFormat {
         switch self {
-        case .power, .grActive, .tensorActive, .dramActive, .smActive: .fixed6
+        case .power, .powerLimit, .grActive, .tensorActive, .dramActive, .smActive: .fixed6
         default: .integer
         }
     }

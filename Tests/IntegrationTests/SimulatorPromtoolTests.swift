@@ -36,7 +36,7 @@ struct SimulatorPromtoolTests {
         let simulation = FleetSimulation(fleet: FleetFile.demo, seed: 1)
         var checked = 0
         for node in simulation.nodeNames {
-            for t in [10.0, 120, 480] {  // before faults, just after onset, after the thermal peak
+            for t in [10.0, 120, 600] {  // before faults, just after onset, after the thermal peak
                 for text in [simulation.dcgmText(node: node, at: t), simulation.vllmText(node: node, at: t)].compactMap({ $0 }) {
                     let result = try Self.check(promtool, text)
                     #expect(result.status == 0 || result.status == 3, "\(node) at \(t) s: promtool exit \(result.status): \(result.output)")

@@ -50,7 +50,7 @@ struct DCGMExpositionTests {
         let lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
         for line in lines {
             let value = line[line.index(after: try #require(line.lastIndex(of: " ")))...]
-            let doubles = ["DCGM_FI_DEV_POWER_USAGE{", "DCGM_FI_PROF_GR_ENGINE_ACTIVE{", "DCGM_FI_PROF_DRAM_ACTIVE{", "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE{", "DCGM_FI_PROF_SM_ACTIVE{"]
+            let doubles = ["DCGM_FI_DEV_POWER_USAGE{", "DCGM_FI_DEV_POWER_MGMT_LIMIT{", "DCGM_FI_PROF_GR_ENGINE_ACTIVE{", "DCGM_FI_PROF_DRAM_ACTIVE{", "DCGM_FI_PROF_PIPE_TENSOR_ACTIVE{", "DCGM_FI_PROF_SM_ACTIVE{"]
             if doubles.contains(where: { line.hasPrefix($0) }) {
                 #expect(value.split(separator: ".").last?.count == 6, "\(line)")
             } else {

@@ -23,10 +23,10 @@ struct ScenarioSignatureTests {
     @Test("thermal excursion: above 85 °C sustained, then 90 °C or more")
     func thermal() throws {
         #expect(try #require(try probe.value("initrode-thermal", "DCGM_FI_DEV_GPU_TEMP", gpu: 0, at: 80)) < 85)
-        for t in stride(from: 160.0, through: 410, by: 10) {
+        for t in stride(from: 160.0, through: 480, by: 10) {
             #expect(try #require(try probe.value("initrode-thermal", "DCGM_FI_DEV_GPU_TEMP", gpu: 0, at: t)) > 85, "at \(t)")
         }
-        for t in stride(from: 460.0, through: 1200, by: 20) {
+        for t in stride(from: 520.0, through: 1200, by: 20) {
             #expect(try #require(try probe.value("initrode-thermal", "DCGM_FI_DEV_GPU_TEMP", gpu: 0, at: t)) >= 90, "at \(t)")
             let reasons = try #require(try probe.value("initrode-thermal", "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", gpu: 0, at: t))
             #expect(UInt64(reasons) & 0x20 != 0)
