@@ -4,9 +4,14 @@ extension ParserState {
     ///
     /// Like Prometheus, matching is dropped when a side is a scalar, and set operators always match
     /// many-to-many, so the stored tree is the one Prometheus would evaluate.
-    func makeBinary(op: BinaryOp, opToken: Token, left: Parsed, right: Parsed, returnBool: Bool,
-                    matching: VectorMatching, hasMatchingClause: Bool, height: Int) throws(PromQLError) -> Parsed {
-        let at = opToken.range.start
+    @inline(never)
+    func makeBinary(_ header: BinaryHeader, left: Parsed, right: Parsed) throws(PromQLError) -> Parsed {
+        let op = header.op
+        let returnBool = header.returnBool
+        let matching = header.matching
+        let at = header.offset
+        let height = max(left.height, right.height) + 1
+        if height > options.maxDepth { throw .tooDeep(limit: options.maxDepth, position: position(at)) }
         if returnBool && !op.isComparison {
             throw typeError("bool modifier can only be used on comparison operators", at: at)
         }
@@ -40,13 +45,13 @@ extension ParserState {
             }
             finalMatching?.cardinality = .manyToMany
         }
-        _ = hasMatchingClause
         let type: ValueType = left.type == .scalar && right.type == .scalar ? .scalar : .vector
         let node = BinaryExpr(op: op, lhs: left.expr, rhs: right.expr, returnBool: returnBool, matching: finalMatching)
         return Parsed(expr: .binary(node), height: height, type: type)
     }
 
     /// Arity and argument types against the function table.
+    @inline(never)
     func checkCall(_ function: Function, args: [Parsed], at offset: Int) throws(PromQLError) {
         let declared = function.argumentTypes.count
         let name = goQuote(function.name)
@@ -79,6 +84,7 @@ extension ParserState {
         }
     }
 
+    @inline(never)
     func checkAggregation(_ op: AggregateOp, param: Parsed?, expr: Parsed) throws(PromQLError) {
         if expr.type != .vector {
             throw typeError("expected type instant vector in aggregation expression, got \(expr.type.documentedName)",

@@ -77,19 +77,23 @@ struct ParserState {
 
     // MARK: - Errors
 
+    @inline(never)
     func position(_ offset: Int) -> SourcePosition {
         SourcePosition(range: SourceRange(start: offset, end: offset), in: source)
     }
 
+    @inline(never)
     func syntaxError(_ message: String, at offset: Int) -> PromQLError {
         .syntax(message: message, position: position(offset))
     }
 
+    @inline(never)
     func typeError(_ message: String, at offset: Int) -> PromQLError {
         .type(message: message, position: position(offset))
     }
 
     /// Prometheus's `unexpected(context, expected)` message for the current token.
+    @inline(never)
     private func unexpected(_ context: String = "", expected: String = "") -> PromQLError {
         var message = "unexpected \(current.errorDescription)"
         if !context.isEmpty { message += " in \(context)" }
@@ -97,16 +101,25 @@ struct ParserState {
         return syntaxError(message, at: current.range.start)
     }
 
+    @inline(never)
     private func checkHeight(_ height: Int, at offset: Int) throws(PromQLError) {
         if height > options.maxDepth { throw .tooDeep(limit: options.maxDepth, position: position(offset)) }
     }
 
     // MARK: - Expressions
+    //
+    // The recursive functions (parseExpr, parseSigned, parsePrimary, parseParen, parseCall,
+    // parseAggregation, parseArguments) only dispatch; everything else is in `@inline(never)` helpers,
+    // so each nesting level costs little stack (see LimitsTests).
+
+    private var kind: TokenKind { tokens[index].kind }
+    private var offset: Int { tokens[index].range.start }
+    private var nextKind: TokenKind { index + 1 < tokens.count ? tokens[index + 1].kind : .eof }
 
     mutating func parseQuery() throws(PromQLError) -> Expr {
-        if current.kind == .eof { throw syntaxError("no expression found in input", at: 0) }
+        if kind == .eof { throw syntaxError("no expression found in input", at: 0) }
         let parsed = try parseExpr(minPrecedence: 0)
-        guard current.kind == .eof else { throw unexpected() }
+        guard kind == .eof else { throw unexpected() }
         return parsed.expr
     }
 
@@ -114,126 +127,164 @@ struct ParserState {
     private mutating func parseExpr(minPrecedence: Int) throws(PromQLError) -> Parsed {
         depth += 1
         defer { depth -= 1 }
-        try checkHeight(depth, at: current.range.start)
+        try checkHeight(depth, at: offset)
 
-        var left = try parseUnary()
-        while let op = current.binaryOperator, op.precedence >= minPrecedence {
-            let opToken = advance()
-            var returnBool = false
-            var matching = VectorMatching()
-            var hasMatchingClause = false
-            if current.kind == .keyword(.bool) {
-                advance()
-                returnBool = true
-            }
-            if current.kind == .keyword(.on) || current.kind == .keyword(.ignoring) {
-                matching.on = current.kind == .keyword(.on)
-                advance()
-                matching.labels = try parseGroupingLabels()
-                hasMatchingClause = true
-                if current.kind == .keyword(.groupLeft) || current.kind == .keyword(.groupRight) {
-                    matching.cardinality = current.kind == .keyword(.groupLeft) ? .manyToOne : .oneToMany
-                    advance()
-                    if current.kind == .leftParen { matching.include = try parseGroupingLabels() }
-                }
-            }
+        var left: Parsed
+        if kind == .add || kind == .sub {
+            left = try parseSigned()
+        } else {
+            left = try parsePrimary()
+            while isPostfixModifier { left = try parsePostfixModifier(left) }
+        }
+        while let op = tokens[index].binaryOperator, op.precedence >= minPrecedence {
+            let header = try parseBinaryHeader(op)
             let right = try parseExpr(minPrecedence: op.isRightAssociative ? op.precedence : op.precedence + 1)
-            let height = max(left.height, right.height) + 1
-            try checkHeight(height, at: opToken.range.start)
-            left = try makeBinary(op: op, opToken: opToken, left: left, right: right, returnBool: returnBool,
-                                  matching: matching, hasMatchingClause: hasMatchingClause, height: height)
+            left = try makeBinary(header, left: left, right: right)
         }
         return left
     }
 
     /// `+x` / `-x`: the operand takes only `^` and postfix modifiers, so `-a * b` is `(-a) * b` and
     /// `-a ^ b` is `-(a ^ b)`, as in Prometheus. A sign on a number literal folds into the literal.
-    private mutating func parseUnary() throws(PromQLError) -> Parsed {
-        guard current.kind == .add || current.kind == .sub else { return try parsePostfix() }
-        let opToken = advance()
+    private mutating func parseSigned() throws(PromQLError) -> Parsed {
+        let negative = kind == .sub
+        let start = offset
+        advance()
         let operand = try parseExpr(minPrecedence: BinaryOp.pow.precedence)
+        return try makeUnary(negative: negative, start: start, operand: operand)
+    }
+
+    private mutating func parsePrimary() throws(PromQLError) -> Parsed {
+        switch kind {
+        case .number, .string, .duration:
+            return parseLiteral()
+        case .leftParen:
+            return try parseParen()
+        case .leftBrace:
+            return try parseSelector(hasName: false)
+        case .identifier:
+            if nextKind == .leftParen { return try parseCall() }
+            return try parseSelector(hasName: true)
+        case .metricIdentifier:
+            return try parseSelector(hasName: true)
+        case .keyword(let keyword):
+            if keyword.aggregation != nil {
+                switch nextKind {
+                case .leftParen, .keyword(.by), .keyword(.without): return try parseAggregation()
+                default: break
+                }
+            }
+            guard keyword.canBeMetricName else { throw unexpected() }
+            return try parseSelector(hasName: true)
+        case .eof, .rightParen, .leftBracket, .rightBracket, .rightBrace, .comma, .colon, .at, .add, .sub, .mul, .div,
+             .mod, .pow, .eqlc, .neq, .lss, .lte, .gtr, .gte, .eql, .eqlRegex, .neqRegex:
+            throw unexpected()
+        }
+    }
+
+    @inline(never)
+    private mutating func parseLiteral() -> Parsed {
+        let token = advance()
+        switch token.kind {
+        case .string:
+            return Parsed(expr: .string(StringLiteral(token.text, position: token.range)), height: 1, type: .string)
+        case .duration:
+            // Prometheus 3 reads a duration where a number is expected as its length in seconds.
+            let literal = NumberLiteral(Double(token.millis) / 1000, position: token.range)
+            return Parsed(expr: .number(literal), height: 1, type: .scalar)
+        default:
+            return Parsed(expr: .number(NumberLiteral(token.number, position: token.range)), height: 1, type: .scalar)
+        }
+    }
+
+    @inline(never)
+    private mutating func parseParen() throws(PromQLError) -> Parsed {
+        let start = offset
+        advance()
+        let inner = try parseExpr(minPrecedence: 0)
+        return try finishParen(inner, start: start)
+    }
+
+    @inline(never)
+    private mutating func finishParen(_ inner: Parsed, start: Int) throws(PromQLError) -> Parsed {
+        guard kind == .rightParen else { throw unexpected("paren expression", expected: "\")\"") }
+        let close = advance()
+        let height = inner.height + 1
+        try checkHeight(height, at: start)
+        let node = ParenExpr(inner.expr, position: SourceRange(start: start, end: close.range.end))
+        return Parsed(expr: .paren(node), height: height, type: inner.type)
+    }
+
+    @inline(never)
+    private mutating func makeUnary(negative: Bool, start: Int, operand: Parsed) throws(PromQLError) -> Parsed {
         if case .number(var literal) = operand.expr {
-            if opToken.kind == .sub { literal.value = -literal.value }
-            literal.position.start = opToken.range.start
+            if negative { literal.value = -literal.value }
+            literal.position.start = start
             return Parsed(expr: .number(literal), height: operand.height, type: .scalar)
         }
         guard operand.type == .scalar || operand.type == .vector else {
             throw typeError("unary expression only allowed on expressions of type scalar or instant vector, got "
-                + "\"\(operand.type.documentedName)\"", at: opToken.range.start)
+                + "\"\(operand.type.documentedName)\"", at: start)
         }
         let height = operand.height + 1
-        try checkHeight(height, at: opToken.range.start)
-        let node = UnaryExpr(op: opToken.kind == .sub ? .sub : .add, expr: operand.expr,
-                             position: SourceRange(start: opToken.range.start, end: current.range.start))
+        try checkHeight(height, at: start)
+        let node = UnaryExpr(op: negative ? .sub : .add, expr: operand.expr,
+                             position: SourceRange(start: start, end: offset))
         return Parsed(expr: .unary(node), height: height, type: operand.type)
     }
 
-    /// A primary expression followed by any number of `[range]`, `[range:step]`, `offset`, `@`.
-    private mutating func parsePostfix() throws(PromQLError) -> Parsed {
-        var operand = try parsePrimary()
-        while true {
-            switch current.kind {
-            case .leftBracket: operand = try parseRangeOrSubquery(operand)
-            case .keyword(.offset): operand = try parseOffset(operand)
-            case .at: operand = try parseAt(operand)
-            default: return operand
+    /// The operator and its modifiers: `op [bool] [on|ignoring (…) [group_left|group_right [(…)]]]`.
+    struct BinaryHeader {
+        var op: BinaryOp
+        var offset: Int
+        var returnBool = false
+        var matching = VectorMatching()
+    }
+
+    @inline(never)
+    private mutating func parseBinaryHeader(_ op: BinaryOp) throws(PromQLError) -> BinaryHeader {
+        var header = BinaryHeader(op: op, offset: offset)
+        advance()
+        if kind == .keyword(.bool) {
+            advance()
+            header.returnBool = true
+        }
+        if kind == .keyword(.on) || kind == .keyword(.ignoring) {
+            header.matching.on = kind == .keyword(.on)
+            advance()
+            header.matching.labels = try parseGroupingLabels()
+            if kind == .keyword(.groupLeft) || kind == .keyword(.groupRight) {
+                header.matching.cardinality = kind == .keyword(.groupLeft) ? .manyToOne : .oneToMany
+                advance()
+                if kind == .leftParen { header.matching.include = try parseGroupingLabels() }
             }
+        }
+        return header
+    }
+
+    private var isPostfixModifier: Bool {
+        switch kind {
+        case .leftBracket, .keyword(.offset), .at: true
+        default: false
         }
     }
 
-    private mutating func parsePrimary() throws(PromQLError) -> Parsed {
-        let token = current
-        switch token.kind {
-        case .number:
-            advance()
-            return Parsed(expr: .number(NumberLiteral(token.number, position: token.range)), height: 1, type: .scalar)
-        case .string:
-            advance()
-            return Parsed(expr: .string(StringLiteral(token.text, position: token.range)), height: 1, type: .string)
-        case .leftParen:
-            advance()
-            let inner = try parseExpr(minPrecedence: 0)
-            guard current.kind == .rightParen else { throw unexpected("paren expression", expected: "\")\"") }
-            let close = advance()
-            let height = inner.height + 1
-            try checkHeight(height, at: token.range.start)
-            let node = ParenExpr(inner.expr, position: SourceRange(start: token.range.start, end: close.range.end))
-            return Parsed(expr: .paren(node), height: height, type: inner.type)
-        case .leftBrace:
-            return try parseSelector(name: nil)
-        case .identifier:
-            if peek().kind == .leftParen { return try parseCall() }
-            advance()
-            return try parseSelector(name: token)
-        case .metricIdentifier:
-            advance()
-            return try parseSelector(name: token)
-        case .keyword(let keyword):
-            if let op = keyword.aggregation,
-               [.leftParen, .keyword(.by), .keyword(.without)].contains(peek().kind) {
-                return try parseAggregation(op)
-            }
-            guard keyword.canBeMetricName else { throw unexpected() }
-            advance()
-            return try parseSelector(name: token)
-        case .duration:
-            // Prometheus 3 reads a duration where a number is expected as its length in seconds.
-            advance()
-            let literal = NumberLiteral(Double(token.millis) / 1000, position: token.range)
-            return Parsed(expr: .number(literal), height: 1, type: .scalar)
-        case .eof:
-            throw unexpected()
-        case .rightParen, .leftBracket, .rightBracket, .rightBrace,
-             .comma, .colon, .at, .add, .sub, .mul, .div, .mod, .pow, .eqlc, .neq, .lss, .lte, .gtr, .gte, .eql,
-             .eqlRegex, .neqRegex:
-            throw unexpected()
+    /// `[range]`, `[range:step]`, `offset d`, `@ t` applied to the operand.
+    @inline(never)
+    private mutating func parsePostfixModifier(_ operand: Parsed) throws(PromQLError) -> Parsed {
+        switch kind {
+        case .leftBracket: try parseRangeOrSubquery(operand)
+        case .keyword(.offset): try parseOffset(operand)
+        default: try parseAt(operand)
         }
     }
 
     // MARK: - Selectors
 
     /// `name`, `name{…}` or `{…}`. The name becomes the first matcher, `__name__="name"`.
-    private mutating func parseSelector(name: Token?) throws(PromQLError) -> Parsed {
+    @inline(never)
+    private mutating func parseSelector(hasName: Bool) throws(PromQLError) -> Parsed {
+        let name: Token? = hasName ? advance() : nil
         let start = name?.range.start ?? current.range.start
         var matchers: [LabelMatcher] = []
         if let name { matchers.append(LabelMatcher(equal: metricNameLabel, name.text)) }
@@ -265,6 +316,7 @@ struct ParserState {
     }
 
     /// `label op "value"`, `"label" op "value"`, or `"metric name"`.
+    @inline(never)
     private mutating func parseMatcher() throws(PromQLError) -> LabelMatcher {
         let nameToken = current
         switch nameToken.kind {
@@ -300,6 +352,7 @@ struct ParserState {
 
     // MARK: - Postfix modifiers
 
+    @inline(never)
     private mutating func durationMilliseconds(_ token: Token) throws(PromQLError) -> Int64 {
         switch token.kind {
         case .duration:
@@ -315,6 +368,7 @@ struct ParserState {
         }
     }
 
+    @inline(never)
     private mutating func parseRangeOrSubquery(_ operand: Parsed) throws(PromQLError) -> Parsed {
         let open = advance()
         guard current.kind == .duration || current.kind == .number else {
@@ -355,6 +409,7 @@ struct ParserState {
         }
     }
 
+    @inline(never)
     private mutating func parseOffset(_ operand: Parsed) throws(PromQLError) -> Parsed {
         let keyword = advance()
         var negative = false
@@ -389,6 +444,7 @@ struct ParserState {
         return result
     }
 
+    @inline(never)
     private mutating func parseAt(_ operand: Parsed) throws(PromQLError) -> Parsed {
         let at = advance()
         let modifier: AtModifier
@@ -439,25 +495,47 @@ struct ParserState {
 
     /// `( expr, expr, … )`, the opening parenthesis being current.
     private mutating func parseArguments() throws(PromQLError) -> (args: [Parsed], end: Int) {
-        guard current.kind == .leftParen else { throw unexpected("function call", expected: "\"(\"") }
-        advance()
         var args: [Parsed] = []
-        if current.kind == .rightParen { return (args, advance().range.end) }
+        if let end = try openArguments() { return (args, end) }
         while true {
             args.append(try parseExpr(minPrecedence: 0))
-            if current.kind == .comma {
-                let comma = advance()
-                if current.kind == .rightParen {
-                    throw syntaxError("trailing commas not allowed in function call args", at: comma.range.start)
-                }
-                continue
-            }
-            guard current.kind == .rightParen else { throw unexpected("function call", expected: "\",\" or \")\"") }
-            return (args, advance().range.end)
+            if let end = try argumentSeparator() { return (args, end) }
         }
     }
 
+    /// Consumes `(`; returns the end offset when the list is empty (`()`).
+    @inline(never)
+    private mutating func openArguments() throws(PromQLError) -> Int? {
+        guard kind == .leftParen else { throw unexpected("function call", expected: "\"(\"") }
+        advance()
+        if kind == .rightParen { return advance().range.end }
+        return nil
+    }
+
+    /// Consumes `,` (returning nil: more arguments follow) or `)` (returning the end offset).
+    @inline(never)
+    private mutating func argumentSeparator() throws(PromQLError) -> Int? {
+        if kind == .comma {
+            let comma = advance()
+            if kind == .rightParen {
+                throw syntaxError("trailing commas not allowed in function call args", at: comma.range.start)
+            }
+            return nil
+        }
+        guard kind == .rightParen else { throw unexpected("function call", expected: "\",\" or \")\"") }
+        return advance().range.end
+    }
+
+    @inline(never)
     private mutating func parseCall() throws(PromQLError) -> Parsed {
+        let start = offset
+        let function = try beginCall()
+        let (args, end) = try parseArguments()
+        return try finishCall(function, args: args, range: SourceRange(start: start, end: end))
+    }
+
+    @inline(never)
+    private mutating func beginCall() throws(PromQLError) -> Function {
         let nameToken = advance()
         guard let function = Function.named(nameToken.text) else {
             throw typeError("unknown function with name \(goQuote(nameToken.text))", at: nameToken.range.start)
@@ -465,8 +543,11 @@ struct ParserState {
         if function.isExperimental && !options.experimentalFunctions {
             throw typeError("function \(goQuote(function.name)) is not enabled", at: nameToken.range.start)
         }
-        let (args, end) = try parseArguments()
-        let range = SourceRange(start: nameToken.range.start, end: end)
+        return function
+    }
+
+    @inline(never)
+    private func finishCall(_ function: Function, args: [Parsed], range: SourceRange) throws(PromQLError) -> Parsed {
         try checkCall(function, args: args, at: range.start)
         let height = (args.map(\.height).max() ?? 0) + 1
         try checkHeight(height, at: range.start)
@@ -474,25 +555,48 @@ struct ParserState {
         return Parsed(expr: .call(call), height: height, type: function.returnType)
     }
 
-    private mutating func parseAggregation(_ op: AggregateOp) throws(PromQLError) -> Parsed {
-        let opToken = advance()
+    /// An aggregation being parsed: operator and a modifier written before the arguments.
+    struct AggregationHeader {
+        var op: AggregateOp
+        var start: Int
         var grouping: [String] = []
         var without = false
         var hasModifier = false
-        if current.kind == .keyword(.by) || current.kind == .keyword(.without) {
-            without = current.kind == .keyword(.without)
-            advance()
-            grouping = try parseGroupingLabels()
-            hasModifier = true
-        }
-        guard current.kind == .leftParen else { throw unexpected("aggregation", expected: "\"(\"") }
+    }
+
+    @inline(never)
+    private mutating func parseAggregation() throws(PromQLError) -> Parsed {
+        let header = try beginAggregation()
         let (args, end) = try parseArguments()
-        if !hasModifier, current.kind == .keyword(.by) || current.kind == .keyword(.without) {
-            without = current.kind == .keyword(.without)
+        return try finishAggregation(header, args: args, end: end)
+    }
+
+    @inline(never)
+    private mutating func beginAggregation() throws(PromQLError) -> AggregationHeader {
+        let opToken = advance()
+        guard case .keyword(let keyword) = opToken.kind, let op = keyword.aggregation else { throw unexpected() }
+        var header = AggregationHeader(op: op, start: opToken.range.start)
+        if kind == .keyword(.by) || kind == .keyword(.without) {
+            header.without = kind == .keyword(.without)
             advance()
-            grouping = try parseGroupingLabels()
+            header.grouping = try parseGroupingLabels()
+            header.hasModifier = true
         }
-        let range = SourceRange(start: opToken.range.start, end: end)
+        guard kind == .leftParen else { throw unexpected("aggregation", expected: "\"(\"") }
+        return header
+    }
+
+    @inline(never)
+    private mutating func finishAggregation(_ header: AggregationHeader, args: [Parsed], end: Int) throws(PromQLError)
+        -> Parsed {
+        var header = header
+        if !header.hasModifier, kind == .keyword(.by) || kind == .keyword(.without) {
+            header.without = kind == .keyword(.without)
+            advance()
+            header.grouping = try parseGroupingLabels()
+        }
+        let op = header.op
+        let range = SourceRange(start: header.start, end: end)
         if op.isExperimental && !options.experimentalFunctions {
             throw typeError("\(op.rawValue)() is experimental and must be enabled with "
                 + "--enable-feature=promql-experimental-functions", at: range.start)
@@ -506,14 +610,15 @@ struct ParserState {
         let param = op.hasParameter ? args[0] : nil
         let expr = args[expected - 1]
         try checkAggregation(op, param: param, expr: expr)
-        let height = args.map(\.height).max().map { $0 + 1 } ?? 1
+        let height = (args.map(\.height).max() ?? 0) + 1
         try checkHeight(height, at: range.start)
-        let node = AggregateExpr(op: op, param: param?.expr, expr: expr.expr, grouping: grouping, without: without,
-                                 position: range)
+        let node = AggregateExpr(op: op, param: param?.expr, expr: expr.expr, grouping: header.grouping,
+                                 without: header.without, position: range)
         return Parsed(expr: .aggregate(node), height: height, type: .vector)
     }
 
     /// `( label, "label", … )` after `by`, `without`, `on`, `ignoring`, `group_left`, `group_right`.
+    @inline(never)
     private mutating func parseGroupingLabels() throws(PromQLError) -> [String] {
         guard current.kind == .leftParen else { throw unexpected("grouping opts", expected: "\"(\"") }
         advance()
