@@ -45,7 +45,8 @@ PY
 
 echo "== fuzzing for ${duration}s"
 status=0
-"$out/promql-fuzz" "$out/corpus" "$out/seeds" \
+# Let libFuzzer, not Swift's backtracer, handle a trap, so it writes the reproducer.
+SWIFT_BACKTRACE=enable=no "$out/promql-fuzz" "$out/corpus" "$out/seeds" \
     -max_total_time="$duration" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$out/" -print_final_stats=1 || status=$?
 if [ "$status" -ne 0 ]; then

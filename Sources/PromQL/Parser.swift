@@ -358,8 +358,9 @@ struct ParserState {
         case .duration:
             return token.millis
         case .number:
+            // time.Duration is int64 nanoseconds: larger values are out of range, as in Prometheus.
             let millis = token.number * 1000
-            guard millis.isFinite, abs(millis) < 9.2e15 else {
+            guard millis.isFinite, abs(millis) <= Double(Int64.max / 1_000_000) else {
                 throw syntaxError("duration out of range", at: token.range.start)
             }
             return Int64(millis.rounded(.towardZero))

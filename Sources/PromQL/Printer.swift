@@ -289,7 +289,8 @@ public enum Printer {
 
     static func appendDuration(_ millis: UInt64, to out: inout String) {
         if millis == 0 {
-            out += "0s"
+            // `0s` is not a valid duration in Prometheus 3, but the number 0 is (`x[0]`).
+            out += "0"
             return
         }
         var remaining = millis
