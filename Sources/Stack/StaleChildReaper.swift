@@ -18,10 +18,20 @@ enum StaleChildReaper {
         guard arguments.contains(where: { $0.contains(marker) }) else { return }
         kill(pid, SIGTERM)
         let deadline = ContinuousClock.now + .seconds(10)
-        while kill(pid, 0) == 0, ContinuousClock.now < deadline {
+        while isAlive(pid), ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(100))
         }
-        if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+        if isAlive(pid) { kill(pid, SIGKILL) }
+    }
+
+    /// Whether `pid` exists and is not a zombie (a zombie is dead, only not yet reaped by its parent).
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")")
+        else { return true }
+        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+        return state != "Z" && state != "X"
     }
 
     /// Records `pid` so a later start can reap it.

@@ -11,8 +11,10 @@ struct StaleChildReaperTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let pidFile = dir.appendingPathComponent("prometheus.pid").path
 
-        let matching = try ChildProcess(name: "orphan", executable: "/bin/sh", arguments: ["-c", "sleep 60", "--storage.tsdb.path=\(dir.path)"], logPath: dir.path + "/a.log")
-        let unrelated = try ChildProcess(name: "other", executable: "/bin/sh", arguments: ["-c", "sleep 60", "unrelated"], logPath: dir.path + "/b.log")
+        // A shell defers SIGTERM until its foreground child ends, so the loop sleeps in short steps.
+        let sleeper = "trap 'exit 143' TERM; while :; do sleep 0.1; done"
+        let matching = try ChildProcess(name: "orphan", executable: "/bin/sh", arguments: ["-c", sleeper, "--storage.tsdb.path=\(dir.path)"], logPath: dir.path + "/a.log")
+        let unrelated = try ChildProcess(name: "other", executable: "/bin/sh", arguments: ["-c", sleeper, "unrelated"], logPath: dir.path + "/b.log")
 
         StaleChildReaper.record(pid: unrelated.pid, in: pidFile)
         await StaleChildReaper.reap(pidFile: pidFile, marker: "--storage.tsdb.path=\(dir.path)")
