@@ -19,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // Pure PromQL: lexer, parser, printer, tenant enforcer. No dependencies by design.
@@ -34,6 +38,19 @@ let package = Package(
                 "Fleet", "Exposition",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Storage behind one protocol over sql-kit: SQLite (embedded default) and PostgreSQL (scale-out).
+        .target(
+            name: "Store",
+            dependencies: [
+                "Fleet",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -75,6 +92,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL"], resources: [.copy("Resources")], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Fleet"], swiftSettings: strict),
         .testTarget(name: "FleetTests", dependencies: ["Fleet"], swiftSettings: strict),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], swiftSettings: strict),
         .testTarget(
