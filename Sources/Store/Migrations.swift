@@ -1,0 +1,84 @@
+import SQLKit
+
+/// Every migration, in order. See `Migration` for the rules.
+///
+/// Schema notes, for both databases:
+/// - Entity names are primary keys (`tenants.name`, `pools.name`, `nodes.name`), because they are
+///   stable ids that also appear in Prometheus labels; users, keys and subscriptions get random ids.
+/// - Times are `BIGINT` milliseconds since 1970 (see `Timestamp`), lists are JSON text.
+/// - Foreign keys tie users, keys, nodes and subscriptions to what they reference, so a bug cannot
+///   leave a node held by a tenant that does not exist.
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(version: 1, name: "tenancy and inventory", apply: version1),
+    ]
+
+    @Sendable
+    private static func version1(_ db: any SQLDatabase, _ dialect: Dialect) async throws {
+        try await db.create(table: "tenants")
+            .column("name", type: .text, .primaryKey(autoIncrement: false))
+            .column("display_name", type: .text, .notNull)
+            .column("created_at", type: .bigint, .notNull)
+            .run()
+        try await db.create(table: "users")
+            .column("id", type: .text, .primaryKey(autoIncrement: false))
+            .column("name", type: .text, .notNull, .unique)
+            .column("tenant", type: .text, .references("tenants", "name"))
+            .column("kind", type: .text, .notNull)
+            .column("created_at", type: .bigint, .notNull)
+            .run()
+        try await db.create(index: "users_by_tenant").on("users").column("tenant").run()
+        try await db.create(table: "api_keys")
+            .column("id", type: .text, .primaryKey(autoIncrement: false))
+            .column("prefix", type: .text, .notNull, .unique)
+            .column("hash", type: .text, .notNull)
+            .column("user_id", type: .text, .notNull, .references("users", "id"))
+            .column("label", type: .text, .notNull)
+            .column("created_at", type: .bigint, .notNull)
+            .column("last_used_at", type: .bigint)
+            .column("revoked_at", type: .bigint)
+            .run()
+        try await db.create(index: "api_keys_by_user").on("api_keys").column("user_id").run()
+        try await db.create(table: "pools")
+            .column("name", type: .text, .primaryKey(autoIncrement: false))
+            .column("display_name", type: .text, .notNull)
+            .column("created_at", type: .bigint, .notNull)
+            .run()
+        try await db.create(table: "nodes")
+            .column("name", type: .text, .primaryKey(autoIncrement: false))
+            .column("host", type: .text, .notNull)
+            .column("dcgm_address", type: .text, .notNull)
+            .column("dcgm_path", type: .text, .notNull)
+            .column("vllm_address", type: .text)
+            .column("vllm_path", type: .text)
+            .column("gpu_model", type: .text, .notNull)
+            .column("gpu_count", type: .bigint, .notNull)
+            .column("gpu_memory_mib", type: .bigint, .notNull)
+            .column("gpu_class", type: .text, .notNull)
+            .column("gpu_uuids", type: .text, .notNull)
+            .column("holding_kind", type: .text, .notNull)
+            .column("holding_tenant", type: .text, .notNull, .references("tenants", "name"))
+            .column("holding_pool", type: .text, .references("pools", "name"))
+            .column("created_at", type: .bigint, .notNull)
+            .run()
+        try await db.create(index: "nodes_by_tenant").on("nodes").column("holding_tenant").run()
+        try await db.create(table: "subscriptions")
+            .column("id", type: .text, .primaryKey(autoIncrement: false))
+            .column("tenant", type: .text, .notNull, .references("tenants", "name"))
+            .column("pool", type: .text, .notNull, .references("pools", "name"))
+            .column("plan", type: .text, .notNull)
+            .column("token_quota", type: .bigint, .notNull)
+            .column("period", type: .text, .notNull)
+            .column("created_at", type: .bigint, .notNull)
+            .unique("tenant", "pool")
+            .run()
+        try await db.create(table: "audit_log")
+            .column("id", type: dialect.generatedIDType, .primaryKey(autoIncrement: true))
+            .column("at", type: .bigint, .notNull)
+            .column("actor", type: .text, .notNull)
+            .column("action", type: .text, .notNull)
+            .column("target", type: .text, .notNull)
+            .column("detail", type: .text, .notNull)
+            .run()
+    }
+}

@@ -1,0 +1,157 @@
+import Fleet
+import Foundation
+import SQLKit
+
+extension SQLStore {
+    func createPool(name: String, displayName: String) async throws -> Pool {
+        try Validate.name(name)
+        try Validate.text(displayName, field: "displayName")
+        let now = Timestamp.now()
+        let pool = Pool(name: name, displayName: displayName, createdAt: now.date)
+        let duplicate = StoreError.duplicate(entity: "pool", name: name)
+        return try await write(duplicate: duplicate) { db in
+            if try await Self.exists(db, "pools", "name", name) { throw duplicate }
+            try await db.insert(into: "pools")
+                .columns("name", "display_name", "created_at")
+                .values(SQLBind(name), SQLBind(displayName), SQLBind(now.millis))
+                .run()
+            return pool
+        }
+    }
+
+    func pools() async throws -> [Pool] {
+        try await read { db in
+            try await db.select().column("*").from("pools").orderBy("name").all().map { try $0.pool() }
+        }
+    }
+
+    func registerNode(_ input: NodeRecord) async throws -> NodeRecord {
+        var node = input
+        try Validate.name(node.name)
+        try Validate.text(node.host, field: "host")
+        try Validate.address(node.dcgmAddress, field: "dcgmAddress")
+        try Validate.path(node.dcgmPath, field: "dcgmPath")
+        switch (node.vllmAddress, node.vllmPath) {
+        case (let address?, let path):
+            try Validate.address(address, field: "vllmAddress")
+            node.vllmPath = path ?? "/metrics"
+            try Validate.path(node.vllmPath ?? "", field: "vllmPath")
+        case (nil, .some):
+            throw StoreError.invalid(field: "vllmPath", reason: "needs vllmAddress")
+        case (nil, nil):
+            break
+        }
+        try Validate.text(node.gpuModel, field: "gpuModel")
+        try Validate.positive(node.gpuCount, field: "gpuCount")
+        try Validate.positive(node.gpuMemoryMiB, field: "gpuMemoryMiB")
+        guard GPUClass.named(node.gpuClass) != nil else {
+            let known = GPUClass.known.map(\.id).joined(separator: ", ")
+            throw StoreError.invalid(field: "gpuClass", reason: "unknown class '\(node.gpuClass)' (known: \(known))")
+        }
+        try Validate.gpuUUIDs(node.gpuUUIDs)
+        let holdingKind: String
+        switch node.holding {
+        case .dedicated(let tenant):
+            try Validate.name(tenant, field: "holding.tenant")
+            holdingKind = "dedicated"
+        case .contributed(let provider, let pool):
+            try Validate.name(provider, field: "holding.tenant")
+            try Validate.name(pool, field: "holding.pool")
+            holdingKind = "contributed"
+        }
+        let now = Timestamp.now()
+        node.createdAt = now.date
+        let uuids = String(decoding: try JSONEncoder().encode(node.gpuUUIDs), as: UTF8.self)
+        let duplicate = StoreError.duplicate(entity: "node", name: node.name)
+        let stored = node
+        return try await write(duplicate: duplicate) { db in
+            guard try await Self.exists(db, "tenants", "name", stored.holding.tenant) else {
+                throw StoreError.invalid(field: "holding.tenant", reason: "no tenant named '\(stored.holding.tenant)'")
+            }
+            if let pool = stored.holding.pool, try await !Self.exists(db, "pools", "name", pool) {
+                throw StoreError.invalid(field: "holding.pool", reason: "no pool named '\(pool)'")
+            }
+            if try await Self.exists(db, "nodes", "name", stored.name) { throw duplicate }
+            try await db.insert(into: "nodes")
+                .columns("name", "host", "dcgm_address", "dcgm_path", "vllm_address", "vllm_path",
+                         "gpu_model", "gpu_count", "gpu_memory_mib", "gpu_class", "gpu_uuids",
+                         "holding_kind", "holding_tenant", "holding_pool", "created_at")
+                .values(SQLBind(stored.name), SQLBind(stored.host), SQLBind(stored.dcgmAddress),
+                        SQLBind(stored.dcgmPath), Self.bind(stored.vllmAddress), Self.bind(stored.vllmPath),
+                        SQLBind(stored.gpuModel), SQLBind(Int64(stored.gpuCount)),
+                        SQLBind(Int64(stored.gpuMemoryMiB)), SQLBind(stored.gpuClass), SQLBind(uuids),
+                        SQLBind(holdingKind), SQLBind(stored.holding.tenant), Self.bind(stored.holding.pool),
+                        SQLBind(now.millis))
+                .run()
+            return stored
+        }
+    }
+
+    func node(named name: String) async throws -> NodeRecord? {
+        try await read { db in
+            try await db.select().column("*").from("nodes").where("name", .equal, name).first()?.node()
+        }
+    }
+
+    func nodes() async throws -> [NodeRecord] {
+        try await read { db in
+            try await db.select().column("*").from("nodes").orderBy("name").all().map { try $0.node() }
+        }
+    }
+
+    func updateGPUUUIDs(node: String, uuids: [String]) async throws {
+        try Validate.gpuUUIDs(uuids)
+        let json = String(decoding: try JSONEncoder().encode(uuids), as: UTF8.self)
+        try await write { db in
+            guard try await Self.exists(db, "nodes", "name", node) else {
+                throw StoreError.notFound(entity: "node", id: node)
+            }
+            try await db.update("nodes").set("gpu_uuids", to: json).where("name", .equal, node).run()
+        }
+    }
+
+    func createSubscription(
+        tenant: String, pool: String, plan: String, tokenQuota: Int, period: String
+    ) async throws -> Subscription {
+        try Validate.name(tenant, field: "tenant")
+        try Validate.name(pool, field: "pool")
+        try Validate.text(plan, field: "plan", maxLength: 100)
+        guard tokenQuota >= 0 else {
+            throw StoreError.invalid(field: "tokenQuota", reason: "must be 0 or more")
+        }
+        guard SubscriptionPeriod(rawValue: period) != nil else {
+            let periods = SubscriptionPeriod.allCases.map(\.rawValue).joined(separator: ", ")
+            throw StoreError.invalid(field: "period", reason: "must be one of \(periods)")
+        }
+        let now = Timestamp.now()
+        let subscription = Subscription(
+            id: Self.newID("s_"), tenant: tenant, pool: pool, plan: plan, tokenQuota: tokenQuota,
+            period: period, createdAt: now.date)
+        let duplicate = StoreError.duplicate(entity: "subscription", name: "\(tenant)/\(pool)")
+        return try await write(duplicate: duplicate) { db in
+            guard try await Self.exists(db, "tenants", "name", tenant) else {
+                throw StoreError.invalid(field: "tenant", reason: "no tenant named '\(tenant)'")
+            }
+            guard try await Self.exists(db, "pools", "name", pool) else {
+                throw StoreError.invalid(field: "pool", reason: "no pool named '\(pool)'")
+            }
+            let taken = try await db.select().column("id").from("subscriptions")
+                .where("tenant", .equal, tenant).where("pool", .equal, pool).first() != nil
+            if taken { throw duplicate }
+            try await db.insert(into: "subscriptions")
+                .columns("id", "tenant", "pool", "plan", "token_quota", "period", "created_at")
+                .values(SQLBind(subscription.id), SQLBind(tenant), SQLBind(pool), SQLBind(plan),
+                        SQLBind(Int64(tokenQuota)), SQLBind(period), SQLBind(now.millis))
+                .run()
+            return subscription
+        }
+    }
+
+    func subscriptions(tenant: String?) async throws -> [Subscription] {
+        try await read { db in
+            var query = db.select().column("*").from("subscriptions")
+            if let tenant { query = query.where("tenant", .equal, tenant) }
+            return try await query.orderBy("tenant").orderBy("pool").all().map { try $0.subscription() }
+        }
+    }
+}

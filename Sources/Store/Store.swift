@@ -1,0 +1,65 @@
+public import Fleet
+public import Foundation
+
+/// Persistent state of an installation: tenants, identities, inventory, subscriptions, audit.
+///
+/// One protocol with two implementations sharing one code path (`SQLStore` over SQLite or
+/// PostgreSQL), so the embedded default and the scale-out database cannot drift apart in behaviour.
+///
+/// Contract for every method:
+/// - Input is validated before anything is written; bad input throws `StoreError.invalid` naming
+///   the field, a taken name throws `StoreError.duplicate`, an unknown reference throws
+///   `StoreError.notFound`. Stored data is never changed by a call that throws.
+/// - Every write is one transaction, committed before the call returns (durable across `kill -9`).
+/// - Lists are sorted by name (or creation for keys and subscriptions, newest-first for audit), so
+///   callers and tests get a stable order from either database.
+public protocol Store: Sendable {
+    /// Applies every migration not yet recorded in `schema_migrations`; a no-op when up to date.
+    func migrate() async throws
+    /// Releases connections and threads. The store must not be used afterwards.
+    func close() async throws
+
+    // MARK: Tenants
+
+    func createTenant(name: String, displayName: String) async throws -> Tenant
+    func tenant(named: String) async throws -> Tenant?
+    func tenants() async throws -> [Tenant]
+
+    // MARK: Users and keys
+
+    /// `tenant` must be `nil` exactly for `.siteOperator`, and name an existing tenant otherwise.
+    func createUser(name: String, tenant: String?, kind: UserKind) async throws -> User
+    func user(id: String) async throws -> User?
+    /// Users of one tenant, or every user (operators included) when `tenant` is `nil`.
+    func users(tenant: String?) async throws -> [User]
+    /// Returns the record and the plaintext key; the plaintext is never stored or shown again.
+    func createAPIKey(userID: String, label: String) async throws -> (record: APIKeyRecord, plaintext: String)
+    /// Looks a presented key up by prefix, compares hashes in constant time, updates last-used; nil when unknown or revoked.
+    func authenticate(apiKey: String, now: Date) async throws -> (key: APIKeyRecord, user: User)?
+    /// Revokes a key; revoking an already revoked key keeps the first revocation time.
+    func revokeAPIKey(id: String, now: Date) async throws
+    func apiKeys(userID: String) async throws -> [APIKeyRecord]
+
+    // MARK: Pools, nodes, subscriptions
+
+    func createPool(name: String, displayName: String) async throws -> Pool
+    func pools() async throws -> [Pool]
+    /// Stores a node; `createdAt` in the argument is ignored and set by the store.
+    func registerNode(_ node: NodeRecord) async throws -> NodeRecord
+    func node(named: String) async throws -> NodeRecord?
+    func nodes() async throws -> [NodeRecord]
+    /// Records the GPU UUIDs an exporter reported for a node, replacing earlier ones.
+    func updateGPUUUIDs(node: String, uuids: [String]) async throws
+    func createSubscription(
+        tenant: String, pool: String, plan: String, tokenQuota: Int, period: String
+    ) async throws -> Subscription
+    /// Subscriptions of one tenant, or all when `tenant` is `nil`.
+    func subscriptions(tenant: String?) async throws -> [Subscription]
+
+    // MARK: Audit
+
+    /// `detail` must be a JSON object text (validated), so the log stays machine-readable.
+    func appendAudit(actor: String, action: String, target: String, detail: String) async throws
+    /// The newest `limit` entries, newest first.
+    func auditLog(limit: Int) async throws -> [AuditEntry]
+}

@@ -1,0 +1,30 @@
+public import Logging
+
+/// Opens a store and brings its schema up to date, so callers never see an unmigrated database.
+public enum StoreFactory {
+    /// Opens (creating when missing) the SQLite file at `path` in WAL mode and runs `migrate()`.
+    ///
+    /// The installation default is `<state-dir>/aifactory.sqlite`.
+    public static func sqlite(path: String, logger: Logger) async throws -> any Store {
+        let store: SQLStore = try await SQLStore.openSQLite(path: path, logger: logger)
+        do {
+            try await store.migrate()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        return store
+    }
+
+    /// Connects to `url` (`postgres://user[:password]@host[:port]/database[?sslmode=…]`) and runs `migrate()`.
+    public static func postgres(url: String, logger: Logger) async throws -> any Store {
+        let store: SQLStore = try await SQLStore.openPostgres(url: url, logger: logger)
+        do {
+            try await store.migrate()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        return store
+    }
+}
