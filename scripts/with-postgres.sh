@@ -79,7 +79,7 @@ started=0
 for attempt in 1 2 3 4 5; do
     port="$(free_port)"
     if "${as_owner[@]}" "$bindir/pg_ctl" -D "$datadir" -l "$workdir/server.log" -w -t 30 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $sockdir -c fsync=on -c max_connections=50" start >/dev/null 2>&1; then
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $sockdir -c fsync=on -c max_connections=300" start >/dev/null 2>&1; then
         started=1
         break
     fi

@@ -7,6 +7,9 @@ import SQLKit
 
 /// PostgreSQL for scale-out: a small connection pool; each transaction holds one pooled connection.
 final class PostgresBackend: DatabaseBackend {
+    /// Connections per store. Admin and inventory traffic is light; the server shares one store.
+    static let maxConnections = 4
+
     let dialect = Dialect.postgres
     private let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
     private let database: any SQLDatabase
@@ -27,12 +30,14 @@ final class PostgresBackend: DatabaseBackend {
                 field: "databaseURL",
                 reason: "expected postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require]")
         }
+        // One event loop, so `maxConnections` is the total: a pool over every core's loop would open
+        // 2 × cores connections per process and exhaust PostgreSQL's `max_connections` on big hosts.
         let pool = EventLoopGroupConnectionPool(
             source: PostgresConnectionSource(sqlConfiguration: configuration),
-            maxConnectionsPerEventLoop: 2,
+            maxConnectionsPerEventLoop: Self.maxConnections,
             requestTimeout: .seconds(10),
             logger: logger,
-            on: MultiThreadedEventLoopGroup.singleton)
+            on: MultiThreadedEventLoopGroup.singleton.next())
         let backend = PostgresBackend(pool: pool, logger: logger)
         do {
             _ = try await backend.database.raw("SELECT 1").all()

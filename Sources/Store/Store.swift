@@ -50,6 +50,8 @@ public protocol Store: Sendable {
     func nodes() async throws -> [NodeRecord]
     /// Records the GPU UUIDs an exporter reported for a node, replacing earlier ones.
     func updateGPUUUIDs(node: String, uuids: [String]) async throws
+    /// Re-points a node at new exporter endpoints; holding, class and history are kept.
+    func updateNodeEndpoints(node: String, dcgmAddress: String, dcgmPath: String, vllmAddress: String?, vllmPath: String?) async throws
     func createSubscription(
         tenant: String, pool: String, plan: String, tokenQuota: Int, period: String
     ) async throws -> Subscription
