@@ -16,12 +16,14 @@ import Glibc
 /// returned, i.e. after both transactions committed. The parent waits for some acknowledgements,
 /// sends SIGKILL at an arbitrary point (most likely mid-transaction), reopens the database through the
 /// production entry point (which also re-runs migrations) and checks that every acknowledged row is
-/// there and, for SQLite, that `PRAGMA integrity_check` says `ok`. Then it writes again, to show the
-/// reopened store is fully usable. The same test runs against PostgreSQL.
+/// there and, for SQLite, that `PRAGMA integrity_check` says `ok`. This repeats for three rounds on the
+/// same database; then it writes again, to show the recovered store is fully usable. The same test
+/// runs against PostgreSQL (where it checks that we acknowledge only after COMMIT returned).
 @Suite("Durability")
 struct DurabilityTests {
     static let writerVariable = "AIFACTORY_STORE_CRASH_WRITER"
     static let ackVariable = "AIFACTORY_STORE_CRASH_ACKS"
+    static let roundVariable = "AIFACTORY_STORE_CRASH_ROUND"
 
     /// Child-process mode for `killNine`; returns at once in a normal test run.
     @Test("crash writer (child mode of the kill -9 test; no-op otherwise)")
@@ -34,11 +36,13 @@ struct DurabilityTests {
         } else {
             store = try await TestDatabase.open(.postgres(url: String(spec.dropFirst("postgres:".count))))
         }
+        let round = environment[Self.roundVariable] ?? "0"
         let acks = try #require(FileHandle(forWritingAtPath: ackPath))
         var i = 0
         while true {  // until SIGKILL
-            _ = try await store.createTenant(name: "w-\(i)", displayName: "writer \(i)")
-            try await store.appendAudit(actor: "writer", action: "tenant.create", target: "w-\(i)", detail: #"{"i":\#(i)}"#)
+            let name = "w\(round)-\(i)"
+            _ = try await store.createTenant(name: name, displayName: "writer \(i)")
+            try await store.appendAudit(actor: "writer", action: "tenant.create", target: name, detail: #"{"i":\#(i)}"#)
             acks.write(Data("\(i)\n".utf8))
             i += 1
         }
@@ -56,9 +60,45 @@ struct DurabilityTests {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("aifactory-crash-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let ackFile = scratch.appendingPathComponent("acks")
+
+        // Three crashes in a row, each after a different number of commits, each reopened and
+        // checked; later rounds also prove that a database recovered from a crash survives the next.
+        var expected = Set<String>()
+        for (round, target) in [(1, 60), (2, 25), (3, 90)] {
+            let acks = try await crashWriter(location: location, round: round, acknowledgements: target, in: scratch)
+            expected.formUnion(acks.map { "w\(round)-\($0)" })
+
+            // Reopen through the production path: migrations run again, every acknowledged row is there.
+            let reopened = try await TestDatabase.open(location)
+            let tenants = Set(try await reopened.tenants().map(\.name))
+            let lost = expected.subtracting(tenants)
+            #expect(lost.isEmpty, "round \(round): acknowledged tenants lost: \(lost.sorted())")
+            let audited = Set(try await reopened.auditLog(limit: 1000).map(\.target))
+            #expect(expected.subtracting(audited).isEmpty, "round \(round): acknowledged audit entries lost")
+            // At most one unacknowledged row per round: committed just before the kill, not yet acknowledged.
+            #expect(tenants.count <= expected.count + round)
+            if case .sqlite = location {
+                let sql = try #require(reopened as? SQLStore)
+                #expect(try await sql.rowsUnsafe("PRAGMA integrity_check", columns: ["integrity_check"]) == [["ok"]])
+                #expect(try await sql.rowsUnsafe("PRAGMA foreign_key_check", columns: ["table"]).isEmpty)
+            }
+            try await reopened.close()
+        }
+
+        // Fully usable after the crashes.
+        let reopened = try await TestDatabase.open(location)
+        _ = try await reopened.createTenant(name: "after-crash", displayName: "After")
+        #expect(try await reopened.tenant(named: "after-crash") != nil)
+        try await reopened.close()
+        try await TestDatabase(location: location).close()  // removes the SQLite scratch dir
+    }
+
+    /// Starts the writer child, waits for `target` acknowledgements, SIGKILLs it, and returns the
+    /// indices it acknowledged.
+    private func crashWriter(location: TestDatabase.Location, round: Int, acknowledgements target: Int, in scratch: URL) async throws -> [Int] {
+        let ackFile = scratch.appendingPathComponent("acks-\(round)")
         _ = FileManager.default.createFile(atPath: ackFile.path, contents: nil)
-        let childLog = scratch.appendingPathComponent("child.log")
+        let childLog = scratch.appendingPathComponent("child-\(round).log")
         _ = FileManager.default.createFile(atPath: childLog.path, contents: nil)
 
         let child = Process()
@@ -70,16 +110,17 @@ struct DurabilityTests {
         case .postgres(let url): environment[Self.writerVariable] = "postgres:" + url
         }
         environment[Self.ackVariable] = ackFile.path
+        environment[Self.roundVariable] = String(round)
         child.environment = environment
         let log = try FileHandle(forWritingTo: childLog)
         child.standardOutput = log
         child.standardError = log
         try child.run()
 
-        // Let it commit a good number of rows, then kill it wherever it happens to be.
+        // Let it commit some rows, then kill it wherever it happens to be (most likely mid-transaction).
         let deadline = ContinuousClock.now + .seconds(90)
-        while acknowledged(ackFile).count < 60, child.isRunning, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
+        while acknowledged(ackFile).count < target, child.isRunning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
         }
         let wasRunning = child.isRunning
         kill(child.processIdentifier, SIGKILL)
@@ -88,28 +129,9 @@ struct DurabilityTests {
         let acks = acknowledged(ackFile)
         let childOutput = (try? String(contentsOf: childLog, encoding: .utf8)) ?? ""
         try #require(wasRunning, "writer exited early:\n\(childOutput.suffix(4000))")
-        try #require(acks.count >= 60, "writer acknowledged only \(acks.count) rows:\n\(childOutput.suffix(4000))")
+        try #require(acks.count >= target, "writer acknowledged only \(acks.count) rows:\n\(childOutput.suffix(4000))")
         #expect(child.terminationReason == .uncaughtSignal)
-
-        // Reopen through the production path: migrations run again, and every acknowledged row is there.
-        let reopened = try await TestDatabase.open(location)
-        let names = Set(try await reopened.tenants().map(\.name))
-        let missing = acks.filter { !names.contains("w-\($0)") }
-        #expect(missing.isEmpty, "acknowledged tenants lost: \(missing)")
-        let audited = Set(try await reopened.auditLog(limit: 1000).map(\.target))
-        #expect(acks.filter { !audited.contains("w-\($0)") }.isEmpty)
-        // At most one row more than acknowledged: committed just before the kill, not yet acknowledged.
-        #expect(names.count <= acks.count + 1)
-        if case .sqlite = location {
-            let sql = try #require(reopened as? SQLStore)
-            #expect(try await sql.rowsUnsafe("PRAGMA integrity_check", columns: ["integrity_check"]) == [["ok"]])
-            #expect(try await sql.rowsUnsafe("PRAGMA foreign_key_check", columns: ["table"]).isEmpty)
-        }
-        // Fully usable after the crash.
-        _ = try await reopened.createTenant(name: "after-crash", displayName: "After")
-        #expect(try await reopened.tenant(named: "after-crash") != nil)
-        try await reopened.close()
-        try await TestDatabase(location: location).close()  // removes the SQLite scratch dir
+        return acks
     }
 
     /// Complete lines of the acknowledgement file (a line cut by the kill is not an acknowledgement).
