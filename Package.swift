@@ -55,11 +55,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Prometheus HTTP API client: accepts only tenant-scoped queries (PromQL.ScopedQuery).
+        .target(
+            name: "PrometheusClient",
+            dependencies: [
+                "PromQL",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // HTTP API server (Hummingbird).
         .target(
             name: "Server",
             dependencies: [
-                "Fleet",
+                "Fleet", "Store", "PromQL", "PrometheusClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -69,7 +79,7 @@ let package = Package(
         .target(
             name: "Stack",
             dependencies: [
-                "Fleet", "Simulator", "Server",
+                "Fleet", "Simulator", "Server", "Store", "PrometheusClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -79,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "aifactory",
             dependencies: [
-                "PromQL", "Fleet", "Simulator", "Server", "Stack",
+                "PromQL", "Fleet", "Simulator", "Server", "Stack", "Store", "PrometheusClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -92,6 +102,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL"], resources: [.copy("Resources")], swiftSettings: strict),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: ["Server", "Store", "Fleet", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Fleet"], swiftSettings: strict),
         .testTarget(name: "FleetTests", dependencies: ["Fleet"], swiftSettings: strict),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], swiftSettings: strict),
@@ -103,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Stack", "Simulator", "Server", "Exposition", "Fleet",
+                "Stack", "Simulator", "Server", "Exposition", "Fleet", "Store", "PromQL", "PrometheusClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict

@@ -3,19 +3,21 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// Builds the AI Factory HTTP application from its configuration.
+/// Builds the AI Factory HTTP application from its configuration and collaborators.
 ///
 /// This is the single production wiring point: `aifactory serve`, `aifactory demo` and the route
 /// tests all call it, so what is tested is what runs.
 /// - Parameters:
 ///   - configuration: bind address and backends.
+///   - dependencies: store, sessions, limiter, Prometheus client, clock.
 ///   - onServerRunning: called with the bound port once the socket listens (useful with port 0).
 public func buildApplication(
     _ configuration: ServerConfiguration,
+    dependencies: ServerDependencies,
     logger: Logger = Logger(label: "aifactory.server"),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildRouter(configuration)
+    let router = buildRouter(configuration, dependencies: dependencies)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "aifactory"),
@@ -27,12 +29,21 @@ public func buildApplication(
 }
 
 /// The router with every route the server answers; separate so tests can drive it without a socket.
-public func buildRouter(_ configuration: ServerConfiguration) -> Router<BasicRequestContext> {
-    let router = Router()
+public func buildRouter(_ configuration: ServerConfiguration, dependencies: ServerDependencies) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ErrorMappingMiddleware())
     let started = ContinuousClock.now
     router.get("/healthz") { _, _ -> HealthResponse in
         let uptime = ContinuousClock.now - started
         return HealthResponse(status: "ok", version: configuration.version, uptimeSeconds: Int(uptime.components.seconds))
     }
+    ServiceDiscoveryRoutes(dependencies: dependencies).register(on: router)
+
+    let api = router.group("api/v1")
+        .add(middleware: AuthMiddleware(store: dependencies.store, sessions: dependencies.sessions, limiter: dependencies.limiter, now: dependencies.now))
+    SessionRoutes(dependencies: dependencies).register(on: api)
+    MeRoutes(dependencies: dependencies).register(on: api)
+    InventoryRoutes(dependencies: dependencies).register(on: api)
+    AdminRoutes(dependencies: dependencies).register(on: api.group("admin"))
     return router
 }

@@ -2,7 +2,9 @@ import Foundation
 import Logging
 import Server
 import ServiceLifecycle
+import PrometheusClient
 import Simulator
+import Store
 
 /// The whole local product in one process tree: simulator → real Prometheus → AI Factory server.
 ///
@@ -47,39 +49,61 @@ public struct DemoStack: Sendable {
         let simulatorPort = Rendezvous<Int>()
         let serverPort = Rendezvous<Int>()
         let prometheusReady = Rendezvous<String>()
+        let seeded = Rendezvous<[DemoCredentials.Tenant]>()
+
+        let store = try await StoreFactory.sqlite(path: state + "/aifactory.sqlite", logger: logger)
+        let tokenFile = state + "/sd-token"
+        let sdToken = try Self.serviceDiscoveryToken(at: tokenFile)
+        let runtime = PrometheusRuntime(binary: binary, host: config.host, port: prometheusPort, stateDirectory: state)
 
         let simulator = buildSimulatorApplication(
             SimulatorConfiguration(host: config.host, port: config.simulatorPort, fleet: config.fleet, seed: config.seed),
             onServerRunning: { port in await simulatorPort.fulfil(port) }
         )
-        let runtime = PrometheusRuntime(binary: binary, host: config.host, port: prometheusPort, stateDirectory: state)
         let fleet = config.fleet.spec
         let host = config.host
         let scrapeInterval = config.scrapeInterval
-        let prometheus = PrometheusService(runtime: runtime, ready: prometheusReady, logger: logger) {
+        let credentialsPath = state + "/demo-credentials.json"
+        let seeder = OneShotService {
             let port = try await simulatorPort.wait()
-            let targets = ScrapeTarget.targets(for: fleet, simulatorAddress: "\(host):\(port)")
-            return PrometheusConfig(scrapeInterval: scrapeInterval, evaluationInterval: scrapeInterval, targets: targets)
+            let logins = try await DemoSeeder(store: store, fleet: fleet)
+                .seed(simulatorAddress: "\(host):\(port)", previous: DemoCredentials.load(path: credentialsPath))
+            await seeded.fulfil(logins)
         }
+        let prometheus = PrometheusService(runtime: runtime, ready: prometheusReady, logger: logger) {
+            _ = try await seeded.wait()
+            let port = try await serverPort.wait()
+            let jobs = ["dcgm", "vllm"].map { exporter in
+                HTTPSDJob(
+                    name: exporter,
+                    url: "http://\(host):\(port)/sd/prometheus?exporter=\(exporter)",
+                    tokenFile: tokenFile,
+                    refreshInterval: scrapeInterval
+                )
+            }
+            return PrometheusConfig(scrapeInterval: scrapeInterval, evaluationInterval: scrapeInterval, serviceDiscovery: jobs)
+        }
+        let dependencies = ServerDependencies(
+            store: store,
+            serviceDiscoveryToken: sdToken,
+            serviceDiscoveryRefresh: scrapeInterval,
+            prometheus: PrometheusClient(baseURL: runtime.url)
+        )
         let server = buildApplication(
             ServerConfiguration(host: config.host, port: config.port, prometheusURL: runtime.url),
+            dependencies: dependencies,
             onServerRunning: { port in await serverPort.fulfil(port) }
         )
-        let credentialsPath = state + "/demo-credentials.json"
-        let announcer = ReadyAnnouncer {
+        let announcer = OneShotService {
             let prometheusURL = try await prometheusReady.wait()
             let port = try await serverPort.wait()
             let simPort = try await simulatorPort.wait()
-            let previous = DemoCredentials.load(path: credentialsPath)
-            let tenants = DemoTenants.roles(for: fleet).map { entry in
-                let key = previous?.tenants.first { $0.tenant == entry.tenant }?.apiKey ?? DemoCredentials.newKey()
-                return DemoCredentials.Tenant(tenant: entry.tenant, role: entry.role, apiKey: key)
-            }
+            let logins = try await seeded.wait()
             let credentials = DemoCredentials(
                 url: "http://\(host):\(port)",
                 prometheusURL: prometheusURL,
                 simulatorURL: "http://\(host):\(simPort)",
-                tenants: tenants
+                tenants: logins
             )
             try credentials.write(path: credentialsPath)
             await onReady(credentials)
@@ -88,8 +112,9 @@ public struct DemoStack: Sendable {
             configuration: .init(
                 services: [
                     .init(service: simulator),
-                    .init(service: prometheus),
+                    .init(service: seeder),
                     .init(service: server),
+                    .init(service: prometheus),
                     .init(service: announcer),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
@@ -97,7 +122,30 @@ public struct DemoStack: Sendable {
                 logger: logger
             )
         )
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await Self.close(store)
+            throw error
+        }
+        await Self.close(store)
+    }
+
+    /// Closes the store even when the surrounding task is cancelled (the usual way a test or a
+    /// parent stops the demo): the close runs in its own task, which this function awaits.
+    static func close(_ store: any Store) async {
+        await Task { try? await store.close() }.value
+    }
+
+    /// The SD bearer token, created once with owner-only permissions and reused after.
+    static func serviceDiscoveryToken(at path: String) throws -> String {
+        if let existing = try? String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), existing.count >= 32 {
+            return existing
+        }
+        let token = String(DemoCredentials.newKey().dropFirst(4))
+        try token.write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        return token
     }
 
     /// Creates the state directory if needed and returns its absolute path.
@@ -115,8 +163,8 @@ public struct DemoStack: Sendable {
     }
 }
 
-/// Runs a one-shot task once the stack is up, then idles until shutdown.
-struct ReadyAnnouncer: Service {
+/// Runs a one-shot task, then idles until shutdown (a service that returns early would end the group).
+struct OneShotService: Service {
     let announce: @Sendable () async throws -> Void
 
     func run() async throws {

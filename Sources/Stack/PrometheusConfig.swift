@@ -8,15 +8,24 @@ public struct PrometheusConfig: Sendable, Hashable {
     public var scrapeInterval: Duration
     /// How often recording/alerting rules are evaluated.
     public var evaluationInterval: Duration
-    /// Every target to scrape, grouped into jobs by `ScrapeTarget.job`.
+    /// Static targets to scrape, grouped into jobs by `ScrapeTarget.job`.
     public var targets: [ScrapeTarget]
+    /// Jobs whose targets come from the inventory's `http_sd` endpoint.
+    public var serviceDiscovery: [HTTPSDJob]
     /// Rule files to load (absolute paths).
     public var ruleFiles: [String]
 
-    public init(scrapeInterval: Duration = .seconds(5), evaluationInterval: Duration = .seconds(5), targets: [ScrapeTarget], ruleFiles: [String] = []) {
+    public init(
+        scrapeInterval: Duration = .seconds(5),
+        evaluationInterval: Duration = .seconds(5),
+        targets: [ScrapeTarget] = [],
+        serviceDiscovery: [HTTPSDJob] = [],
+        ruleFiles: [String] = []
+    ) {
         self.scrapeInterval = scrapeInterval
         self.evaluationInterval = evaluationInterval
         self.targets = targets
+        self.serviceDiscovery = serviceDiscovery
         self.ruleFiles = ruleFiles
     }
 
@@ -46,6 +55,19 @@ public struct PrometheusConfig: Sendable, Hashable {
                     out += "          \(key): \(Self.quote(target.labels[key] ?? ""))\n"
                 }
             }
+        }
+        for job in serviceDiscovery {
+            out += "  - job_name: \(Self.quote(job.name))\n"
+            out += "    honor_labels: false\n"
+            out += "    http_sd_configs:\n"
+            out += "      - url: \(Self.quote(job.url))\n"
+            out += "        refresh_interval: \(Self.duration(job.refreshInterval))\n"
+            out += "        authorization:\n"
+            out += "          type: Bearer\n"
+            out += "          credentials_file: \(Self.quote(job.tokenFile))\n"
+        }
+        if targets.isEmpty && serviceDiscovery.isEmpty {
+            out += "  []\n"
         }
         return out
     }

@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import Logging
+import PrometheusClient
 import Server
+import Store
 
 /// `aifactory serve`: the AI Factory HTTP server on its own (the demo starts it for you).
 struct ServeCommand: AsyncParsableCommand {
@@ -10,20 +13,59 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on (host:port).")
     var listen = "127.0.0.1:8080"
 
+    @Option(name: .customLong("state-dir"), help: "Directory of the embedded SQLite database (aifactory.sqlite).")
+    var stateDirectory = "state"
+
+    @Option(name: .customLong("database-url"), help: "PostgreSQL URL (postgres://…) instead of the embedded SQLite.")
+    var databaseURL: String?
+
     @Option(name: .customLong("prometheus-url"), help: "Base URL of the Prometheus-compatible backend.")
     var prometheusURL: String?
 
+    @Option(name: .customLong("sd-token-file"), help: "File with the bearer token Prometheus presents to /sd/prometheus (endpoint off without it).")
+    var sdTokenFile: String?
+
     func validate() throws {
         _ = try ListenAddress(listen)
+        if let databaseURL, !(databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://")) {
+            throw ValidationError("--database-url must start with postgres:// or postgresql://")
+        }
     }
 
     func run() async throws {
         LoggingSetup.bootstrap()
+        let logger = Logger(label: "aifactory.serve")
         let address = try ListenAddress(listen)
-        let app = buildApplication(ServerConfiguration(host: address.host, port: address.port, prometheusURL: prometheusURL))
+        var token: String?
+        if let sdTokenFile {
+            guard let text = try? String(contentsOfFile: sdTokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), text.count >= 16 else {
+                CLIErrors.printError("--sd-token-file \(sdTokenFile) must exist and hold a token of at least 16 characters")
+                throw ExitCode(2)
+            }
+            token = text
+        }
+        let store: any Store
+        do {
+            if let databaseURL {
+                store = try await StoreFactory.postgres(url: databaseURL, logger: logger)
+            } else {
+                try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+                store = try await StoreFactory.sqlite(path: stateDirectory + "/aifactory.sqlite", logger: logger)
+            }
+        } catch {
+            try CLIErrors.exit(for: error, context: "cannot open the database")
+        }
+        let dependencies = ServerDependencies(
+            store: store,
+            serviceDiscoveryToken: token,
+            prometheus: prometheusURL.map { PrometheusClient(baseURL: $0) }
+        )
+        let app = buildApplication(ServerConfiguration(host: address.host, port: address.port, prometheusURL: prometheusURL), dependencies: dependencies)
         do {
             try await app.runService()
+            try? await store.close()
         } catch {
+            try? await store.close()
             try CLIErrors.exit(for: error, context: "cannot listen on \(listen)")
         }
     }

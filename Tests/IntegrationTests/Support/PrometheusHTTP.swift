@@ -31,8 +31,10 @@ enum PrometheusHTTP {
     }
 
     /// GET returning the body; throws on a non-200 answer.
-    static func get(_ url: String) async throws -> Data {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+    static func get(_ url: String, bearer: String? = nil) async throws -> Data {
+        var request = HTTPClientRequest(url: url)
+        if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 16 << 20)
         guard response.status == .ok else {
             throw TestFailure("GET \(url) answered \(response.status.code): \(String(buffer: body))")

@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+
+/// A request body type that names the fields it accepts, so unknown fields are refused.
+///
+/// A typo such as `"gpuCuont"` silently ignored would register a node with defaults; refusing
+/// it with the field's name is the only behaviour a person can act on.
+public protocol StrictBody: Decodable, Sendable {
+    static var fields: Set<String> { get }
+}
+
+enum StrictJSON {
+    /// Largest body accepted by JSON routes.
+    static let maxBytes = 1 << 20
+
+    /// Decodes `T` from the request body: 413 when too large, 400 when not a JSON object,
+    /// 422 naming the field when a field is unknown, missing or of the wrong type.
+    static func decode<T: StrictBody>(_ type: T.Type, from request: Request) async throws -> T {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBytes)
+        } catch {
+            throw APIError(.contentTooLarge, code: "too_large", message: "request body exceeds \(maxBytes) bytes")
+        }
+        let data = Data(buffer: buffer)
+        guard let object = try? JSONSerialization.jsonObject(with: data), let dictionary = object as? [String: Any] else {
+            throw APIError.badRequest("request body must be a JSON object")
+        }
+        for key in dictionary.keys.sorted() where !T.fields.contains(key) {
+            throw APIError.unprocessable(field: key, "unknown field (accepted: \(T.fields.sorted().joined(separator: ", ")))")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw APIError.unprocessable(field: path(context.codingPath + [key]), "is required")
+        } catch let DecodingError.typeMismatch(expected, context) {
+            throw APIError.unprocessable(field: path(context.codingPath), "must be \(describe(expected))")
+        } catch let DecodingError.valueNotFound(expected, context) {
+            throw APIError.unprocessable(field: path(context.codingPath), "must be \(describe(expected)), not null")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw APIError.unprocessable(field: path(context.codingPath), context.debugDescription)
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Double.Type: "a number"
+        case is Bool.Type: "a boolean"
+        default: "of type \(type)"
+        }
+    }
+}
+
+extension Encodable {
+    /// A JSON response with sorted keys (stable for tests and diffs).
+    func jsonResponse(status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let data = try encoder.encode(self)
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

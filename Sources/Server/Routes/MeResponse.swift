@@ -1,0 +1,21 @@
+import Fleet
+
+/// Body of `GET /api/v1/me`: who the caller is and how the page should present itself.
+struct MeResponse: Encodable, Sendable {
+    struct UserInfo: Encodable, Sendable {
+        var id: String
+        var name: String
+        var kind: String
+    }
+    struct Session: Encodable, Sendable {
+        var user: String
+        var tenant: String?
+    }
+    var tenant: String?
+    var user: UserInfo
+    var isAdmin: Bool
+    var isOperator: Bool
+    var role: String
+    var relationships: [Relationship]
+    var gpuClasses: [String]
+}
