@@ -2,9 +2,18 @@ public import Logging
 
 /// Opens a store and brings its schema up to date, so callers never see an unmigrated database.
 public enum StoreFactory {
-    /// Opens (creating when missing) the SQLite file at `path` in WAL mode and runs `migrate()`.
+    /// The embedded database's file name inside the state directory.
+    public static let sqliteFileName = "aifactory.sqlite"
+
+    /// `<stateDirectory>/aifactory.sqlite`, the default database location.
+    public static func defaultSQLitePath(stateDirectory: String) -> String {
+        stateDirectory.hasSuffix("/") ? stateDirectory + sqliteFileName : stateDirectory + "/" + sqliteFileName
+    }
+
+    /// Opens (creating it and its directory when missing) the SQLite file at `path` in WAL mode and
+    /// runs `migrate()`.
     ///
-    /// The installation default is `<state-dir>/aifactory.sqlite`.
+    /// The installation default is `defaultSQLitePath(stateDirectory:)`.
     public static func sqlite(path: String, logger: Logger) async throws -> any Store {
         let store: SQLStore = try await SQLStore.openSQLite(path: path, logger: logger)
         do {

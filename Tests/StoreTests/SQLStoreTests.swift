@@ -430,10 +430,10 @@ struct SQLStoreTests {
 
     @Test("a PostgreSQL URL that is malformed or unreachable fails with a message that hides it")
     func postgresBadURL() async throws {
-        let malformed = await storeError { _ = try await StoreFactory.postgres(url: "mysql://x", logger: Backend.logger) }
+        let malformed = await storeError { _ = try await StoreFactory.postgres(url: "mysql://x", logger: Backend.silentLogger) }
         #expect(malformed?.invalidField == "databaseURL")
         let unreachable = await storeError {
-            _ = try await StoreFactory.postgres(url: "postgres://u:secret@127.0.0.1:1/db?sslmode=disable", logger: Backend.logger)
+            _ = try await StoreFactory.postgres(url: "postgres://u:secret@127.0.0.1:1/db?sslmode=disable", logger: Backend.silentLogger)
         }
         #expect(unreachable == .unavailable("cannot connect to PostgreSQL"))
         #expect(!(unreachable?.userMessage.contains("secret") ?? true))

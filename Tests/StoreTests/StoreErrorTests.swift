@@ -11,3 +11,12 @@ struct StoreErrorTests {
             == "invalid gpuCount: must be greater than 0")
     }
 }
+
+@Suite("StoreFactory")
+struct StoreFactoryTests {
+    @Test("the default SQLite file lives in the state directory")
+    func defaultPath() {
+        #expect(StoreFactory.defaultSQLitePath(stateDirectory: "/var/lib/aifactory") == "/var/lib/aifactory/aifactory.sqlite")
+        #expect(StoreFactory.defaultSQLitePath(stateDirectory: "state/") == "state/aifactory.sqlite")
+    }
+}

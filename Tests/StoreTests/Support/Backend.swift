@@ -22,6 +22,13 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
         return logger
     }
 
+    /// For tests that provoke connection errors on purpose, so the expected failure is not logged.
+    static var silentLogger: Logger {
+        var logger = Logger(label: "store-tests")
+        logger.logLevel = .critical
+        return logger
+    }
+
     /// A fresh, migrated, empty store of this kind, or `nil` when PostgreSQL is not configured off CI.
     func makeStore() async throws -> TestDatabase? {
         guard let location = try await TestDatabase.Location.fresh(self) else { return nil }
