@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The one test command (README, `make test`, `.ci/run`): installs what is missing, builds once,
-# runs every Swift test (unit + integration against the real Prometheus/promtool), then the
+# runs every Swift test (unit + integration against the real Prometheus/promtool, the store on
+# SQLite and a throw-away PostgreSQL), then the
 # differential PromQL test against the independent Rust parser and a short fuzz smoke.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 swift build --build-tests
-swift test --skip-build --parallel
+# The store suite runs on SQLite and on a throw-away PostgreSQL cluster started for the run.
+bash scripts/with-postgres.sh swift test --skip-build --parallel
 if [ -f scripts/promql-differential.py ]; then
   python3 scripts/promql-differential.py --aifactory "$(swift build --show-bin-path)/aifactory"
 fi

@@ -14,6 +14,7 @@ struct AIFactory: AsyncParsableCommand {
             ServeCommand.self,
             SimulateCommand.self,
             PromQLCommand.self,
+            AdminCommand.self,
         ]
     )
 }
