@@ -55,6 +55,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Companion artefacts: Prometheus alert rules, PrometheusRule, Alertmanager config, Grafana dashboard.
+        .target(
+            name: "Export",
+            dependencies: ["Fleet", "PromQL", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
         // Prometheus HTTP API client: accepts only tenant-scoped queries (PromQL.ScopedQuery).
         .target(
             name: "PrometheusClient",
@@ -79,7 +85,7 @@ let package = Package(
         .target(
             name: "Stack",
             dependencies: [
-                "Fleet", "Simulator", "Server", "Store", "PrometheusClient",
+                "Fleet", "Simulator", "Server", "Store", "PrometheusClient", "Export",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -89,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "aifactory",
             dependencies: [
-                "PromQL", "Fleet", "Simulator", "Server", "Stack", "Store", "PrometheusClient",
+                "PromQL", "Fleet", "Simulator", "Server", "Stack", "Store", "PrometheusClient", "Export",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,6 +119,7 @@ let package = Package(
             dependencies: ["Store", "Fleet", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "PromQL", "Fleet"], swiftSettings: strict),
         .testTarget(name: "FleetTests", dependencies: ["Fleet"], swiftSettings: strict),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], swiftSettings: strict),
         .testTarget(
@@ -123,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Stack", "Simulator", "Server", "Exposition", "Fleet", "Store", "PromQL", "PrometheusClient",
+                "Stack", "Simulator", "Server", "Exposition", "Fleet", "Store", "PromQL", "PrometheusClient", "Export",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
