@@ -143,10 +143,14 @@ struct AdminNodeCommand: AsyncParsableCommand {
     }
 
     struct Check: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Does Prometheus see the node: up, DCGM series, tenant label (with hints).")
+        static let configuration = CommandConfiguration(
+            abstract: "Does Prometheus see the node: up, DCGM series, tenant label (with hints). Exit 1 when not.")
         @OptionGroup var connection: AdminConnection
         @Argument var name: String
-        func run() async throws { try await connection.send(.GET, "/api/v1/admin/nodes/\(name)/check") }
+        func run() async throws {
+            let report = try await connection.send(.GET, "/api/v1/admin/nodes/\(name)/check") as? [String: Any]
+            if report?["ok"] as? Bool != true { throw ExitCode.failure }
+        }
     }
 }
 

@@ -30,7 +30,8 @@ struct AdminConnection: ParsableArguments {
 
     /// Sends one request and prints the JSON answer; 4xx → the server's message and exit 2,
     /// unreachable or 5xx → exit 1.
-    func send(_ method: HTTPMethod, _ path: String, json: [String: Any]? = nil) async throws {
+    @discardableResult
+    func send(_ method: HTTPMethod, _ path: String, json: [String: Any]? = nil) async throws -> Any? {
         let key = try key()
         var request = HTTPClientRequest(url: url.trimmingSuffix("/") + path)
         request.method = method
@@ -55,10 +56,11 @@ struct AdminConnection: ParsableArguments {
             CLIErrors.printError("\(response.status.code): \(message)")
             throw response.status.code >= 500 ? ExitCode.failure : ExitCode(2)
         }
-        if let object = try? JSONSerialization.jsonObject(with: data),
-           let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) {
+        let object = try? JSONSerialization.jsonObject(with: data)
+        if let object, let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) {
             FileHandle.standardOutput.write(pretty + Data("\n".utf8))
         }
+        return object
     }
 }
 
