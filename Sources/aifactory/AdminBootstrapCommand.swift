@@ -12,28 +12,14 @@ struct AdminBootstrapCommand: AsyncParsableCommand {
         abstract: "Create a site operator and its first API key directly in the database."
     )
 
-    @Option(name: .customLong("state-dir"), help: "Directory of the embedded SQLite database.")
-    var stateDirectory = "state"
-
-    @Option(name: .customLong("database-url"), help: "PostgreSQL URL instead of the embedded SQLite.")
-    var databaseURL: String?
+    @OptionGroup var database: StoreOptions
 
     @Option(help: "Operator user name.")
     var name = "operator"
 
     func run() async throws {
         let logger = Logger(label: "aifactory.admin")
-        let store: any Store
-        do {
-            if let databaseURL {
-                store = try await StoreFactory.postgres(url: databaseURL, logger: logger)
-            } else {
-                try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
-                store = try await StoreFactory.sqlite(path: stateDirectory + "/aifactory.sqlite", logger: logger)
-            }
-        } catch {
-            try CLIErrors.exit(for: error, context: "cannot open the database")
-        }
+        let store = try await database.open(logger: logger)
         do {
             let existing = try await store.users(tenant: nil).first { $0.name == name && $0.isOperator }
             let user: User

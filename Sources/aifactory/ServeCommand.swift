@@ -13,11 +13,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on (host:port).")
     var listen = "127.0.0.1:8080"
 
-    @Option(name: .customLong("state-dir"), help: "Directory of the embedded SQLite database (aifactory.sqlite).")
-    var stateDirectory = "state"
-
-    @Option(name: .customLong("database-url"), help: "PostgreSQL URL (postgres://…) instead of the embedded SQLite.")
-    var databaseURL: String?
+    @OptionGroup var database: StoreOptions
 
     @Option(name: .customLong("prometheus-url"), help: "Base URL of the Prometheus-compatible backend.")
     var prometheusURL: String?
@@ -27,9 +23,6 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         _ = try ListenAddress(listen)
-        if let databaseURL, !(databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://")) {
-            throw ValidationError("--database-url must start with postgres:// or postgresql://")
-        }
     }
 
     func run() async throws {
@@ -44,17 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             token = text
         }
-        let store: any Store
-        do {
-            if let databaseURL {
-                store = try await StoreFactory.postgres(url: databaseURL, logger: logger)
-            } else {
-                try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
-                store = try await StoreFactory.sqlite(path: stateDirectory + "/aifactory.sqlite", logger: logger)
-            }
-        } catch {
-            try CLIErrors.exit(for: error, context: "cannot open the database")
-        }
+        let store = try await database.open(logger: logger)
         let dependencies = ServerDependencies(
             store: store,
             serviceDiscoveryToken: token,
