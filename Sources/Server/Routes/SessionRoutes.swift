@@ -22,7 +22,7 @@ struct SessionRoutes {
                 throw APIError.unauthorized("invalid or revoked API key")
             }
             let token = await dependencies.sessions.open(userID: user.id, keyID: key.id, now: now)
-            let maxAge = Int(await dependencies.sessions.lifetime)
+            let maxAge = Int(dependencies.sessions.lifetime)
             let cookie = "\(AuthMiddleware.cookieName)=\(token); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict"
             return try MeResponse.Session(user: user.name, tenant: user.tenant).jsonResponse(headers: [.setCookie: cookie])
         }
