@@ -1,113 +1,118 @@
 import AsyncHTTPClient
 import Foundation
-import Logging
 import NIOCore
 import NIOHTTP1
 import PromQL
 
-/// Reads the Prometheus HTTP API.
+/// Reads the Prometheus HTTP API (`/api/v1/...`) of Prometheus, Thanos, VictoriaMetrics or Mimir.
 ///
-/// The query methods take a `ScopedQuery`, which only `PromQL.TenantScope` can create: code that
-/// tries to send an unscoped string does not compile. Queries go as POST form bodies so long
-/// queries never hit URL length limits. `basePath` and `headers` let the same client talk to
-/// Prometheus, Thanos, VictoriaMetrics (`/select/0/prometheus`) and Mimir (`X-Scope-OrgID`).
+/// Every method that evaluates or selects series takes a `ScopedQuery`, which only
+/// `PromQL.TenantScope` can create: code that tries to send an unscoped string does not compile,
+/// so tenant isolation is a property of the types rather than of call-site discipline.
+///
+/// The client is a value: configure it once (`baseURL`, `basePath`, `headers`), copy it freely
+/// across tasks, and derive variants with `withTimeout(_:)`. Each request has one overall
+/// deadline covering connect, response head and body, and each body is capped at
+/// `maxResponseBytes` so one enormous answer becomes `.tooLarge` instead of an out-of-memory kill.
+/// Failures are typed (`PrometheusClientError`) so callers can tell "upstream down or slow"
+/// (serve the last good data, marked stale) from "this request is wrong" (report it).
+///
+/// - Important: `description`s of errors may contain upstream addresses and are for logs only;
+///   show people `PrometheusClientError.userMessage`.
 public struct PrometheusClient: Sendable {
+    /// Scheme, host and port (and optionally a path prefix), e.g. `http://127.0.0.1:9090`.
     public var baseURL: String
+    /// Path prefix in front of `/api/v1/...`: empty for Prometheus and Thanos,
+    /// `/select/0/prometheus` for the VictoriaMetrics cluster's vmselect, `/prometheus` for Mimir.
+    public var basePath: String
+    /// Headers sent with every request, e.g. `X-Scope-OrgID` for Mimir/Cortex or `Authorization`.
     public var headers: [(String, String)]
+    /// Overall deadline of one request (connect, head and body). Also sent to the backend as the
+    /// `timeout` parameter of queries, so it stops evaluating a query nobody waits for any more.
     public var timeout: Duration
+    /// Largest response body accepted; a larger one fails with `.tooLarge` before it is buffered.
+    public var maxResponseBytes: Int
     let http: HTTPClient
 
-    public init(baseURL: String, headers: [(String, String)] = [], timeout: Duration = .seconds(10), http: HTTPClient = .shared) {
+    /// - Parameters:
+    ///   - baseURL: scheme, host and port; a trailing `/` is ignored.
+    ///   - basePath: prefix of the API paths (see `basePath`); leading `/` optional.
+    ///   - headers: sent with every request.
+    ///   - timeout: overall deadline of each request.
+    ///   - maxResponseBytes: body size cap (64 MiB by default).
+    ///   - http: the shared client; tests and servers pass their own to control its lifetime.
+    public init(
+        baseURL: String,
+        basePath: String = "",
+        headers: [(String, String)] = [],
+        timeout: Duration = .seconds(10),
+        maxResponseBytes: Int = 64 << 20,
+        http: HTTPClient = .shared
+    ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.basePath = Self.normalise(basePath: basePath)
         self.headers = headers
         self.timeout = timeout
+        self.maxResponseBytes = maxResponseBytes
         self.http = http
     }
 
-    /// Instant query; returns the vector (a scalar answer comes back as one unlabelled sample).
-    public func query(_ query: ScopedQuery, at time: Date? = nil) async throws(PrometheusClientError) -> [VectorSample] {
-        var form = [("query", query.text)]
-        if let time { form.append(("time", String(time.timeIntervalSince1970))) }
-        let body = try await post("/api/v1/query", form: form)
-        return try Self.decodeVector(body)
+    /// A copy whose requests use `timeout` instead, e.g. a short deadline for a live page refresh.
+    public func withTimeout(_ timeout: Duration) -> PrometheusClient {
+        var copy = self
+        copy.timeout = timeout
+        return copy
     }
 
-    /// Whether `/-/ready` answers 200.
+    /// Whether the backend is ready: `/-/ready` answers 200, or, for backends that do not serve
+    /// `/-/ready` under the API prefix (Mimir, VictoriaMetrics), the build-info endpoint answers.
     public func isReady() async -> Bool {
-        do {
-            let request = makeRequest(path: "/-/ready", method: .GET)
-            let response = try await http.execute(request, timeout: .seconds(2))
-            _ = try await response.body.collect(upTo: 1 << 16)
-            return response.status == .ok
-        } catch {
-            return false
+        let probe = withTimeout(min(timeout, .seconds(2)))
+        let request = makeRequest(path: "/-/ready", method: .GET)
+        if let answer = try? await probe.send(request) {
+            if answer.status == .ok { return true }
+            if answer.status != .notFound { return false }
         }
+        return (try? await probe.buildInfo()) != nil
     }
 
-    private func makeRequest(path: String, method: HTTPMethod) -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: baseURL + path)
+    /// `basePath` with one leading `/` and no trailing one (`""` stays empty).
+    static func normalise(basePath: String) -> String {
+        let trimmed = basePath.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+        return trimmed.isEmpty ? "" : "/" + trimmed
+    }
+
+    /// A request for `path` under `baseURL + basePath`, carrying the configured headers.
+    func makeRequest(path: String, method: HTTPMethod) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: baseURL + basePath + path)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         return request
     }
 
-    private func post(_ path: String, form: [(String, String)]) async throws(PrometheusClientError) -> Data {
+    /// POSTs an `application/x-www-form-urlencoded` body and returns the body of a 200 answer.
+    ///
+    /// A form body, not a query string, so a long query never meets a URL length limit.
+    func post(_ path: String, form: [(String, String)]) async throws(PrometheusClientError) -> Data {
         var request = makeRequest(path: path, method: .POST)
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.body = .bytes(ByteBuffer(string: Self.formEncode(form)))
-        let seconds = Int64(timeout.components.seconds)
-        do {
-            let response = try await http.execute(request, timeout: .seconds(max(1, seconds)))
-            let buffer = try await response.body.collect(upTo: 64 << 20)
-            let body = Data(buffer.readableBytesView)
-            guard response.status == .ok else {
-                let envelope = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
-                let errorType = envelope?["errorType"] as? String ?? "http"
-                let message = envelope?["error"] as? String ?? response.status.reasonPhrase
-                throw PrometheusClientError.rejected(status: Int(response.status.code), errorType: errorType, message: message)
-            }
-            return body
-        } catch let error as PrometheusClientError {
-            throw error
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
-            throw .timeout
-        } catch {
-            throw .unreachable(String(describing: error))
-        }
+        return try await successBody(of: request)
     }
 
-    static func formEncode(_ pairs: [(String, String)]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return pairs.map { name, value in
-            (name.addingPercentEncoding(withAllowedCharacters: allowed) ?? "") + "=" + (value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
-        }.joined(separator: "&")
+    /// GETs `path` with `parameters` in the query string and returns the body of a 200 answer.
+    func fetch(_ path: String, parameters: [(String, String)] = []) async throws(PrometheusClientError) -> Data {
+        let query = parameters.isEmpty ? "" : "?" + Self.formEncode(parameters)
+        return try await successBody(of: makeRequest(path: path + query, method: .GET))
     }
 
-    static func decodeVector(_ body: Data) throws(PrometheusClientError) -> [VectorSample] {
-        guard let json = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
-              json["status"] as? String == "success",
-              let data = json["data"] as? [String: Any],
-              let resultType = data["resultType"] as? String
-        else { throw .malformedResponse("no success envelope") }
-        func sample(_ pair: [Any]) -> (Double, Double)? {
-            guard pair.count == 2, let ts = pair[0] as? Double ?? (pair[0] as? Int).map(Double.init), let text = pair[1] as? String else { return nil }
-            return (ts, Double(text) ?? .nan)
+    /// Sends `request` and returns the body when the status is 200; any other status is mapped
+    /// to the error that tells the caller how to react (`PrometheusClientError.classify`).
+    func successBody(of request: HTTPClientRequest) async throws(PrometheusClientError) -> Data {
+        let answer = try await send(request)
+        guard answer.status == .ok else {
+            throw PrometheusClientError.classify(status: Int(answer.status.code), body: answer.body)
         }
-        switch resultType {
-        case "scalar":
-            guard let pair = data["result"] as? [Any], let (ts, value) = sample(pair) else { throw .malformedResponse("bad scalar") }
-            return [VectorSample(labels: [:], value: value, timestamp: ts)]
-        case "vector":
-            guard let result = data["result"] as? [[String: Any]] else { throw .malformedResponse("bad vector") }
-            return try result.map { (entry) throws(PrometheusClientError) -> VectorSample in
-                guard let labels = entry["metric"] as? [String: String], let pair = entry["value"] as? [Any], let (ts, value) = sample(pair) else {
-                    throw .malformedResponse("bad vector element")
-                }
-                return VectorSample(labels: labels, value: value, timestamp: ts)
-            }
-        default:
-            throw .malformedResponse("unexpected result type \(resultType)")
-        }
+        return answer.body
     }
 }

@@ -1,0 +1,4 @@
+/// The `data` of `/api/v1/rules`.
+struct RulesData: Decodable {
+    var groups: [PrometheusRuleGroup]
+}
