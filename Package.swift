@@ -71,6 +71,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Telemetry: tenant-scoped reads through the enforcer, a shared cache with request coalescing,
+        // snapshots for the health model, stale-but-known answers when Prometheus is down.
+        .target(
+            name: "Telemetry",
+            dependencies: [
+                "Fleet", "PromQL", "PrometheusClient", "Store",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // HTTP API server (Hummingbird).
         .target(
             name: "Server",
@@ -121,9 +131,14 @@ let package = Package(
         ),
         .testTarget(
             name: "PrometheusClientTests",
-            dependencies: ["PrometheusClient", "PromQL", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "PrometheusClient", "PromQL",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "PromQL", "Fleet"], swiftSettings: strict),
         .testTarget(name: "ExportTests", dependencies: ["Export", "PromQL", "Fleet"], swiftSettings: strict),
         .testTarget(name: "FleetTests", dependencies: ["Fleet"], swiftSettings: strict),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], swiftSettings: strict),
