@@ -32,7 +32,7 @@ enum GoldenFiles {
 
 @Suite("Golden files under deploy/prometheus")
 struct GoldenFileTests {
-    @Test("each committed file equals what the code renders", arguments: GoldenFiles.entries + [GoldenFiles.promtoolTests])
+    @Test("each committed file equals what the code renders", arguments: GoldenFiles.entries + [GoldenFiles.alertmanager, GoldenFiles.promtoolTests])
     func matches(entry: GoldenFiles.Entry) throws {
         let rendered = try entry.render()
         let url = Repository.url(entry.path)
@@ -52,6 +52,15 @@ struct GoldenFileTests {
 }
 
 extension GoldenFiles {
+    static let operatorWebhook = "http://127.0.0.1:9099/operator"
+
+    static let alertmanager = Entry(
+        path: "deploy/prometheus/alertmanager.example.yml",
+        command: "aifactory export alertmanager --tenants deploy/prometheus/tenants.example.yml --operator-webhook \(operatorWebhook) --out deploy/prometheus/alertmanager.example.yml") {
+        let tenants = try AlertmanagerConfig.parseTenants(yaml: Repository.read("deploy/prometheus/tenants.example.yml"))
+        return AlertmanagerConfig(tenants: tenants, operatorWebhookURL: operatorWebhook).render()
+    }
+
     static let promtoolTests = Entry(
         path: "deploy/prometheus/tests/aifactory-rules.test.yml",
         command: "(none: rendered by the test from Tests/ExportTests/PromtoolCases.swift)") {

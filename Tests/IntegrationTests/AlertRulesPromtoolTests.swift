@@ -80,4 +80,30 @@ struct AlertRulesPromtoolTests {
             #expect(quiet.contains(name), "\(name) has no non-firing alert_rule_test case")
         }
     }
+
+    @Test("amtool check-config accepts the rendered Alertmanager config, with and without paging tenants", .timeLimit(.minutes(1)))
+    func alertmanagerConfig() throws {
+        guard let amtool = ExternalTool.require("amtool") else { return }
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let configs = [
+            AlertmanagerConfig(tenants: [
+                "acme": TenantReceivers(webhookURL: "https://a.example/hook", slack: .init(channel: "#acme", apiURL: "https://hooks.slack.com/services/x"),
+                                        pagerDutyRoutingKey: "0123456789abcdef0123456789abcdef"),
+                "globex": TenantReceivers(webhookURL: "https://g.example/hook"),
+                "quiet": TenantReceivers(),
+            ], operatorWebhookURL: "http://127.0.0.1:9099/operator"),
+            AlertmanagerConfig(tenants: [:], operatorWebhookURL: "http://127.0.0.1:9099/operator"),
+        ]
+        for (index, config) in configs.enumerated() {
+            let file = directory.appendingPathComponent("alertmanager-\(index).yml")
+            try config.render().write(to: file, atomically: true, encoding: .utf8)
+            let result = try ProcessRunner.run(amtool, ["check-config", file.path], timeout: 30)
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output.contains("SUCCESS"), "\(result.output)")
+        }
+        let committed = Self.repository.appendingPathComponent("deploy/prometheus/alertmanager.example.yml")
+        let result = try ProcessRunner.run(amtool, ["check-config", committed.path], timeout: 30)
+        #expect(result.status == 0, "\(result.output)")
+    }
 }
