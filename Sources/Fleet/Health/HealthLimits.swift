@@ -121,12 +121,18 @@ public struct HealthLimits: Sendable, Hashable {
             }
             if limits.xidRepeatThreshold < 1 { problems.append("\(scope): xidRepeatThreshold must be at least 1") }
             if !(0...1).contains(limits.idleVRAMFraction) { problems.append("\(scope): idleVRAMFraction must be 0…1") }
-            for key in limits.xidSeverity.keys where Int(key) == nil {
+        }
+        func checkCodes(_ table: [String: Severity]?, _ scope: String) {
+            for key in (table ?? [:]).keys.sorted() where Int(key) == nil {
                 problems.append("\(scope): xidSeverity key \"\(key)\" is not an XID code")
             }
         }
         check(self, "limits")
-        for id in classes.keys.sorted() { check(resolved(forClass: id), "classes.\(id)") }
+        checkCodes(xidSeverity, "limits")
+        for id in classes.keys.sorted() {
+            check(resolved(forClass: id), "classes.\(id)")
+            checkCodes(classes[id]?.xidSeverity, "classes.\(id)")
+        }
         return problems
     }
 }
