@@ -7,7 +7,7 @@ struct ECCCheckTests {
         var name: String
         var now: Double?
         var start: Double?
-        var expected: [Expected]
+        var expected: [ExpectedFinding]
         var testDescription: String { name }
     }
 
@@ -15,21 +15,21 @@ struct ECCCheckTests {
         Case(name: "not collected (real sample): nothing here", now: nil, start: nil, expected: []),
         Case(name: "zero", now: 0, start: 0, expected: []),
         Case(name: "increase in the window is critical", now: 1, start: 0,
-             expected: [Expected(.critical, says: ["1 new double-bit (uncorrectable) ECC error in the last 1 h", "critical on any increase"], action: .resetGPU)]),
+             expected: [ExpectedFinding(.critical, says: ["1 new double-bit (uncorrectable) ECC error in the last 1 h", "critical on any increase"], action: .resetGPU)]),
         Case(name: "counter reset (driver reload) then new errors", now: 2, start: 5,
-             expected: [Expected(.critical, says: ["2 new double-bit"])]),
+             expected: [ExpectedFinding(.critical, says: ["2 new double-bit"])]),
         Case(name: "old errors, no increase: degraded", now: 3, start: 3,
-             expected: [Expected(.degraded, says: ["3 double-bit ECC errors since the driver loaded, none new"], action: .scheduleReset)]),
+             expected: [ExpectedFinding(.degraded, says: ["3 double-bit ECC errors since the driver loaded, none new"], action: .scheduleReset)]),
         Case(name: "no window start: degraded, says so", now: 1, start: nil,
-             expected: [Expected(.degraded, says: ["no history"])]),
+             expected: [ExpectedFinding(.degraded, says: ["no history"])]),
         Case(name: "blank counter is not a reading", now: Double(Int64.max - 13), start: 0, expected: []),
     ])
     func table(_ row: Case) {
-        let gpu = Snap.gpu { gpu in
+        let gpu = HealthFixture.gpu { gpu in
             gpu.values[.eccDBEVolatile] = row.now
             gpu.eccDBEAtWindowStart = row.start
         }
-        let findings = ECCCheck().evaluate(Snap.node([gpu]), limits: .default)
-        #expect(match(findings, row.expected), "\(findings)")
+        let findings = ECCCheck().evaluate(HealthFixture.node([gpu]), limits: .default)
+        #expect(findingsMatch(findings, row.expected), "\(findings)")
     }
 }

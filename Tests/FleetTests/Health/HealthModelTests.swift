@@ -21,31 +21,31 @@ struct HealthModelTests {
     }
 
     static let xid79: GPUSnapshot = {
-        var gpu = GPUSnapshot(index: 0, uuid: "GPU-0", lastSeen: Snap.ago(60))
-        gpu.xidHistory = [TimedValue(time: Snap.ago(120), value: 0), TimedValue(time: Snap.ago(90), value: 79), TimedValue(time: Snap.ago(60), value: 79)]
+        var gpu = GPUSnapshot(index: 0, uuid: "GPU-0", lastSeen: HealthFixture.ago(60))
+        gpu.xidHistory = [TimedValue(time: HealthFixture.ago(120), value: 0), TimedValue(time: HealthFixture.ago(90), value: 79), TimedValue(time: HealthFixture.ago(60), value: 79)]
         gpu.xidBaseline = 0
         return gpu
     }()
 
     @Test("roll-ups: worst wins, Unknown is never Healthy", arguments: [
-        RollUp(name: "all fine", node: Snap.node([full(0), full(1)]), status: .healthy, gpuStatuses: [.healthy, .healthy]),
-        RollUp(name: "one critical GPU makes the node critical", node: Snap.node([full(0), full(1, [.gpuTemp: 95])]),
+        RollUp(name: "all fine", node: HealthFixture.node([full(0), full(1)]), status: .healthy, gpuStatuses: [.healthy, .healthy]),
+        RollUp(name: "one critical GPU makes the node critical", node: HealthFixture.node([full(0), full(1, [.gpuTemp: 95])]),
                status: .critical, gpuStatuses: [.healthy, .critical]),
-        RollUp(name: "degraded beats healthy", node: Snap.node([full(0, [.clockEventReasons: 8]), full(1)]),
+        RollUp(name: "degraded beats healthy", node: HealthFixture.node([full(0, [.clockEventReasons: 8]), full(1)]),
                status: .degraded, gpuStatuses: [.degraded, .healthy]),
-        RollUp(name: "exporter down: every GPU unknown", node: Snap.node([full(0), full(1)], up: false),
+        RollUp(name: "exporter down: every GPU unknown", node: HealthFixture.node([full(0), full(1)], up: false),
                status: .unknown, gpuStatuses: [.unknown, .unknown]),
-        RollUp(name: "no target and no GPUs: unknown", node: Snap.node([], expected: 2, up: nil, lastScrape: nil),
+        RollUp(name: "no target and no GPUs: unknown", node: HealthFixture.node([], expected: 2, up: nil, lastScrape: nil),
                status: .unknown, gpuStatuses: [.unknown, .unknown]),
-        RollUp(name: "one GPU absent, the other fine: unknown, not healthy", node: Snap.node([full(1)], expected: 2),
+        RollUp(name: "one GPU absent, the other fine: unknown, not healthy", node: HealthFixture.node([full(1)], expected: 2),
                status: .unknown, gpuStatuses: [.unknown, .healthy]),
         RollUp(name: "absent GPU plus a degraded one: degraded (a known fault outranks missing data)",
-               node: Snap.node([full(1, [.clockEventReasons: 8])], expected: 2), status: .degraded, gpuStatuses: [.unknown, .degraded]),
+               node: HealthFixture.node([full(1, [.clockEventReasons: 8])], expected: 2), status: .degraded, gpuStatuses: [.unknown, .degraded]),
         RollUp(name: "2-GPU box, GPU 0 reported XID 79 then vanished: critical",
-               node: Snap.node([xid79, full(1)], expected: 2), status: .critical, gpuStatuses: [.critical, .healthy]),
-        RollUp(name: "exporter down but XID 79 in the window: critical", node: Snap.node([xid79], expected: 1, up: false),
+               node: HealthFixture.node([xid79, full(1)], expected: 2), status: .critical, gpuStatuses: [.critical, .healthy]),
+        RollUp(name: "exporter down but XID 79 in the window: critical", node: HealthFixture.node([xid79], expected: 1, up: false),
                status: .critical, gpuStatuses: [.critical]),
-        RollUp(name: "healthy notes do not change the state", node: Snap.node([ExporterSample.gpu(0)]),
+        RollUp(name: "healthy notes do not change the state", node: HealthFixture.node([ExporterSample.gpu(0)]),
                status: .healthy, gpuStatuses: [.healthy]),
     ])
     func rollUp(_ row: RollUp) {
@@ -56,7 +56,7 @@ struct HealthModelTests {
 
     @Test("the XID-79 box explains both facts about GPU 0")
     func xid79Findings() throws {
-        let health = model.evaluate(Snap.node([Self.xid79, Self.full(1)], expected: 2))
+        let health = model.evaluate(HealthFixture.node([Self.xid79, Self.full(1)], expected: 2))
         let gpu0 = try #require(health.gpus.first)
         #expect(gpu0.findings.map(\.signal) == [.xid, .presence])
         #expect(gpu0.findings.first?.reason.contains("XID 79 (GPU has fallen off the bus) on GPU 0 at 2026-05-12T11:58:30Z") == true)
@@ -66,7 +66,7 @@ struct HealthModelTests {
 
     @Test("findings are sorted by severity, then node-wide first, then GPU")
     func ordering() {
-        let node = Snap.node([ExporterSample.gpu(0), Self.full(1, [.gpuTemp: 92]), Self.full(2, [.clockEventReasons: 0x40])], expected: 4)
+        let node = HealthFixture.node([ExporterSample.gpu(0), Self.full(1, [.gpuTemp: 92]), Self.full(2, [.clockEventReasons: 0x40])], expected: 4)
         let findings = model.evaluate(node).findings
         #expect(findings.map(\.severity) == [.critical, .degraded, .unknown, .healthy, .healthy, .healthy])
         #expect(findings.map(\.gpu) == [1, 2, 3, 0, 0, 0])
@@ -75,7 +75,7 @@ struct HealthModelTests {
 
     @Test("idle vLLM is flagged and healthy")
     func idleVLLM() throws {
-        let node = Snap.node([Self.full(0, [.fbUsed: 18_000, .fbFree: 1_543, .gpuUtil: 0])])
+        let node = HealthFixture.node([Self.full(0, [.fbUsed: 18_000, .fbFree: 1_543, .gpuUtil: 0])])
         let health = model.evaluate(node)
         #expect(health.status == .healthy)
         let gpu = try #require(health.gpus.first)
@@ -85,7 +85,7 @@ struct HealthModelTests {
 
     @Test("missing ECC reads not collected, never 0")
     func eccNotCollected() throws {
-        let health = model.evaluate(Snap.node([ExporterSample.gpu(0)]))
+        let health = model.evaluate(HealthFixture.node([ExporterSample.gpu(0)]))
         let ecc = try #require(health.findings.first { $0.signal == .ecc })
         #expect(ecc.severity == .healthy)
         #expect(ecc.reason.contains("not collected"))
@@ -97,9 +97,9 @@ struct HealthModelTests {
 
     @Test("the page pill is the worst node, Unknown when there are none")
     func pill() {
-        let healthy = model.evaluate(Snap.node([Self.full(0)]))
-        let unknown = model.evaluate(Snap.node([Self.full(0)], up: false))
-        let critical = model.evaluate(Snap.node([Self.full(0, [.rowRemapFailure: 1])]))
+        let healthy = model.evaluate(HealthFixture.node([Self.full(0)]))
+        let unknown = model.evaluate(HealthFixture.node([Self.full(0)], up: false))
+        let critical = model.evaluate(HealthFixture.node([Self.full(0, [.rowRemapFailure: 1])]))
         #expect(FleetHealth.pill(nodes: []) == .unknown)
         #expect(FleetHealth.pill(nodes: [healthy]) == .healthy)
         #expect(FleetHealth.pill(nodes: [healthy, unknown]) == .unknown)
@@ -109,7 +109,7 @@ struct HealthModelTests {
 
     @Test("a healthy node's summary says what was checked")
     func summary() {
-        #expect(model.evaluate(Snap.node([Self.full(0), Self.full(1)])).summary == "All 2 GPUs were checked and are healthy")
+        #expect(model.evaluate(HealthFixture.node([Self.full(0), Self.full(1)])).summary == "All 2 GPUs were checked and are healthy")
     }
 
     @Test("Severity order and roll-up of nothing")

@@ -7,14 +7,14 @@ struct XIDCheckTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var name: String
         var gpu: GPUSnapshot
-        var expected: [Expected]
+        var expected: [ExpectedFinding]
         var testDescription: String { name }
     }
 
     /// The sample GPU with an XID gauge history (one sample a minute, the last now) and baseline.
     static func gauge(_ values: [Double], baseline: Double? = 0, counts: [Int: Int]? = nil, index: GPUIndex = 0) -> GPUSnapshot {
-        Snap.gpu(index, [.xidErrors: values.last ?? 0]) {
-            $0.xidHistory = Snap.series(values, step: 60)
+        HealthFixture.gpu(index, [.xidErrors: values.last ?? 0]) {
+            $0.xidHistory = HealthFixture.series(values, step: 60)
             $0.xidBaseline = baseline
             $0.xidCounts = counts
         }
@@ -23,38 +23,38 @@ struct XIDCheckTests {
     static let cases: [Case] = [
         Case(name: "real sample: gauge 0, nothing", gpu: ExporterSample.gpu(), expected: []),
         Case(name: "change to 79 is critical, with time and meaning", gpu: gauge([0, 0, 79, 79, 79]),
-             expected: [Expected(.critical, says: ["XID 79 (GPU has fallen off the bus) on GPU 0 at 2026-05-12T11:58:00Z (2 min ago)", "reboot"], action: .rebootNode)]),
+             expected: [ExpectedFinding(.critical, says: ["XID 79 (GPU has fallen off the bus) on GPU 0 at 2026-05-12T11:58:00Z (2 min ago)", "reboot"], action: .rebootNode)]),
         Case(name: "sticky 79 that did not change in the window is only a note",
              gpu: gauge([79, 79, 79, 79], baseline: 79),
-             expected: [Expected(.healthy, says: ["no new XID in the last 1 h", "still shows 79"], action: Action.none)]),
+             expected: [ExpectedFinding(.healthy, says: ["no new XID in the last 1 h", "still shows 79"], action: Action.none)]),
         Case(name: "79 that changed 2 h ago (outside the window) is only a note",
-             gpu: Snap.gpu(0, [.xidErrors: 79]) {
-                 $0.xidHistory = [TimedValue(time: Snap.ago(7200), value: 79), TimedValue(time: Snap.ago(60), value: 79)]
+             gpu: HealthFixture.gpu(0, [.xidErrors: 79]) {
+                 $0.xidHistory = [TimedValue(time: HealthFixture.ago(7200), value: 79), TimedValue(time: HealthFixture.ago(60), value: 79)]
                  $0.xidBaseline = 0
              },
-             expected: [Expected(.healthy, says: ["still shows 79"])]),
+             expected: [ExpectedFinding(.healthy, says: ["still shows 79"])]),
         Case(name: "no baseline: a non-zero first sample counts once",
-             gpu: gauge([48, 48], baseline: nil), expected: [Expected(.critical, says: ["XID 48 (Double Bit ECC Error)"], action: .resetGPU)]),
+             gpu: gauge([48, 48], baseline: nil), expected: [ExpectedFinding(.critical, says: ["XID 48 (Double Bit ECC Error)"], action: .resetGPU)]),
         Case(name: "one XID 13 is a healthy event", gpu: gauge([0, 13, 13]),
-             expected: [Expected(.healthy, says: ["XID 13 (Graphics Engine Exception)", "degraded from 3"], action: .checkWorkload)]),
+             expected: [ExpectedFinding(.healthy, says: ["XID 13 (Graphics Engine Exception)", "degraded from 3"], action: .checkWorkload)]),
         Case(name: "three XID 13 by the EXP counter is degraded", gpu: gauge([0, 13, 13], counts: [13: 3]),
-             expected: [Expected(.degraded, says: ["3 times in the last 1 h", "degraded from 3 in the last 1 h"])]),
+             expected: [ExpectedFinding(.degraded, says: ["3 times in the last 1 h", "degraded from 3 in the last 1 h"])]),
         Case(name: "EXP counter alone (no gauge change) still counts", gpu: gauge([13, 13], baseline: 13, counts: [31: 1]),
-             expected: [Expected(.healthy, says: ["XID 31 (GPU memory page fault) on GPU 0, once in the last 1 h"])]),
+             expected: [ExpectedFinding(.healthy, says: ["XID 31 (GPU memory page fault) on GPU 0, once in the last 1 h"])]),
         Case(name: "63 is degraded, schedule a reset", gpu: gauge([0, 63]),
-             expected: [Expected(.degraded, action: .scheduleReset)]),
-        Case(name: "94 is degraded, restart the app", gpu: gauge([0, 94]), expected: [Expected(.degraded, action: .restartApp)]),
+             expected: [ExpectedFinding(.degraded, action: .scheduleReset)]),
+        Case(name: "94 is degraded, restart the app", gpu: gauge([0, 94]), expected: [ExpectedFinding(.degraded, action: .restartApp)]),
         Case(name: "two codes give two findings", gpu: gauge([0, 31, 0, 95]),
-             expected: [Expected(.healthy, says: ["XID 31"]), Expected(.critical, says: ["XID 95 (Uncontained ECC error)"])]),
+             expected: [ExpectedFinding(.healthy, says: ["XID 31"]), ExpectedFinding(.critical, says: ["XID 95 (Uncontained ECC error)"])]),
         Case(name: "an unknown code is degraded, watch", gpu: gauge([0, 57]),
-             expected: [Expected(.degraded, says: ["Error programming video memory interface", "not in our XID catalogue"], action: .watch)]),
+             expected: [ExpectedFinding(.degraded, says: ["Error programming video memory interface", "not in our XID catalogue"], action: .watch)]),
         Case(name: "blank samples are skipped", gpu: gauge([0, Double(Int64.max - 13), 0]), expected: []),
     ]
 
     @Test("derives occurrences from changes and classifies them", arguments: cases)
     func table(_ row: Case) {
-        let findings = XIDCheck().evaluate(Snap.node([row.gpu]), limits: .default)
-        #expect(match(findings, row.expected), "\(findings)")
+        let findings = XIDCheck().evaluate(HealthFixture.node([row.gpu]), limits: .default)
+        #expect(findingsMatch(findings, row.expected), "\(findings)")
     }
 
     struct SeverityCase: CustomTestStringConvertible, Sendable {
@@ -76,7 +76,7 @@ struct XIDCheckTests {
     @Test("the same XID is one occurrence per change, not per poll")
     func onePerChange() {
         let gpu = Self.gauge([0, 79, 79, 79, 79, 79, 79, 79])
-        let found = XIDCheck.occurrences(gpu, now: Snap.now, windowSeconds: 3600)
+        let found = XIDCheck.occurrences(gpu, now: HealthFixture.now, windowSeconds: 3600)
         #expect(found.map(\.code) == [79])
         #expect(found.first?.count == 1)
     }
@@ -84,12 +84,12 @@ struct XIDCheckTests {
     @Test("a critical XID stops counting once it leaves the window")
     func windowExpiry() {
         var gpu = Self.gauge([0, 79])
-        gpu.xidHistory = [TimedValue(time: Snap.ago(3000), value: 0), TimedValue(time: Snap.ago(2900), value: 79), TimedValue(time: Snap.ago(10), value: 79)]
-        let inWindow = XIDCheck().evaluate(Snap.node([gpu]), limits: .default)
+        gpu.xidHistory = [TimedValue(time: HealthFixture.ago(3000), value: 0), TimedValue(time: HealthFixture.ago(2900), value: 79), TimedValue(time: HealthFixture.ago(10), value: 79)]
+        let inWindow = XIDCheck().evaluate(HealthFixture.node([gpu]), limits: .default)
         #expect(inWindow.first?.severity == .critical)
         var shorter = HealthLimits.default
         shorter.xidWindowSeconds = 1800
-        let expired = XIDCheck().evaluate(Snap.node([gpu]), limits: shorter)
+        let expired = XIDCheck().evaluate(HealthFixture.node([gpu]), limits: shorter)
         #expect(expired.map(\.severity) == [.healthy])
     }
 
@@ -97,16 +97,16 @@ struct XIDCheckTests {
     func override() {
         var limits = HealthLimits.default
         limits.xidSeverity = ["94": .healthy, "13": .critical]
-        let findings = XIDCheck().evaluate(Snap.node([Self.gauge([0, 94, 13])]), limits: limits)
+        let findings = XIDCheck().evaluate(HealthFixture.node([Self.gauge([0, 94, 13])]), limits: limits)
         #expect(findings.map(\.severity) == [.critical, .healthy])
     }
 
     @Test("an absent GPU's XID history is still judged")
     func absentGPU() {
         var gpu = GPUSnapshot(index: 0)
-        gpu.xidHistory = Snap.series([0, 79], step: 20)
+        gpu.xidHistory = HealthFixture.series([0, 79], step: 20)
         gpu.xidBaseline = 0
-        let findings = XIDCheck().evaluate(Snap.node([gpu, Snap.gpu(1)], expected: 2), limits: .default)
+        let findings = XIDCheck().evaluate(HealthFixture.node([gpu, HealthFixture.gpu(1)], expected: 2), limits: .default)
         #expect(findings.map(\.severity) == [.critical])
     }
 
