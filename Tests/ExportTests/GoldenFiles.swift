@@ -32,7 +32,7 @@ enum GoldenFiles {
 
 @Suite("Golden files under deploy/prometheus")
 struct GoldenFileTests {
-    @Test("each committed file equals what the code renders", arguments: GoldenFiles.entries + [GoldenFiles.alertmanager, GoldenFiles.promtoolTests])
+    @Test("each committed file equals what the code renders", arguments: GoldenFiles.entries + [GoldenFiles.alertmanager, GoldenFiles.grafana, GoldenFiles.promtoolTests])
     func matches(entry: GoldenFiles.Entry) throws {
         let rendered = try entry.render()
         let url = Repository.url(entry.path)
@@ -59,6 +59,12 @@ extension GoldenFiles {
         command: "aifactory export alertmanager --tenants deploy/prometheus/tenants.example.yml --operator-webhook \(operatorWebhook) --out deploy/prometheus/alertmanager.example.yml") {
         let tenants = try AlertmanagerConfig.parseTenants(yaml: Repository.read("deploy/prometheus/tenants.example.yml"))
         return AlertmanagerConfig(tenants: tenants, operatorWebhookURL: operatorWebhook).render()
+    }
+
+    static let grafana = Entry(
+        path: "deploy/prometheus/grafana-dashboard.json",
+        command: "aifactory export grafana --out deploy/prometheus/grafana-dashboard.json") {
+        GrafanaDashboard.standard().renderJSON()
     }
 
     static let promtoolTests = Entry(
