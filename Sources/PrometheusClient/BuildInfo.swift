@@ -1,4 +1,7 @@
 /// What `/api/v1/status/buildinfo` reports; fields a backend omits are empty.
+///
+/// VictoriaMetrics 1.79 (Debian bookworm) answers with an empty `data` object, so even
+/// `version` may be empty: a successful answer is what proves the API is there.
 public struct BuildInfo: Sendable, Hashable, Decodable {
     /// Prometheus version, or the Prometheus version a compatible backend emulates.
     public var version: String
@@ -17,7 +20,7 @@ public struct BuildInfo: Sendable, Hashable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
-        version = try container.decode(String.self, forKey: .version)
+        version = try container.decodeIfPresent(String.self, forKey: .version) ?? ""
         revision = try container.decodeIfPresent(String.self, forKey: .revision) ?? ""
         branch = try container.decodeIfPresent(String.self, forKey: .branch) ?? ""
         goVersion = try container.decodeIfPresent(String.self, forKey: .goVersion) ?? ""

@@ -14,13 +14,15 @@ extension PrometheusClient {
     ///
     /// AsyncHTTPClient's own deadline stops at the response head, so a backend that sends the
     /// head and then trickles the body would hold the caller forever; racing the whole exchange
-    /// against the deadline bounds it. Transport failures are mapped to `.unreachable`,
-    /// `.timeout`, `.tooLarge` or `.cancelled`.
+    /// against the deadline bounds it. The race's timer fires a little after AsyncHTTPClient's
+    /// deadline so that a backend that refuses connections (AsyncHTTPClient retries until its
+    /// deadline, then reports the connect error) reads as `.unreachable`, not `.timeout`.
+    /// Transport failures are mapped to `.unreachable`, `.timeout`, `.tooLarge` or `.cancelled`.
     func send(_ request: HTTPClientRequest) async throws(PrometheusClientError) -> Answer {
-        let deadline = ContinuousClock.now + timeout
+        let headDeadline = NIODeadline.now() + Self.timeAmount(timeout)
+        let deadline = ContinuousClock.now + timeout + .milliseconds(250)
         let limit = maxResponseBytes
         let http = self.http
-        let headDeadline = NIODeadline.now() + Self.timeAmount(timeout)
         do {
             return try await withThrowingTaskGroup(of: Answer?.self) { group in
                 group.addTask {
@@ -39,17 +41,17 @@ extension PrometheusClient {
                 return answer
             }
         } catch {
-            throw Self.mapTransport(error)
+            throw Self.mapTransport(error, limit: limit)
         }
     }
 
     /// Maps what AsyncHTTPClient and NIO throw onto the client's error cases.
-    static func mapTransport(_ error: any Error) -> PrometheusClientError {
+    static func mapTransport(_ error: any Error, limit: Int) -> PrometheusClientError {
         switch error {
         case let error as PrometheusClientError:
             return error
-        case let error as NIOTooManyBytesError:
-            return .tooLarge(limit: error.maxBytes ?? 0)
+        case is NIOTooManyBytesError:
+            return .tooLarge(limit: limit)
         case let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout:
             return .timeout
         case let error as HTTPClientError where error == .cancelled:

@@ -64,14 +64,17 @@ public struct PrometheusClient: Sendable {
         return copy
     }
 
-    /// Whether the backend is ready: `/-/ready` answers 200, or, for backends that do not serve
-    /// `/-/ready` under the API prefix (Mimir, VictoriaMetrics), the build-info endpoint answers.
+    /// Whether the backend is ready: `/-/ready` under the base path answers 200, or, for backends
+    /// that do not serve it there (Mimir 404, VictoriaMetrics 400), the build-info endpoint
+    /// answers. Prometheus answers its API with 503 until it is ready, so the fallback does not
+    /// report a starting Prometheus as ready. Unreachable means not ready, at once.
     public func isReady() async -> Bool {
         let probe = withTimeout(min(timeout, .seconds(2)))
         let request = makeRequest(path: "/-/ready", method: .GET)
-        if let answer = try? await probe.send(request) {
-            if answer.status == .ok { return true }
-            if answer.status != .notFound { return false }
+        do {
+            if try await probe.send(request).status == .ok { return true }
+        } catch {
+            return false
         }
         return (try? await probe.buildInfo()) != nil
     }
