@@ -7,7 +7,7 @@ extension PrometheusClient {
     /// Each selector is a `ScopedQuery`, so only the caller's tenant's series can match.
     /// `start`/`end` narrow the search; without them the backend picks its default window.
     public func series(match: [ScopedQuery], start: Date? = nil, end: Date? = nil) async throws(PrometheusClientError) -> [[String: String]] {
-        let form = try Self.matchForm(match, start: start, end: end, what: "series")
+        let form = try Self.matchForm(match, start: start, end: end, what: "series") + queryParameters
         let body = try await post("/api/v1/series", form: form)
         return try Self.decodePayload([[String: String]].self, from: body)
     }
@@ -16,7 +16,7 @@ extension PrometheusClient {
     ///
     /// `match` may not be empty: without it the backend lists every tenant's label names.
     public func labels(match: [ScopedQuery], start: Date? = nil, end: Date? = nil) async throws(PrometheusClientError) -> [String] {
-        let form = try Self.matchForm(match, start: start, end: end, what: "label names")
+        let form = try Self.matchForm(match, start: start, end: end, what: "label names") + queryParameters
         let body = try await post("/api/v1/labels", form: form)
         return try Self.decodePayload([String].self, from: body).sorted()
     }
@@ -30,7 +30,7 @@ extension PrometheusClient {
         guard Self.isValidLabelName(name) else {
             throw .invalidRequest("\"\(name.prefix(64))\" is not a valid label name.")
         }
-        let parameters = try Self.matchForm(match, start: start, end: end, what: "label values")
+        let parameters = try Self.matchForm(match, start: start, end: end, what: "label values") + queryParameters
         let body = try await fetch("/api/v1/label/\(name)/values", parameters: parameters)
         return try Self.decodePayload([String].self, from: body).sorted()
     }

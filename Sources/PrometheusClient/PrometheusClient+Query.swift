@@ -22,6 +22,7 @@ extension PrometheusClient {
         var form = [("query", query.text)]
         if let time { form.append(("time", Self.format(time))) }
         form.append(("timeout", Self.format(timeout)))
+        form += queryParameters
         let body = try await post("/api/v1/query", form: form)
         return try Self.decodePayload(QueryData.self, from: body).result
     }
@@ -33,7 +34,7 @@ extension PrometheusClient {
     /// `step` from the range (the trend API asks for at most 300 points).
     public func queryRange(_ query: ScopedQuery, start: Date, end: Date, step: Duration) async throws(PrometheusClientError) -> [RangeSeries] {
         guard step > .zero else { throw .invalidRequest("The step of a range query must be positive.") }
-        let form = [
+        let form = queryParameters + [
             ("query", query.text),
             ("start", Self.format(start)),
             ("end", Self.format(end)),

@@ -27,6 +27,10 @@ public struct PrometheusClient: Sendable {
     public var basePath: String
     /// Headers sent with every request, e.g. `X-Scope-OrgID` for Mimir/Cortex or `Authorization`.
     public var headers: [(String, String)]
+    /// Extra parameters appended to query, range, series and label requests, for backend quirks:
+    /// Thanos `dedup=true` and `partial_response=false` (a partial answer would read as data loss),
+    /// VictoriaMetrics `nocache=1`.
+    public var queryParameters: [(String, String)]
     /// Overall deadline of one request (connect, head and body). Also sent to the backend as the
     /// `timeout` parameter of queries, so it stops evaluating a query nobody waits for any more.
     public var timeout: Duration
@@ -38,6 +42,7 @@ public struct PrometheusClient: Sendable {
     ///   - baseURL: scheme, host and port; a trailing `/` is ignored.
     ///   - basePath: prefix of the API paths (see `basePath`); leading `/` optional.
     ///   - headers: sent with every request.
+    ///   - queryParameters: appended to query, range, series and label requests.
     ///   - timeout: overall deadline of each request.
     ///   - maxResponseBytes: body size cap (64 MiB by default).
     ///   - http: the shared client; tests and servers pass their own to control its lifetime.
@@ -45,6 +50,7 @@ public struct PrometheusClient: Sendable {
         baseURL: String,
         basePath: String = "",
         headers: [(String, String)] = [],
+        queryParameters: [(String, String)] = [],
         timeout: Duration = .seconds(10),
         maxResponseBytes: Int = 64 << 20,
         http: HTTPClient = .shared
@@ -52,6 +58,7 @@ public struct PrometheusClient: Sendable {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.basePath = Self.normalise(basePath: basePath)
         self.headers = headers
+        self.queryParameters = queryParameters
         self.timeout = timeout
         self.maxResponseBytes = maxResponseBytes
         self.http = http

@@ -180,7 +180,8 @@ struct PrometheusClientTests {
         try await fake.run { url, log in
             let client = PrometheusClient(
                 baseURL: url + "/", basePath: "select/0/prometheus/",
-                headers: [("X-Scope-OrgID", "team-a"), ("Authorization", "Bearer t0k")]
+                headers: [("X-Scope-OrgID", "team-a"), ("Authorization", "Bearer t0k")],
+                queryParameters: [("dedup", "true"), ("partial_response", "false")]
             )
             _ = try await client.query(try TestScope.acme("up"))
             _ = try await client.queryRange(try TestScope.acme("up"), start: .now.addingTimeInterval(-60), end: .now, step: .seconds(15))
@@ -197,6 +198,11 @@ struct PrometheusClientTests {
                 #expect(request.path.hasPrefix("/select/0/prometheus/"), "\(request.path)")
                 #expect(request.headers["x-scope-orgid"] == "team-a", "\(request.path)")
                 #expect(request.headers["authorization"] == "Bearer t0k", "\(request.path)")
+            }
+            let querying = requests.filter { !$0.path.hasSuffix("/rules") && !$0.path.hasSuffix("/targets") && !$0.path.contains("/status/") && !$0.path.hasSuffix("/-/ready") }
+            #expect(querying.count == 5)
+            for request in querying {
+                #expect(request.values("dedup") == ["true"] && request.values("partial_response") == ["false"], "\(request.path)")
             }
         }
     }
