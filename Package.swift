@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Fleet", "Store", "PromQL", "PrometheusClient",
+                "Fleet", "Store", "PromQL", "PrometheusClient", "Telemetry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(name: "PromQLTests", dependencies: ["PromQL"], resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["Server", "Store", "Fleet", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["Server", "Store", "Fleet", "PrometheusClient", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -138,7 +138,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "PromQL", "Fleet"], swiftSettings: strict),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "PromQL", "Fleet", "PrometheusClient"], swiftSettings: strict),
         .testTarget(name: "ExportTests", dependencies: ["Export", "PromQL", "Fleet"], swiftSettings: strict),
         .testTarget(name: "FleetTests", dependencies: ["Fleet"], swiftSettings: strict),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], swiftSettings: strict),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what AI Factory needs on a fresh Debian machine, only where it is missing:
-# Debian packages (prometheus with promtool, postgresql for the store tests) and PyPI tools (promql-parser for the
+# Debian packages (prometheus with promtool, postgresql for the store tests, alertmanager's
+# amtool for the generated config, victoria-metrics for the client's live test) and PyPI tools (promql-parser for the
 # differential PromQL test). Safe to run again: it does nothing when everything is present.
 set -euo pipefail
 
@@ -8,6 +9,8 @@ need_apt=()
 command -v prometheus >/dev/null 2>&1 || need_apt+=(prometheus)
 command -v promtool   >/dev/null 2>&1 || need_apt+=(prometheus)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v amtool >/dev/null 2>&1 || need_apt+=(prometheus-alertmanager)
+command -v victoria-metrics >/dev/null 2>&1 || need_apt+=(victoria-metrics)
 command -v swift      >/dev/null 2>&1 || { echo "setup: swift is not on PATH (Swift 6.3 is expected at /opt/swift/usr/bin)" >&2; exit 1; }
 
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -53,7 +53,7 @@ public struct PrometheusClient: Sendable {
         queryParameters: [(String, String)] = [],
         timeout: Duration = .seconds(10),
         maxResponseBytes: Int = 64 << 20,
-        http: HTTPClient = .shared
+        http: HTTPClient = .prometheus
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.basePath = Self.normalise(basePath: basePath)

@@ -45,5 +45,8 @@ public func buildRouter(_ configuration: ServerConfiguration, dependencies: Serv
     MeRoutes(dependencies: dependencies).register(on: api)
     InventoryRoutes(dependencies: dependencies).register(on: api)
     AdminRoutes(dependencies: dependencies).register(on: api.group("admin"))
+    let factory = api.group("factory")
+    FactoryRoutes(dependencies: dependencies).register(on: factory)
+    AlertRoutes(dependencies: dependencies).register(on: factory)
     return router
 }

@@ -1,6 +1,7 @@
 import Foundation
 import PrometheusClient
 import Store
+import Telemetry
 
 /// The live collaborators of the server, injected so tests can pass fakes or temp databases.
 public struct ServerDependencies: Sendable {
@@ -13,6 +14,8 @@ public struct ServerDependencies: Sendable {
     public var serviceDiscoveryRefresh: Duration
     /// Reads telemetry; `nil` when no Prometheus is configured.
     public var prometheus: PrometheusClient?
+    /// Tenant-scoped health reads (cache + coalescing + stale fallback); `nil` without Prometheus.
+    public var healthReader: HealthReader?
     public var now: @Sendable () -> Date
 
     public init(
@@ -22,6 +25,7 @@ public struct ServerDependencies: Sendable {
         serviceDiscoveryToken: String? = nil,
         serviceDiscoveryRefresh: Duration = .seconds(30),
         prometheus: PrometheusClient? = nil,
+        healthRefresh: Duration = .seconds(15),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
@@ -30,6 +34,7 @@ public struct ServerDependencies: Sendable {
         self.serviceDiscoveryToken = serviceDiscoveryToken
         self.serviceDiscoveryRefresh = serviceDiscoveryRefresh
         self.prometheus = prometheus
+        self.healthReader = prometheus.map { HealthReader(backend: $0, refresh: healthRefresh) }
         self.now = now
     }
 }

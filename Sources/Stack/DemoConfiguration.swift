@@ -18,6 +18,10 @@ public struct DemoConfiguration: Sendable {
     public var seed: UInt64
     /// Prometheus scrape interval; short so the demo moves.
     public var scrapeInterval: Duration
+    /// Where on the scenario timeline the simulation starts (e.g. 10 min in: faults already on).
+    public var simulationOffset: Duration
+    /// Scales every alert `for:` and range window (1 = production; 0.1 for fast tests).
+    public var alertDurationScale: Double
 
     public init(
         stateDirectory: String,
@@ -27,7 +31,9 @@ public struct DemoConfiguration: Sendable {
         simulatorPort: Int = 0,
         fleet: LoadedFleet,
         seed: UInt64 = 1,
-        scrapeInterval: Duration = .seconds(5)
+        scrapeInterval: Duration = .seconds(5),
+        simulationOffset: Duration = .zero,
+        alertDurationScale: Double = 1.0
     ) {
         self.stateDirectory = stateDirectory
         self.host = host
@@ -37,5 +43,7 @@ public struct DemoConfiguration: Sendable {
         self.fleet = fleet
         self.seed = seed
         self.scrapeInterval = scrapeInterval
+        self.simulationOffset = simulationOffset
+        self.alertDurationScale = alertDurationScale
     }
 }

@@ -1,3 +1,4 @@
+import Export
 import Foundation
 import Logging
 import Server
@@ -53,11 +54,21 @@ public struct DemoStack: Sendable {
 
         let store = try await StoreFactory.sqlite(path: state + "/aifactory.sqlite", logger: logger)
         let tokenFile = state + "/sd-token"
+        // The companion alert rules, with one series-absent rule per demo node.
+        let rulesPath = state + "/aifactory-rules.yml"
+        let rules = AlertRuleSet.standard(
+            AlertRuleOptions(durationScale: config.alertDurationScale),
+            targets: AlertTarget.targets(of: config.fleet.spec)
+        )
+        try rules.renderRuleFile().write(toFile: rulesPath, atomically: true, encoding: .utf8)
         let sdToken = try Self.serviceDiscoveryToken(at: tokenFile)
         let runtime = PrometheusRuntime(binary: binary, host: config.host, port: prometheusPort, stateDirectory: state)
 
         let simulator = buildSimulatorApplication(
-            SimulatorConfiguration(host: config.host, port: config.simulatorPort, fleet: config.fleet, seed: config.seed),
+            SimulatorConfiguration(
+                host: config.host, port: config.simulatorPort, fleet: config.fleet, seed: config.seed,
+                clock: Self.clock(offset: config.simulationOffset)
+            ),
             onServerRunning: { port in await simulatorPort.fulfil(port) }
         )
         let fleet = config.fleet.spec
@@ -81,13 +92,14 @@ public struct DemoStack: Sendable {
                     refreshInterval: scrapeInterval
                 )
             }
-            return PrometheusConfig(scrapeInterval: scrapeInterval, evaluationInterval: scrapeInterval, serviceDiscovery: jobs)
+            return PrometheusConfig(scrapeInterval: scrapeInterval, evaluationInterval: scrapeInterval, serviceDiscovery: jobs, ruleFiles: [rulesPath])
         }
         let dependencies = ServerDependencies(
             store: store,
             serviceDiscoveryToken: sdToken,
             serviceDiscoveryRefresh: scrapeInterval,
-            prometheus: PrometheusClient(baseURL: runtime.url)
+            prometheus: PrometheusClient(baseURL: runtime.url),
+            healthRefresh: scrapeInterval
         )
         let server = buildApplication(
             ServerConfiguration(host: config.host, port: config.port, prometheusURL: runtime.url),
@@ -135,6 +147,16 @@ public struct DemoStack: Sendable {
     /// parent stops the demo): the close runs in its own task, which this function awaits.
     static func close(_ store: any Store) async {
         await Task { try? await store.close() }.value
+    }
+
+    /// Wall-clock simulation time, shifted `offset` into the scenario timeline.
+    static func clock(offset: Duration) -> SimulationClock {
+        let start = ContinuousClock.now
+        let shift = Double(offset.components.seconds) + Double(offset.components.attoseconds) / 1e18
+        return SimulationClock {
+            let elapsed = ContinuousClock.now - start
+            return shift + Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        }
     }
 
     /// The SD bearer token, created once with owner-only permissions and reused after.

@@ -15,6 +15,7 @@ struct AIFactory: AsyncParsableCommand {
             SimulateCommand.self,
             PromQLCommand.self,
             AdminCommand.self,
+            ExportCommand.self,
         ]
     )
 }

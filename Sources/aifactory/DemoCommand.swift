@@ -31,9 +31,17 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("scrape-interval"), help: "Prometheus scrape interval in seconds.")
     var scrapeInterval = 5
 
+    @Option(name: .customLong("alert-scale"), help: "Scale alert for: windows (1 = production, 0.1 = ten times faster).")
+    var alertScale = 1.0
+
+    @Option(name: .customLong("simulation-offset"), help: "Start this many seconds into the scenario timeline (faults begin at 90 s).")
+    var simulationOffset = 0
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard (1...300).contains(scrapeInterval) else { throw ValidationError("--scrape-interval must be between 1 and 300 seconds") }
+        guard alertScale > 0, alertScale <= 10 else { throw ValidationError("--alert-scale must be greater than 0 and at most 10") }
+        guard (0...864_000).contains(simulationOffset) else { throw ValidationError("--simulation-offset must be between 0 and 864000 seconds") }
     }
 
     func run() async throws {
@@ -56,7 +64,9 @@ struct DemoCommand: AsyncParsableCommand {
             simulatorPort: simulatorPort,
             fleet: loaded,
             seed: seed,
-            scrapeInterval: .seconds(scrapeInterval)
+            scrapeInterval: .seconds(scrapeInterval),
+            simulationOffset: .seconds(simulationOffset),
+            alertDurationScale: alertScale
         )
         let path = stateDirectory
         do {

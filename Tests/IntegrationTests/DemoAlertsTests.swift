@@ -1,0 +1,63 @@
+import AsyncHTTPClient
+import Foundation
+import Simulator
+import Stack
+import Testing
+
+/// The demo's Prometheus loads the companion rules; the XID 79, DBE and thermal scenario nodes
+/// raise their alerts within their (here ten times shortened) `for:` windows, and the factory
+/// alert view shows each tenant only its own.
+@Suite("Demo alerts", .serialized)
+struct DemoAlertsTests {
+    @Test("XID 79, double-bit ECC and thermal scenarios fire their alerts, routed to the owning tenant")
+    func scenarioAlertsFire() async throws {
+        guard ExternalTool.require("prometheus") != nil else { return }
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("aif-alerts-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        // Start 80 s into the timeline: XID 79 at 90 s, DBE at 95 s, > 85 °C from about 150 s.
+        let configuration = DemoConfiguration(
+            stateDirectory: state, port: 0, fleet: FleetFile.demo, scrapeInterval: .seconds(1),
+            simulationOffset: .seconds(80), alertDurationScale: 0.1
+        )
+        let ready = Rendezvous<DemoCredentials>()
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await DemoStack(configuration).run { await ready.fulfil($0) } }
+            let credentials = try await ready.wait()
+            let expected: [(alert: String, node: String)] = [
+                ("GPUCriticalXID", "initrode-xid79"),
+                ("GPUDoubleBitECCError", "initrode-ecc"),
+                ("GPUTemperatureHigh", "initrode-thermal"),
+            ]
+            var seen: Set<String> = []
+            let started = ContinuousClock.now
+            let allFired = try await PrometheusHTTP.eventually(timeout: .seconds(150)) {
+                let firing = try await PrometheusHTTP.query(credentials.prometheusURL, #"ALERTS{alertstate="firing"}"#)
+                for alert in firing {
+                    if let name = alert.labels["alertname"], let node = alert.labels["node"] { seen.insert("\(name)@\(node)") }
+                }
+                return expected.allSatisfy { seen.contains("\($0.alert)@\($0.node)") }
+            }
+            #expect(allFired, "firing: \(seen.sorted())")
+            // Bounded by the scenario onset plus the scaled windows, with slack for scheduling.
+            #expect(ContinuousClock.now - started < .seconds(150))
+
+            // The alert view: initrode sees its alerts, acme none of them, the operator the Watchdog.
+            func alerts(_ tenant: String) async throws -> [[String: Any]] {
+                let key = try #require(credentials.tenants.first { $0.tenant == tenant }?.apiKey)
+                let data = try await PrometheusHTTP.get(credentials.url + "/api/v1/factory/alerts", bearer: key)
+                let json = try JSONSerialization.jsonObject(with: data)
+                return (json as? [[String: Any]]) ?? ((json as? [String: Any])?["alerts"] as? [[String: Any]]) ?? []
+            }
+            let initrode = try await alerts("initrode")
+            let initrodeText = String(describing: initrode)
+            #expect(initrodeText.contains("GPUCriticalXID"))
+            #expect(!initrodeText.contains("acme-"))
+            let acme = try await alerts("acme")
+            #expect(!String(describing: acme).contains("initrode"))
+            let operatorView = try await alerts("operator")
+            #expect(String(describing: operatorView).contains("Watchdog"))
+            tasks.cancelAll()
+            try? await tasks.waitForAll()
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Simulator
+import Stack
+import Testing
+
+/// The factory API over the real Prometheus and the simulator's fault scenarios.
+///
+/// The simulation starts 10 minutes into the scenario timeline, so every fault is already on
+/// when Prometheus first scrapes (no history: the absent XID-79 GPU reads Unknown; XID 48 on the
+/// DBE node is first seen in the window, so it counts).
+@Suite("Factory API over real Prometheus", .serialized)
+struct FactoryAPITests {
+    @Test("overview and node detail: health per scenario, isolation per role, no hardware ids for consumers")
+    func overviewAndDetail() async throws {
+        guard ExternalTool.require("prometheus") != nil else { return }
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("aif-factory-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let configuration = DemoConfiguration(
+            stateDirectory: state, port: 0, fleet: FleetFile.demo, scrapeInterval: .seconds(1), simulationOffset: .seconds(600)
+        )
+        let ready = Rendezvous<DemoCredentials>()
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await DemoStack(configuration).run { await ready.fulfil($0) } }
+            let credentials = try await ready.wait()
+            func key(_ tenant: String) throws -> String {
+                try #require(credentials.tenants.first { $0.tenant == tenant }?.apiKey)
+            }
+            func getJSON(_ path: String, _ tenant: String) async throws -> [String: Any] {
+                let data = try await PrometheusHTTP.get(credentials.url + path, bearer: try key(tenant))
+                return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+            }
+
+            // Wait until Prometheus has scraped every initrode node and the cache has turned over.
+            var initrode: [String: [String: Any]] = [:]
+            let ready = try await PrometheusHTTP.eventually(timeout: .seconds(60)) {
+                let overview = try await getJSON("/api/v1/factory/overview", "initrode")
+                let nodes = overview["nodes"] as? [[String: Any]] ?? []
+                initrode = Dictionary(uniqueKeysWithValues: nodes.compactMap { node in (node["id"] as? String).map { ($0, node) } })
+                return initrode["initrode-thermal"]?["temperatureC"] as? Double != nil
+                    && initrode["initrode-stockcsv"]?["temperatureC"] as? Double != nil
+                    && initrode["initrode-slowdown"]?["health"] as? String == "degraded"
+            }
+            #expect(ready, "\(initrode.mapValues { $0["health"] ?? "-" })")
+            #expect(initrode["initrode-thermal"]?["health"] as? String == "critical")
+            #expect(initrode["initrode-pcie"]?["health"] as? String == "degraded")
+            #expect(initrode["initrode-slowdown"]?["health"] as? String == "degraded")
+            // DBE counter at 1 and XID 48 first seen in this window (no earlier sample to prove it old).
+            #expect(initrode["initrode-ecc"]?["health"] as? String == "critical")
+            #expect(initrode["initrode-xid79"]?["health"] as? String != "healthy", "a GPU that fell off the bus is never healthy")
+
+            // Missing ECC / SM-active fields are "not collected", never 0.
+            let stock = try await getJSON("/api/v1/factory/nodes/initrode-stockcsv", "initrode")
+            let gpu0 = (stock["gpus"] as? [[String: Any]])?.first
+            let notCollected = gpu0?["notCollected"] as? [String] ?? []
+            #expect(notCollected.contains("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL"))
+            #expect(gpu0?["smActivePct"] is NSNull || gpu0?["smActivePct"] == nil)
+            #expect((stock["card"] as? [String: Any])?["health"] as? String == "healthy")
+
+            // The idle vLLM card is flagged as healthy idle, with the explanation in a finding.
+            let acme = try await getJSON("/api/v1/factory/overview", "acme")
+            #expect(acme["role"] as? String == "owner")
+            let acmeNodes = acme["nodes"] as? [[String: Any]] ?? []
+            #expect(Set(acmeNodes.compactMap { $0["id"] as? String }) == ["acme-ada16-1", "acme-h100-1"])
+            let idle = acmeNodes.first { $0["id"] as? String == "acme-ada16-1" }
+            #expect(idle?["idleVLLM"] as? Bool == true)
+            #expect(idle?["health"] as? String == "healthy")
+            #expect(acme["health"] as? String == "healthy")
+
+            // Isolation: another tenant's node is a 404, the same as a missing one.
+            await #expect(throws: (any Error).self) { _ = try await getJSON("/api/v1/factory/nodes/initrode-thermal", "acme") }
+
+            // Provider: pool note. Consumer: no node id, host or GPU UUID anywhere. None: explainer.
+            let globex = try await getJSON("/api/v1/factory/overview", "globex")
+            #expect(globex["role"] as? String == "provider")
+            #expect((globex["poolNote"] as? String)?.contains("shared-ada") == true)
+            let consumerData = try await PrometheusHTTP.get(credentials.url + "/api/v1/factory/overview", bearer: try key("umbrella"))
+            let consumerText = String(decoding: consumerData, as: UTF8.self)
+            for node in FleetFile.demo.spec.nodes {
+                #expect(!consumerText.contains(node.name), "consumer sees \(node.name)")
+                #expect(!consumerText.contains(node.host), "consumer sees \(node.host)")
+            }
+            #expect(!consumerText.contains("GPU-"))
+            let none = try await getJSON("/api/v1/factory/overview", "hooli")
+            #expect(none["role"] as? String == "none")
+            #expect(none["billingURL"] as? String == "/billing")
+            tasks.cancelAll()
+            try? await tasks.waitForAll()
+        }
+    }
+}
