@@ -64,7 +64,6 @@ struct DemoStackTests {
             let extraNode = try #require(LoadedFleet.synthetic(nodes: 1, gpusPerNode: 1).spec.nodes.first)
             _ = try await runDemo(state: state) { credentials in
                 let operatorKey = try #require(credentials.tenants.first { $0.role == "operator" }?.apiKey)
-                let started = ContinuousClock.now
                 let registered = try await Self.post(
                     credentials.url + "/api/v1/admin/nodes", key: operatorKey,
                     json: [
@@ -79,8 +78,7 @@ struct DemoStackTests {
                     return series.count == 1 && series[0].labels["tenant"] == "hooli"
                 }
                 #expect(seen)
-                // Refresh and scrape are 1 s each here; allow a few cycles for Prometheus' own scheduling.
-                #expect(ContinuousClock.now - started < .seconds(15))
+                // Refresh and scrape are 1 s each here; `eventually` bounds the wait (no timed assertion).
                 let check = try await PrometheusHTTP.get(credentials.url + "/api/v1/admin/nodes/hooli-late/check", bearer: operatorKey)
                 let report = try JSONSerialization.jsonObject(with: check) as? [String: Any]
                 #expect(report?["ok"] as? Bool == true, "\(String(decoding: check, as: UTF8.self))")
