@@ -121,7 +121,11 @@ let package = Package(
         .testTarget(name: "PromQLTests", dependencies: ["PromQL"], resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["Server", "Store", "Fleet", "PrometheusClient", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "Server", "Store", "Fleet", "PrometheusClient",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -135,6 +139,7 @@ let package = Package(
                 "PrometheusClient", "PromQL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

@@ -21,8 +21,13 @@ public struct DemoStack: Sendable {
         self.logger = logger
     }
 
-    /// Runs until a shutdown signal; `onReady` receives the credentials once every part answers.
-    public func run(onReady: @escaping @Sendable (DemoCredentials) async -> Void = { _ in }) async throws {
+    /// Runs until a shutdown signal (or `stop` is fulfilled); `onReady` receives the credentials
+    /// once every part answers.
+    ///
+    /// `stop` lets an embedding program or a test end the demo gracefully — in reverse start
+    /// order, so Prometheus stops scraping before the simulator closes — instead of cancelling
+    /// it, which would tear servers down while connections are still arriving.
+    public func run(stop: Rendezvous<Void>? = nil, onReady: @escaping @Sendable (DemoCredentials) async -> Void = { _ in }) async throws {
         let config = configuration
         let state = try Self.prepareStateDirectory(config.stateDirectory)
         guard let binary = PrometheusRuntime.locateBinary() else {
@@ -135,7 +140,25 @@ public struct DemoStack: Sendable {
             )
         )
         do {
-            try await group.run()
+            try await withThrowingTaskGroup(of: Bool.self) { tasks in
+                tasks.addTask {
+                    try await group.run()
+                    return true
+                }
+                if let stop {
+                    tasks.addTask {
+                        try await stop.wait()
+                        await group.triggerGracefulShutdown()
+                        return false
+                    }
+                }
+                while let groupFinished = try await tasks.next() {
+                    if groupFinished {
+                        tasks.cancelAll()
+                        return
+                    }
+                }
+            }
         } catch {
             await Self.close(store)
             throw error

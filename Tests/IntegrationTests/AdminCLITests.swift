@@ -13,8 +13,9 @@ struct AdminCLITests {
         defer { try? FileManager.default.removeItem(atPath: state) }
         let configuration = DemoConfiguration(stateDirectory: state, port: 0, fleet: FleetFile.demo, scrapeInterval: .seconds(1))
         let ready = Rendezvous<DemoCredentials>()
+        let stop = Rendezvous<Void>()
         try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await DemoStack(configuration).run { await ready.fulfil($0) } }
+            tasks.addTask { try await DemoStack(configuration).run(stop: stop) { await ready.fulfil($0) } }
             let credentials = try await ready.wait()
             let operatorKey = try #require(credentials.tenants.first { $0.role == "operator" }?.apiKey)
             let ownerKey = try #require(credentials.tenants.first { $0.tenant == "acme" }?.apiKey)
@@ -41,8 +42,8 @@ struct AdminCLITests {
                 if !checked { try await Task.sleep(for: .milliseconds(500)) }
             }
             #expect(checked, "the connection check never reported ok")
-            tasks.cancelAll()
-            try? await tasks.waitForAll()
+            await stop.fulfil(())
+            try await tasks.waitForAll()
         }
 
         // Bootstrap writes straight to the store; the key it prints authenticates as an operator.

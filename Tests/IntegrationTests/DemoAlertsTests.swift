@@ -20,8 +20,9 @@ struct DemoAlertsTests {
             simulationOffset: .seconds(80), alertDurationScale: 0.1
         )
         let ready = Rendezvous<DemoCredentials>()
+        let stop = Rendezvous<Void>()
         try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await DemoStack(configuration).run { await ready.fulfil($0) } }
+            tasks.addTask { try await DemoStack(configuration).run(stop: stop) { await ready.fulfil($0) } }
             let credentials = try await ready.wait()
             let expected: [(alert: String, node: String)] = [
                 ("GPUCriticalXID", "initrode-xid79"),
@@ -54,8 +55,8 @@ struct DemoAlertsTests {
             #expect(!String(describing: acme).contains("initrode"))
             let operatorView = try await alerts("operator")
             #expect(String(describing: operatorView).contains("Watchdog"))
-            tasks.cancelAll()
-            try? await tasks.waitForAll()
+            await stop.fulfil(())
+            try await tasks.waitForAll()
         }
     }
 }

@@ -94,8 +94,9 @@ struct DemoStackTests {
     private func runDemo(state: String, _ body: @escaping @Sendable (DemoCredentials) async throws -> Void) async throws -> DemoCredentials {
         let configuration = DemoConfiguration(stateDirectory: state, port: 0, fleet: FleetFile.demo, scrapeInterval: .seconds(1))
         let ready = Rendezvous<DemoCredentials>()
+        let stop = Rendezvous<Void>()
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await DemoStack(configuration).run { await ready.fulfil($0) } }
+            tasks.addTask { try await DemoStack(configuration).run(stop: stop) { await ready.fulfil($0) } }
             let credentials = try await ready.wait()
             let health = try await PrometheusHTTP.get(credentials.url + "/healthz")
             let json = try JSONSerialization.jsonObject(with: health) as? [String: Any]
@@ -106,8 +107,8 @@ struct DemoStackTests {
                 #expect(role == (login.role == "operator" ? "none" : login.role), "\(login.tenant)")
             }
             try await body(credentials)
-            tasks.cancelAll()
-            try? await tasks.waitForAll()
+            await stop.fulfil(())
+            try await tasks.waitForAll()
             let prometheusPort = Int(credentials.prometheusURL.split(separator: ":").last ?? "") ?? -1
             #expect(PortProbe.isAvailable(host: "127.0.0.1", port: prometheusPort), "prometheus child must be gone")
             return credentials

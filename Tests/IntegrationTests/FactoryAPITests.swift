@@ -19,8 +19,9 @@ struct FactoryAPITests {
             stateDirectory: state, port: 0, fleet: FleetFile.demo, scrapeInterval: .seconds(1), simulationOffset: .seconds(600)
         )
         let ready = Rendezvous<DemoCredentials>()
+        let stop = Rendezvous<Void>()
         try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await DemoStack(configuration).run { await ready.fulfil($0) } }
+            tasks.addTask { try await DemoStack(configuration).run(stop: stop) { await ready.fulfil($0) } }
             let credentials = try await ready.wait()
             func key(_ tenant: String) throws -> String {
                 try #require(credentials.tenants.first { $0.tenant == tenant }?.apiKey)
@@ -83,8 +84,8 @@ struct FactoryAPITests {
             let none = try await getJSON("/api/v1/factory/overview", "hooli")
             #expect(none["role"] as? String == "none")
             #expect(none["billingURL"] as? String == "/billing")
-            tasks.cancelAll()
-            try? await tasks.waitForAll()
+            await stop.fulfil(())
+            try await tasks.waitForAll()
         }
     }
 }

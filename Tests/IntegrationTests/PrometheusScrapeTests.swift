@@ -38,7 +38,6 @@ struct PrometheusScrapeTests {
         let group = ServiceGroup(services: [simulator, prometheus], logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            defer { tasks.cancelAll() }
 
             let url = try await ready.wait()
             let targetCount = ScrapeTarget.targets(for: fleet.spec, simulatorAddress: "x").count
@@ -62,6 +61,7 @@ struct PrometheusScrapeTests {
                 #expect(series.allSatisfy { $0.labels["Hostname"] == node.host })
             }
             await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
         }
         // The child is gone once the group has returned: its port is free again.
         #expect(PortProbe.isAvailable(host: "127.0.0.1", port: port))

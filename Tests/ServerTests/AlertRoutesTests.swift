@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import PrometheusClient
 @testable import Server
+import ServiceLifecycle
 import Testing
 
 /// `GET /api/v1/factory/alerts` against a fake Prometheus serving a canned `/api/v1/alerts`.
@@ -45,18 +46,28 @@ struct AlertRoutesTests {
                 continuation.finish()
             },
             logger: logger)
+        // Stopped gracefully, never by cancellation: cancelling a Hummingbird server while a
+        // connection is being accepted trips NIO's "NIOAsyncWriter deinited" precondition.
+        let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
-                try await app.runService()
+                try await services.run()
                 return nil
             }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next(), port > 0 else {
-                group.cancelAll()
+                await services.triggerGracefulShutdown()
                 throw CancellationError()
             }
-            defer { group.cancelAll() }
-            return try await run("http://127.0.0.1:\(port)")
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await run("http://127.0.0.1:\(port)"))
+            } catch {
+                result = .failure(error)
+            }
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+            return try result.get()
         }
     }
 

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// An in-process stand-in for the Prometheus HTTP API on `127.0.0.1:0`.
 ///
@@ -44,26 +45,29 @@ struct FakePrometheus {
             },
             logger: { var logger = Logger(label: "fake-prometheus"); logger.logLevel = .critical; return logger }()
         )
+        // Stopped gracefully, never by cancellation: cancelling a Hummingbird server while a
+        // connection is being accepted trips NIO's "NIOAsyncWriter deinited" precondition.
+        let services = ServiceGroup(configuration: .init(services: [app], logger: app.logger))
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
-                try await app.runService()
+                try await services.run()
                 return nil
             }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next(), port > 0 else {
-                group.cancelAll()
+                await services.triggerGracefulShutdown()
                 throw FakeError.noPort
             }
+            let result: Result<T, any Error>
             do {
-                let result = try await body("http://127.0.0.1:\(port)", log)
-                await gate.open()
-                group.cancelAll()
-                return result
+                result = .success(try await body("http://127.0.0.1:\(port)", log))
             } catch {
-                await gate.open()
-                group.cancelAll()
-                throw error
+                result = .failure(error)
             }
+            await gate.open()
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+            return try result.get()
         }
     }
 
