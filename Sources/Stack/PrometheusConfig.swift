@@ -1,3 +1,5 @@
+import Export
+
 /// A generated Prometheus configuration file.
 ///
 /// The file is produced from the inventory rather than hand-written so that every target carries
@@ -80,25 +82,8 @@ public struct PrometheusConfig: Sendable, Hashable {
         return "\(millis)ms"
     }
 
-    /// A YAML double-quoted scalar (a JSON string is a valid one).
+    /// A YAML double-quoted scalar that no value can break out of.
     static func quote(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        QuotedScalar.quote(value)
     }
 }
