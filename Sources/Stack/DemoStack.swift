@@ -103,7 +103,7 @@ public struct DemoStack: Sendable {
             store: store,
             serviceDiscoveryToken: sdToken,
             serviceDiscoveryRefresh: scrapeInterval,
-            prometheus: PrometheusClient(baseURL: runtime.url),
+            prometheus: PrometheusClient(baseURL: runtime.url, timeout: .seconds(5)),
             healthRefresh: scrapeInterval
         )
         let server = buildApplication(

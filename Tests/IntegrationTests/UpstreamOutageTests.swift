@@ -1,0 +1,60 @@
+import Foundation
+import Simulator
+import Stack
+import Testing
+
+/// Prometheus stops answering mid-run: the overview keeps the last known values under a stale
+/// flag with its time and a reason (never a 5xx), and recovers by itself once Prometheus answers.
+@Suite("Upstream outage", .serialized)
+struct UpstreamOutageTests {
+    @Test("a hung Prometheus gives stale answers with asOf and reason, then fresh ones again")
+    func staleThenRecovered() async throws {
+        guard ExternalTool.require("prometheus") != nil else { return }
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("aif-outage-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let configuration = DemoConfiguration(stateDirectory: state, port: 0, fleet: FleetFile.demo, scrapeInterval: .seconds(1))
+        let ready = Rendezvous<DemoCredentials>()
+        let stop = Rendezvous<Void>()
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await DemoStack(configuration).run(stop: stop) { await ready.fulfil($0) } }
+            let credentials = try await ready.wait()
+            let key = try #require(credentials.tenants.first { $0.tenant == "acme" }?.apiKey)
+            func overview() async throws -> [String: Any] {
+                let data = try await PrometheusHTTP.get(credentials.url + "/api/v1/factory/overview", bearer: key)
+                return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+            }
+            func hasData(_ body: [String: Any]) -> Bool {
+                let nodes = body["nodes"] as? [[String: Any]] ?? []
+                return !nodes.isEmpty && nodes.allSatisfy { $0["temperatureC"] is Double }
+            }
+            let fresh = try await PrometheusHTTP.eventually(timeout: .seconds(60)) {
+                let body = try await overview()
+                return body["stale"] as? Bool == false && hasData(body)
+            }
+            #expect(fresh)
+
+            // Freeze Prometheus (SIGSTOP): connections are accepted by the kernel, nothing answers.
+            let pidText = try String(contentsOfFile: state + "/prometheus.pid", encoding: .utf8)
+            let pid = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
+            kill(pid, SIGSTOP)
+            var staleBody: [String: Any] = [:]
+            let wentStale = try await PrometheusHTTP.eventually(timeout: .seconds(60)) {
+                staleBody = try await overview()  // a 5xx would throw here
+                return staleBody["stale"] as? Bool == true
+            }
+            kill(pid, SIGCONT)
+            #expect(wentStale)
+            #expect(hasData(staleBody), "the last known values are kept")
+            #expect((staleBody["reason"] as? String)?.isEmpty == false)
+            #expect(staleBody["asOf"] is String)
+
+            let recovered = try await PrometheusHTTP.eventually(timeout: .seconds(60)) {
+                let body = try await overview()
+                return body["stale"] as? Bool == false && hasData(body)
+            }
+            #expect(recovered, "recovery needs no restart")
+            await stop.fulfil(())
+            try await tasks.waitForAll()
+        }
+    }
+}
