@@ -89,6 +89,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            resources: [.copy("OpenAPI/openapi.json")],
             swiftSettings: strict
         ),
         // Local stack orchestration: Prometheus config generation, child process supervision, demo.

@@ -38,6 +38,7 @@ public func buildRouter(_ configuration: ServerConfiguration, dependencies: Serv
         return HealthResponse(status: "ok", version: configuration.version, uptimeSeconds: Int(uptime.components.seconds))
     }
     ServiceDiscoveryRoutes(dependencies: dependencies).register(on: router)
+    OpenAPIDocument.register(on: router)
 
     let api = router.group("api/v1")
         .add(middleware: AuthMiddleware(store: dependencies.store, sessions: dependencies.sessions, limiter: dependencies.limiter, now: dependencies.now))
