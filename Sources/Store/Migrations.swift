@@ -11,6 +11,7 @@ import SQLKit
 enum Migrations {
     static let all: [Migration] = [
         Migration(version: 1, name: "tenancy and inventory", apply: version1),
+        Migration(version: 2, name: "gpu events", apply: version2),
     ]
 
     @Sendable
@@ -80,5 +81,29 @@ enum Migrations {
             .column("target", type: .text, .notNull)
             .column("detail", type: .text, .notNull)
             .run()
+    }
+
+    /// GPU events (docs/EVENTS.md). `dedup_key` is node|gpu|kind|code (`EventOccurrence.deduplicationKey`),
+    /// so the de-duplication lookup is one indexed equality plus a time bound on either database.
+    /// No foreign key to `nodes`: the history outlives a node's registration.
+    @Sendable
+    private static func version2(_ db: any SQLDatabase, _ dialect: Dialect) async throws {
+        try await db.create(table: "gpu_events")
+            .column("id", type: .text, .primaryKey(autoIncrement: false))
+            .column("dedup_key", type: .text, .notNull)
+            .column("node", type: .text, .notNull)
+            .column("gpu_uuid", type: .text)
+            .column("gpu_index", type: .bigint)
+            .column("kind", type: .text, .notNull)
+            .column("code", type: .bigint)
+            .column("meaning", type: .text, .notNull)
+            .column("severity", type: .text, .notNull)
+            .column("first_seen", type: .bigint, .notNull)
+            .column("last_seen", type: .bigint, .notNull)
+            .column("count", type: .bigint, .notNull)
+            .run()
+        try await db.create(index: "gpu_events_by_key").on("gpu_events").column("dedup_key").column("last_seen").run()
+        try await db.create(index: "gpu_events_by_node").on("gpu_events").column("node").column("last_seen").run()
+        try await db.create(index: "gpu_events_by_last_seen").on("gpu_events").column("last_seen").run()
     }
 }

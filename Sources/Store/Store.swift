@@ -64,4 +64,26 @@ public protocol Store: Sendable {
     func appendAudit(actor: String, action: String, target: String, detail: String) async throws
     /// The newest `limit` entries, newest first.
     func auditLog(limit: Int) async throws -> [AuditEntry]
+
+    // MARK: GPU events
+
+    /// Folds one occurrence into the event history (docs/EVENTS.md) and returns the event it landed in.
+    ///
+    /// The event with the occurrence's `deduplicationKey` whose `lastSeen` lies within
+    /// `deduplicationWindow` seconds before the occurrence is updated: an onset adds its `count`,
+    /// a continuation only moves `lastSeen`; severity keeps the worst. An occurrence not after that
+    /// event's `lastSeen` was already recorded and changes nothing (recording is idempotent).
+    /// Otherwise a new event is inserted with the occurrence's count.
+    func recordEvent(_ occurrence: EventOccurrence, deduplicationWindow: TimeInterval) async throws -> GPUEvent
+    /// Events of `nodes` whose `lastSeen` is at or after `since`, newest `lastSeen` first.
+    func events(nodes: [String], since: Date) async throws -> [GPUEvent]
+    /// Deletes events whose `lastSeen` is before `before`; returns how many.
+    func pruneEvents(before: Date) async throws -> Int
+}
+
+extension Store {
+    /// `recordEvent(_:deduplicationWindow:)` with `GPUEvent.defaultDeduplicationWindow` (1 h).
+    public func recordEvent(_ occurrence: EventOccurrence) async throws -> GPUEvent {
+        try await recordEvent(occurrence, deduplicationWindow: GPUEvent.defaultDeduplicationWindow)
+    }
 }
