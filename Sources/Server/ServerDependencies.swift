@@ -16,6 +16,10 @@ public struct ServerDependencies: Sendable {
     public var prometheus: PrometheusClient?
     /// Tenant-scoped health reads (cache + coalescing + stale fallback); `nil` without Prometheus.
     public var healthReader: HealthReader?
+    /// Consumer usage reads (metering contract + pool aggregate); `nil` without Prometheus.
+    public var usageReader: UsageReader?
+    /// Per-GPU trend reads for node holders; `nil` without Prometheus.
+    public var trendReader: TrendReader?
     public var now: @Sendable () -> Date
 
     public init(
@@ -35,6 +39,8 @@ public struct ServerDependencies: Sendable {
         self.serviceDiscoveryRefresh = serviceDiscoveryRefresh
         self.prometheus = prometheus
         self.healthReader = prometheus.map { HealthReader(backend: $0, refresh: healthRefresh) }
+        self.usageReader = prometheus.map { UsageReader(backend: $0, refresh: healthRefresh) }
+        self.trendReader = prometheus.map { TrendReader(backend: $0) }
         self.now = now
     }
 }

@@ -9,6 +9,8 @@ import NIOCore
 /// - `GET /nodes/<node>/dcgm/metrics`: dcgm-exporter exposition; 503 while the node's exporter is
 ///   down; 404 for an unknown node.
 /// - `GET /nodes/<node>/vllm/metrics`: vLLM exposition; 404 when the node runs no vLLM.
+/// - `GET /metering/metrics`: the consumer usage contract (`aifactory_usage_*`) for
+///   `config.consumers` (`MeteringSimulation`); scrape it with `honor_labels: true`.
 ///
 /// - Parameter onServerRunning: called with the bound port once listening (useful with port 0).
 public func buildSimulatorApplication(
@@ -18,6 +20,7 @@ public func buildSimulatorApplication(
     let simulation = FleetSimulation(fleet: config.fleet, seed: config.seed)
     let router = Router()
     addSimulatorRoutes(to: router, simulation: simulation, clock: config.clock)
+    addMeteringRoutes(to: router, metering: MeteringSimulation(consumers: config.consumers, seed: config.seed), clock: config.clock)
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "aifactory-simulator"),
@@ -44,6 +47,16 @@ public func addSimulatorRoutes<Context: RequestContext>(to router: Router<Contex
     router.get("nodes/:node/vllm/metrics") { _, context in
         let node = try context.parameters.require("node")
         return try exposition(simulation.vllm(node: node, at: clock.elapsed()), node: node, exporter: "vLLM")
+    }
+}
+
+/// Registers `GET /metering/metrics` (the simulated metering gateway) on `router`.
+public func addMeteringRoutes<Context: RequestContext>(to router: Router<Context>, metering: MeteringSimulation, clock: SimulationClock) {
+    router.get("metering/metrics") { _, _ in
+        Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: metering.exposition(at: clock.elapsed()))))
     }
 }
 

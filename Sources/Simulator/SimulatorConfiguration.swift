@@ -12,6 +12,10 @@ public struct SimulatorConfiguration: Sendable {
     /// Elapsed-time source; defaults to the wall clock starting now.
     public var clock: SimulationClock
     public var logger: Logger
+    /// Consumer subscriptions the metering gateway (`GET /metering/metrics`) reports usage for;
+    /// empty by default (the endpoint then answers an empty exposition). The demo passes its
+    /// consumer tenant once per pool it subscribes to.
+    public var consumers: [MeteringConsumer] = []
 
     public init(host: String, port: Int, fleet: LoadedFleet, seed: UInt64) {
         self.init(host: host, port: port, fleet: fleet, seed: seed, clock: .wall())

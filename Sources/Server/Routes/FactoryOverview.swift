@@ -26,12 +26,72 @@ struct FactoryOverview: Encodable, Sendable {
         var pools: [String]
         var plan: String?
         var quota: Quota?
-        /// Usage comes from the metering contract (`aifactory_usage_*`), not yet connected.
-        var usage: String?
+        /// One entry per subscription, by pool, from the metering contract (`aifactory_usage_*`).
+        var usage: [Usage]
     }
     struct Quota: Encodable, Sendable {
         var limit: Int
         var period: String
+    }
+    /// A consumer's usage of one subscription. No node, host or GPU identifier: the only
+    /// hardware-derived number is `poolUtilisationPct`, an average over the whole pool.
+    /// Unknown numbers are written as `null`, never omitted and never 0.
+    struct Usage: Encodable, Sendable {
+        struct UsedQuota: Encodable, Sendable {
+            var used: Int?
+            var limit: Int
+            var period: String
+
+            enum CodingKeys: String, CodingKey { case used, limit, period }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(used, forKey: .used)
+                try container.encode(limit, forKey: .limit)
+                try container.encode(period, forKey: .period)
+            }
+        }
+        var pool: String
+        var plan: String
+        var tokensIn: Int?
+        var tokensOut: Int?
+        var requests: Int?
+        var averageLatencySeconds: Double?
+        var p95LatencySeconds: Double?
+        var latencyWindow: String
+        var quota: UsedQuota
+        var poolUtilisationPct: Double?
+
+        init(_ report: UsageReport, plan: String) {
+            pool = report.pool
+            self.plan = plan
+            tokensIn = report.tokensIn
+            tokensOut = report.tokensOut
+            requests = report.requests
+            averageLatencySeconds = report.averageLatencySeconds
+            p95LatencySeconds = report.p95LatencySeconds
+            latencyWindow = report.latencyWindow
+            quota = UsedQuota(used: report.quotaUsed, limit: report.quotaLimit, period: report.period)
+            poolUtilisationPct = report.poolUtilisationPct
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case pool, plan, tokensIn, tokensOut, requests, averageLatencySeconds, p95LatencySeconds, latencyWindow, quota, poolUtilisationPct
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(pool, forKey: .pool)
+            try container.encode(plan, forKey: .plan)
+            try container.encode(tokensIn, forKey: .tokensIn)
+            try container.encode(tokensOut, forKey: .tokensOut)
+            try container.encode(requests, forKey: .requests)
+            try container.encode(averageLatencySeconds, forKey: .averageLatencySeconds)
+            try container.encode(p95LatencySeconds, forKey: .p95LatencySeconds)
+            try container.encode(latencyWindow, forKey: .latencyWindow)
+            try container.encode(quota, forKey: .quota)
+            try container.encode(poolUtilisationPct, forKey: .poolUtilisationPct)
+        }
     }
 
     var tenant: String?

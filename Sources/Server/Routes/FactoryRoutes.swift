@@ -1,6 +1,7 @@
 import Fleet
 import Foundation
 import Hummingbird
+import PrometheusClient
 import Telemetry
 
 /// `/api/v1/factory/*`: the tenant-scoped answers the page renders.
@@ -14,18 +15,58 @@ struct FactoryRoutes {
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("overview") { _, context -> Response in
             let identity = try context.requireIdentity()
-            return try await overview(identity).jsonResponse()
+            return try await upstream(context) { try await overview(identity) }.jsonResponse()
+        }
+        group.get("summary") { _, context -> Response in
+            let identity = try context.requireIdentity()
+            return try await upstream(context) { try await summary(identity) }.jsonResponse()
         }
         group.get("nodes/:id") { _, context -> Response in
             let identity = try context.requireIdentity()
-            let id = try context.parameters.require("id")
-            guard let tenant = identity.tenant, let node = try await dependencies.store.node(named: id), node.holding.tenant == tenant else {
-                throw APIError.notFound("node")
-            }
+            let node = try await heldNode(try context.parameters.require("id"), identity)
             let reader = try healthReader()
-            let reports = try await reader.reports(tenant: tenant, nodes: [node], now: dependencies.now())
+            let reports = try await upstream(context) { try await reader.reports(tenant: node.tenant, nodes: [node.record], now: dependencies.now()) }
             guard let report = reports.value.first else { throw APIError.notFound("node") }
             return try NodeDetail(report, freshness: reports).jsonResponse()
+        }
+        group.get("nodes/:id/trend") { request, context -> Response in
+            let identity = try context.requireIdentity()
+            let node = try await heldNode(try context.parameters.require("id"), identity)
+            let query = request.uri.queryParameters
+            let metricText = query.get("metric") ?? TrendSeries.Metric.utilisation.rawValue
+            guard let metric = TrendSeries.Metric(rawValue: metricText) else {
+                throw APIError.badRequest("metric must be one of \(TrendSeries.Metric.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let rangeText = query.get("range") ?? TrendSeries.Range.hour.rawValue
+            guard let range = TrendSeries.Range(rawValue: rangeText) else {
+                throw APIError.badRequest("range must be one of \(TrendSeries.Range.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard let reader = dependencies.trendReader else {
+                throw APIError.unavailable("no Prometheus is configured (--prometheus-url)")
+            }
+            let trend = try await upstream(context) {
+                try await reader.trend(tenant: node.tenant, node: node.record.name, metric: metric, range: range, now: dependencies.now())
+            }
+            return try TrendResponse(node: node.record.name, metric: metric, range: range, trend: trend).jsonResponse()
+        }
+    }
+
+    /// The node `id` when the caller's tenant holds it; otherwise 404, exactly like a missing node.
+    func heldNode(_ id: String, _ identity: Identity) async throws -> (record: NodeRecord, tenant: String) {
+        guard let tenant = identity.tenant, let node = try await dependencies.store.node(named: id), node.holding.tenant == tenant else {
+            throw APIError.notFound("node")
+        }
+        return (node, tenant)
+    }
+
+    /// Runs `body`, answering 503 (logged, no upstream detail) when the metrics backend fails
+    /// and no last known answer exists to serve as stale.
+    func upstream<T>(_ context: AppRequestContext, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PrometheusClientError {
+            context.logger.warning("reading telemetry failed", metadata: ["error": "\(error)"])
+            throw APIError.unavailable("\(error.userMessage); try again shortly")
         }
     }
 
@@ -36,13 +77,16 @@ struct FactoryRoutes {
         return reader
     }
 
-    func overview(_ identity: Identity) async throws -> FactoryOverview {
-        guard let tenant = identity.tenant else {
-            return FactoryOverview(
-                tenant: nil, role: "none", gpuClasses: [], health: Severity.unknown.rawValue, stale: false,
-                explainer: "Site operators manage the fleet through the admin API; log in with a tenant key to see a tenant's factory."
-            )
-        }
+    /// Who the caller is to the factory: role, held nodes and subscriptions.
+    struct Standing {
+        var tenant: String
+        var role: Role
+        var held: [NodeRecord]
+        var subscriptions: [Subscription]
+        var gpuClasses: [String]
+    }
+
+    func standing(_ tenant: String) async throws -> Standing {
         let allNodes = try await dependencies.store.nodes()
         let subscriptions = try await dependencies.store.subscriptions(tenant: tenant)
         let resolution = RoleResolver.resolve(tenant: tenant, nodes: allNodes, subscriptions: subscriptions)
@@ -50,34 +94,115 @@ struct FactoryRoutes {
         let consumed = Set(subscriptions.map(\.pool))
         var classes = Set(held.map(\.gpuClass))
         for node in allNodes where node.holding.pool.map(consumed.contains) == true { classes.insert(node.gpuClass) }
+        return Standing(tenant: tenant, role: resolution.role, held: held, subscriptions: subscriptions, gpuClasses: classes.sorted())
+    }
 
+    /// Usage per subscription (by pool), with one freshness for all of them.
+    ///
+    /// An upstream failure with nothing to fall back on does not fail the page: each entry keeps
+    /// its quota limit with unknown (null) numbers, marked stale with the reason.
+    func usage(_ tenant: String, _ subscriptions: [Subscription]) async -> (usage: [FactoryOverview.Usage], stale: Bool, asOf: Date?, reason: String?) {
+        let now = dependencies.now()
+        var usage: [FactoryOverview.Usage] = []
+        var stale = false
+        var asOf: Date?
+        var reasons: [String] = []
+        for subscription in subscriptions.sorted(by: { $0.pool < $1.pool }) {
+            let empty = UsageReport(pool: subscription.pool, period: subscription.period, quotaLimit: subscription.tokenQuota)
+            guard let reader = dependencies.usageReader else {
+                usage.append(.init(empty, plan: subscription.plan))
+                reasons.append("no Prometheus is configured, so usage is not metered")
+                continue
+            }
+            do {
+                let read = try await reader.usage(tenant: tenant, subscription: subscription, now: now)
+                usage.append(.init(read.value, plan: subscription.plan))
+                stale = stale || read.stale
+                asOf = [asOf, read.asOf].compactMap { $0 }.min()
+                if let reason = read.reason { reasons.append(reason) }
+            } catch {
+                let message = (error as? PrometheusClientError)?.userMessage ?? "the metrics backend failed"
+                usage.append(.init(empty, plan: subscription.plan))
+                stale = true
+                reasons.append("\(message); usage is not available yet")
+            }
+        }
+        let unique = reasons.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        return (usage, stale, asOf, unique.isEmpty ? nil : unique.joined(separator: "; "))
+    }
+
+    func overview(_ identity: Identity) async throws -> FactoryOverview {
+        guard let tenant = identity.tenant else {
+            return FactoryOverview(
+                tenant: nil, role: "none", gpuClasses: [], health: Severity.unknown.rawValue, stale: false,
+                explainer: "Site operators manage the fleet through the admin API; log in with a tenant key to see a tenant's factory."
+            )
+        }
+        let standing = try await standing(tenant)
         var body = FactoryOverview(
-            tenant: tenant, role: resolution.role.rawValue, gpuClasses: classes.sorted(),
+            tenant: tenant, role: standing.role.rawValue, gpuClasses: standing.gpuClasses,
             health: Severity.unknown.rawValue, stale: false
         )
-        switch resolution.role {
+        switch standing.role {
         case .owner, .provider:
-            let reports = try await healthReader().reports(tenant: tenant, nodes: held, now: dependencies.now())
+            let reports = try await healthReader().reports(tenant: tenant, nodes: standing.held, now: dependencies.now())
             body.nodes = reports.value.map(FactoryOverview.card)
             body.health = FleetHealth.pill(nodes: reports.value.map(\.health)).rawValue
             body.stale = reports.stale
             body.asOf = reports.asOf
             body.reason = reports.reason
-            let pools = Set(held.compactMap(\.holding.pool)).sorted()
+            let pools = Set(standing.held.compactMap(\.holding.pool)).sorted()
             if !pools.isEmpty {
                 body.poolNote = "Contributed to pool \(pools.joined(separator: ", ")): consumers draw on this hardware but never see it."
             }
         case .consumer:
-            let subscription = subscriptions.first
+            let subscription = standing.subscriptions.first
+            let usage = await usage(tenant, standing.subscriptions)
             body.consumer = .init(
-                pools: consumed.sorted(), plan: subscription?.plan,
+                pools: Set(standing.subscriptions.map(\.pool)).sorted(), plan: subscription?.plan,
                 quota: subscription.map { .init(limit: $0.tokenQuota, period: $0.period) },
-                usage: nil
+                usage: usage.usage
             )
             body.health = Severity.healthy.rawValue
+            body.stale = usage.stale
+            body.asOf = usage.asOf
+            body.reason = usage.reason
         case .none:
             body.explainer = "This tenant has no GPU node and no pool subscription yet. Dedicated nodes and shared-pool plans are on the Usage & Pricing page."
             body.billingURL = "/billing"
+        }
+        return body
+    }
+
+    func summary(_ identity: Identity) async throws -> FactorySummary {
+        let refresh = Int(dependencies.healthReader?.refresh.components.seconds ?? 15)
+        guard let tenant = identity.tenant else {
+            return FactorySummary(tenant: nil, role: "none", health: Severity.unknown.rawValue, refreshSeconds: refresh, stale: false)
+        }
+        let standing = try await standing(tenant)
+        var body = FactorySummary(
+            tenant: tenant, role: standing.role.rawValue, health: Severity.unknown.rawValue, refreshSeconds: refresh, stale: false
+        )
+        switch standing.role {
+        case .owner, .provider:
+            let reports = try await healthReader().reports(tenant: tenant, nodes: standing.held, now: dependencies.now())
+            body.nodes = reports.value.map { report in
+                let card = FactoryOverview.card(report)
+                return .init(id: card.id, health: card.health, summary: card.summary, utilisationPct: card.utilisationPct, temperatureC: card.temperatureC)
+            }
+            body.health = FleetHealth.pill(nodes: reports.value.map(\.health)).rawValue
+            body.stale = reports.stale
+            body.asOf = reports.asOf
+            body.reason = reports.reason
+        case .consumer:
+            let usage = await usage(tenant, standing.subscriptions)
+            body.usage = usage.usage
+            body.health = Severity.healthy.rawValue
+            body.stale = usage.stale
+            body.asOf = usage.asOf
+            body.reason = usage.reason
+        case .none:
+            break
         }
         return body
     }

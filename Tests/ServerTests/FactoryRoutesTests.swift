@@ -1,0 +1,279 @@
+import Fleet
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PrometheusClient
+@testable import Server
+import ServiceLifecycle
+import Telemetry
+import Testing
+
+/// `/api/v1/factory/{overview,summary,nodes/:id/trend}` against a fake Prometheus that answers
+/// `/api/v1/query` and `/api/v1/query_range` from the query text.
+///
+/// The fake deliberately answers the pool-utilisation query with node and host labels: the
+/// consumer's JSON must still carry none of them.
+@Suite("Factory routes")
+struct FactoryRoutesTests {
+    /// The form fields of a POSTed Prometheus API call.
+    static func form(_ text: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
+            }
+            if parts.count == 2 { fields[parts[0]] = parts[1] }
+        }
+        return fields
+    }
+
+    static func vector(_ samples: [([String: String], Double)]) -> String {
+        let result = samples.map { labels, value in
+            let metric = labels.map { #""\#($0)":"\#($1)""# }.sorted().joined(separator: ",")
+            return #"{"metric":{\#(metric)},"value":[1800000000,"\#(value)"]}"#
+        }
+        return #"{"status":"success","data":{"resultType":"vector","result":[\#(result.joined(separator: ","))]}}"#
+    }
+
+    static func instantAnswer(_ query: String) -> String {
+        let gpu = ["node": "acme-1", "gpu": "0", "UUID": "GPU-abc", "tenant": "acme", "job": "dcgm"]
+        if query.contains("aifactory_usage_tokens_total") { return vector([(["direction": "input"], 1000), (["direction": "output"], 500)]) }
+        if query.contains("aifactory_usage_requests_total") { return vector([([:], 12)]) }
+        if query.hasPrefix("histogram_quantile") { return vector([([:], 0.9)]) }
+        if query.contains("aifactory_usage_request_duration_seconds_sum") { return vector([([:], 0.5)]) }
+        if query.hasPrefix("avg(DCGM_FI_DEV_GPU_UTIL") { return vector([(["node": "globex-1", "host": "globex-1.example", "UUID": "GPU-zzz"], 47.5)]) }
+        if query.hasPrefix("up{") { return vector([(["node": "acme-1", "tenant": "acme", "job": "dcgm"], 1)]) }
+        if query.hasPrefix("{__name__") {
+            return vector([
+                (gpu.merging(["__name__": "DCGM_FI_DEV_GPU_TEMP"]) { $1 }, 51),
+                (gpu.merging(["__name__": "DCGM_FI_DEV_GPU_UTIL"]) { $1 }, 30),
+                (gpu.merging(["__name__": "DCGM_FI_DEV_FB_USED"]) { $1 }, 1000),
+                (gpu.merging(["__name__": "DCGM_FI_DEV_FB_FREE"]) { $1 }, 15000),
+                (gpu.merging(["__name__": "DCGM_FI_DEV_POWER_USAGE"]) { $1 }, 70),
+            ])
+        }
+        if query.hasPrefix("timestamp(") { return vector([(gpu, 1_800_000_000)]) }
+        return vector([])
+    }
+
+    static func rangeAnswer(_ fields: [String: String]) -> String {
+        let start = Double(fields["start"] ?? "") ?? 0
+        let end = Double(fields["end"] ?? "") ?? 0
+        let step = max(1, Double(fields["step"] ?? "") ?? 1)
+        var values: [String] = []
+        var t = start
+        while t <= end {
+            values.append(#"[\#(t),"42"]"#)
+            t += step
+        }
+        let series = #"{"metric":{"node":"acme-1","gpu":"0","UUID":"GPU-abc","tenant":"acme"},"values":[\#(values.joined(separator: ","))]}"#
+        return #"{"status":"success","data":{"resultType":"matrix","result":[\#(series)]}}"#
+    }
+
+    /// Serves the fake Prometheus on 127.0.0.1:0 while `run` executes; stopped gracefully.
+    static func withFakePrometheus<T: Sendable>(failing: Bool = false, _ run: @Sendable (String) async throws -> T) async throws -> T {
+        let router = Router()
+        for path in ["/api/v1/query", "/api/v1/query_range"] {
+            router.post(RouterPath(path)) { request, _ -> Response in
+                let body = try await request.body.collect(upTo: 1 << 20)
+                let fields = form(String(buffer: body))
+                let text = failing
+                    ? #"{"status":"error","errorType":"internal","error":"boom"}"#
+                    : path.hasSuffix("range") ? rangeAnswer(fields) : instantAnswer(fields["query"] ?? "")
+                return Response(
+                    status: failing ? .internalServerError : .ok, headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(string: text)))
+            }
+        }
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "fake-prometheus")
+        logger.logLevel = .critical
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? 0)
+                continuation.finish()
+            },
+            logger: logger)
+        // Stopped gracefully, never by cancellation (cancelling mid-accept trips a NIO precondition).
+        let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await services.run()
+                return nil
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next(), port > 0 else {
+                await services.triggerGracefulShutdown()
+                throw CancellationError()
+            }
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await run("http://127.0.0.1:\(port)"))
+            } catch {
+                result = .failure(error)
+            }
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+            return try result.get()
+        }
+    }
+
+    static func router(_ fleet: TestFleet, prometheus: PrometheusClient?) -> Router<AppRequestContext> {
+        let dependencies = ServerDependencies(
+            store: fleet.store, prometheus: prometheus, now: { Date(timeIntervalSince1970: 1_800_000_000) })
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: ErrorMappingMiddleware())
+        let api = router.group("api/v1/factory")
+            .add(middleware: AuthMiddleware(store: dependencies.store, sessions: dependencies.sessions, limiter: dependencies.limiter, now: dependencies.now))
+        FactoryRoutes(dependencies: dependencies).register(on: api)
+        return router
+    }
+
+    /// Runs `body` with a test client over the routes, the fake Prometheus and the test fleet.
+    static func withClient(failing: Bool = false, _ body: @Sendable @escaping (any TestClientProtocol, TestFleet) async throws -> Void) async throws {
+        let fleet = try await TestFleet.make()
+        try await withFakePrometheus(failing: failing) { url in
+            let app = Application(router: Self.router(fleet, prometheus: PrometheusClient(baseURL: url, timeout: .seconds(5))))
+            try await app.test(.router) { client in try await body(client, fleet) }
+        }
+        await fleet.close()
+    }
+
+    static func expectNoHardware(_ text: String) {
+        for identifier in ["acme-1", "globex-1", "example", "GPU-"] {
+            #expect(!text.contains(identifier), "consumer JSON contains \(identifier): \(text)")
+        }
+    }
+
+    @Test("consumer overview: usage filled, no node id, host or GPU UUID anywhere")
+    func consumerOverview() async throws {
+        try await Self.withClient { client, fleet in
+            let response = try await client.execute(uri: "/api/v1/factory/overview", method: .get, headers: .bearer(fleet.keys["umbrella-member"]))
+            #expect(response.status == .ok)
+            #expect(response.object["role"] as? String == "consumer")
+            #expect(response.object["nodes"] == nil)
+            let consumer = try #require(response.object["consumer"] as? [String: Any])
+            let usage = try #require((consumer["usage"] as? [[String: Any]])?.first)
+            #expect(usage["pool"] as? String == "shared")
+            #expect(usage["tokensIn"] as? Int == 1000)
+            #expect(usage["tokensOut"] as? Int == 500)
+            #expect(usage["requests"] as? Int == 12)
+            #expect(usage["averageLatencySeconds"] as? Double == 0.5)
+            #expect(usage["p95LatencySeconds"] as? Double == 0.9)
+            #expect(usage["poolUtilisationPct"] as? Double == 47.5)
+            let quota = try #require(usage["quota"] as? [String: Any])
+            #expect(quota["used"] as? Int == 1500)
+            #expect(quota["limit"] as? Int == 1_000_000)
+            #expect(quota["period"] as? String == "month")
+            #expect(response.object["stale"] as? Bool == false)
+            Self.expectNoHardware(response.text)
+        }
+    }
+
+    @Test("owner overview keeps its node cards")
+    func ownerOverview() async throws {
+        try await Self.withClient { client, fleet in
+            let response = try await client.execute(uri: "/api/v1/factory/overview", method: .get, headers: .bearer(fleet.keys["acme-admin"]))
+            #expect(response.status == .ok)
+            #expect(response.object["role"] as? String == "owner")
+            let nodes = response.object["nodes"] as? [[String: Any]] ?? []
+            #expect(nodes.compactMap { $0["id"] as? String } == ["acme-1"])
+            #expect(nodes.first?["temperatureC"] as? Double == 51)
+        }
+    }
+
+    @Test("summary: holders get per-node status; consumers usage only; none nothing")
+    func summary() async throws {
+        try await Self.withClient { client, fleet in
+            let owner = try await client.execute(uri: "/api/v1/factory/summary", method: .get, headers: .bearer(fleet.keys["acme-member"]))
+            #expect(owner.status == .ok)
+            #expect(owner.object["refreshSeconds"] as? Int == 15)
+            let nodes = owner.object["nodes"] as? [[String: Any]] ?? []
+            #expect(nodes.compactMap { $0["id"] as? String } == ["acme-1"])
+            #expect(nodes.first?["utilisationPct"] as? Double == 30)
+            #expect(nodes.first?["temperatureC"] as? Double == 51)
+            #expect(owner.object["usage"] == nil)
+
+            let consumer = try await client.execute(uri: "/api/v1/factory/summary", method: .get, headers: .bearer(fleet.keys["umbrella-admin"]))
+            #expect(consumer.status == .ok)
+            #expect(consumer.object["nodes"] == nil)
+            #expect((consumer.object["usage"] as? [[String: Any]])?.first?["tokensIn"] as? Int == 1000)
+            Self.expectNoHardware(consumer.text)
+
+            let none = try await client.execute(uri: "/api/v1/factory/summary", method: .get, headers: .bearer(fleet.keys["hooli-member"]))
+            #expect(none.object["role"] as? String == "none")
+            #expect(none.object["nodes"] == nil && none.object["usage"] == nil)
+
+            let anonymous = try await client.execute(uri: "/api/v1/factory/summary", method: .get)
+            #expect(anonymous.status == .unauthorized)
+        }
+    }
+
+    @Test("trend: per-GPU series of at most 300 points for the holder")
+    func trend() async throws {
+        try await Self.withClient { client, fleet in
+            for range in TrendSeries.Range.allCases {
+                let response = try await client.execute(
+                    uri: "/api/v1/factory/nodes/acme-1/trend?metric=temperature&range=\(range.rawValue)", method: .get,
+                    headers: .bearer(fleet.keys["acme-member"]))
+                #expect(response.status == .ok)
+                #expect(response.object["unit"] as? String == "°C")
+                #expect(response.object["stepSeconds"] as? Int == Int(range.step))
+                let series = response.object["series"] as? [[String: Any]] ?? []
+                #expect(series.count == 1)
+                #expect(series.first?["gpu"] as? Int == 0)
+                let points = series.first?["points"] as? [[Double]] ?? []
+                #expect(points.count == TrendSeries.maxPoints, "\(range.rawValue): \(points.count) points")
+            }
+        }
+    }
+
+    struct TrendCase: Sendable, CustomTestStringConvertible {
+        var person: String
+        var path: String
+        var status: HTTPResponse.Status
+        var mentions: String?
+        var testDescription: String { "\(person) \(path)" }
+    }
+
+    @Test("trend: bad parameters are a 400 naming the parameter; nodes not held are a 404", arguments: [
+        TrendCase(person: "acme-member", path: "acme-1/trend?metric=fan&range=1h", status: .badRequest, mentions: "metric"),
+        TrendCase(person: "acme-member", path: "acme-1/trend?metric=power&range=2d", status: .badRequest, mentions: "range"),
+        TrendCase(person: "acme-member", path: "acme-1/trend", status: .ok),
+        TrendCase(person: "acme-member", path: "globex-1/trend?metric=power&range=1h", status: .notFound),
+        TrendCase(person: "acme-member", path: "nowhere/trend?metric=power&range=1h", status: .notFound),
+        TrendCase(person: "umbrella-member", path: "globex-1/trend?metric=power&range=1h", status: .notFound),
+        TrendCase(person: "operator", path: "acme-1/trend?metric=power&range=1h", status: .notFound),
+    ])
+    func trendErrors(_ row: TrendCase) async throws {
+        try await Self.withClient { client, fleet in
+            let response = try await client.execute(uri: "/api/v1/factory/nodes/" + row.path, method: .get, headers: .bearer(fleet.keys[row.person]))
+            #expect(response.status == row.status)
+            if let mentions = row.mentions {
+                #expect(response.errorMessage?.contains(mentions) == true, "\(response.text)")
+            }
+            if row.status == .notFound {
+                #expect(!response.text.contains("globex"), "a 404 must not echo another tenant's node")
+            }
+        }
+    }
+
+    @Test("Prometheus failing: the consumer still gets its quota, usage unknown and stale; never a 5xx")
+    func consumerUpstreamDown() async throws {
+        try await Self.withClient(failing: true) { client, fleet in
+            let response = try await client.execute(uri: "/api/v1/factory/overview", method: .get, headers: .bearer(fleet.keys["umbrella-member"]))
+            #expect(response.status == .ok)
+            #expect(response.object["stale"] as? Bool == true)
+            #expect(!response.text.contains("boom"))
+            let usage = try #require(((response.object["consumer"] as? [String: Any])?["usage"] as? [[String: Any]])?.first)
+            #expect(usage["tokensIn"] is NSNull)
+            #expect((usage["quota"] as? [String: Any])?["limit"] as? Int == 1_000_000)
+
+            let trend = try await client.execute(uri: "/api/v1/factory/nodes/acme-1/trend", method: .get, headers: .bearer(fleet.keys["acme-member"]))
+            #expect(trend.status == .serviceUnavailable)
+            #expect(!trend.text.contains("boom"))
+        }
+    }
+}
