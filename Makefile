@@ -1,4 +1,4 @@
-.PHONY: demo test bench build
+.PHONY: demo test bench bench-api build
 
 # Start the product: simulated GPU fleet + real Prometheus + AI Factory server (Ctrl-C stops it).
 demo:
@@ -12,6 +12,10 @@ test:
 bench:
 	swift build -c release --product aifactory-bench
 	"$$(swift build -c release --show-bin-path)/aifactory-bench" $(FILTER)
+
+# The factory overview under load (wrk) on a 1,024-GPU / 100-tenant fleet, coalescing ratio, RSS.
+bench-api:
+	bash scripts/bench-overview.sh $(WINDOW)
 
 build:
 	swift build

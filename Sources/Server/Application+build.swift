@@ -49,5 +49,6 @@ public func buildRouter(_ configuration: ServerConfiguration, dependencies: Serv
     let factory = api.group("factory")
     FactoryRoutes(dependencies: dependencies).register(on: factory)
     AlertRoutes(dependencies: dependencies).register(on: factory)
+    EventRoutes(dependencies: dependencies).register(on: factory)
     return router
 }
