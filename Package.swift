@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "Stack",
             dependencies: [
-                "Fleet", "Simulator", "Server", "Store", "PrometheusClient", "Export",
+                "Fleet", "Simulator", "Server", "Store", "PrometheusClient", "Export", "Telemetry",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -6,6 +6,7 @@ import ServiceLifecycle
 import PrometheusClient
 import Simulator
 import Store
+import Telemetry
 
 /// The whole local product in one process tree: simulator → real Prometheus → AI Factory server.
 ///
@@ -69,11 +70,15 @@ public struct DemoStack: Sendable {
         let sdToken = try Self.serviceDiscoveryToken(at: tokenFile)
         let runtime = PrometheusRuntime(binary: binary, host: config.host, port: prometheusPort, stateDirectory: state)
 
+        var simulatorConfiguration = SimulatorConfiguration(
+            host: config.host, port: config.simulatorPort, fleet: config.fleet, seed: config.seed,
+            clock: Self.clock(offset: config.simulationOffset)
+        )
+        // The simulated metering gateway reports usage for the demo consumer of every pool,
+        // matching the subscriptions DemoSeeder creates.
+        simulatorConfiguration.consumers = config.fleet.spec.pools.map { MeteringConsumer(tenant: DemoTenants.consumer, pool: $0) }
         let simulator = buildSimulatorApplication(
-            SimulatorConfiguration(
-                host: config.host, port: config.simulatorPort, fleet: config.fleet, seed: config.seed,
-                clock: Self.clock(offset: config.simulationOffset)
-            ),
+            simulatorConfiguration,
             onServerRunning: { port in await simulatorPort.fulfil(port) }
         )
         let fleet = config.fleet.spec
@@ -97,7 +102,12 @@ public struct DemoStack: Sendable {
                     refreshInterval: scrapeInterval
                 )
             }
-            return PrometheusConfig(scrapeInterval: scrapeInterval, evaluationInterval: scrapeInterval, serviceDiscovery: jobs, ruleFiles: [rulesPath])
+            let simPort = try await simulatorPort.wait()
+            let metering = TrustedScrapeJob(name: "metering", address: "\(host):\(simPort)", metricsPath: "/metering/metrics")
+            return PrometheusConfig(
+                scrapeInterval: scrapeInterval, evaluationInterval: scrapeInterval,
+                serviceDiscovery: jobs, trusted: [metering], ruleFiles: [rulesPath]
+            )
         }
         let dependencies = ServerDependencies(
             store: store,
@@ -110,6 +120,11 @@ public struct DemoStack: Sendable {
             ServerConfiguration(host: config.host, port: config.port, prometheusURL: runtime.url),
             dependencies: dependencies,
             onServerRunning: { port in await serverPort.fulfil(port) }
+        )
+        // Events (XID, ECC, thermal, …) are detected by polling, de-duplicated and kept in the store.
+        let events = EventRecorderService(
+            recorder: EventRecorder(store: store, backend: PrometheusClient(baseURL: runtime.url, timeout: .seconds(5))),
+            interval: max(scrapeInterval, .seconds(5))
         )
         let announcer = OneShotService {
             let prometheusURL = try await prometheusReady.wait()
@@ -132,6 +147,7 @@ public struct DemoStack: Sendable {
                     .init(service: seeder),
                     .init(service: server),
                     .init(service: prometheus),
+                    .init(service: events),
                     .init(service: announcer),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -14,6 +14,8 @@ public struct PrometheusConfig: Sendable, Hashable {
     public var targets: [ScrapeTarget]
     /// Jobs whose targets come from the inventory's `http_sd` endpoint.
     public var serviceDiscovery: [HTTPSDJob]
+    /// Platform jobs whose own labels are kept (the metering gateway).
+    public var trusted: [TrustedScrapeJob]
     /// Rule files to load (absolute paths).
     public var ruleFiles: [String]
 
@@ -22,12 +24,14 @@ public struct PrometheusConfig: Sendable, Hashable {
         evaluationInterval: Duration = .seconds(5),
         targets: [ScrapeTarget] = [],
         serviceDiscovery: [HTTPSDJob] = [],
+        trusted: [TrustedScrapeJob] = [],
         ruleFiles: [String] = []
     ) {
         self.scrapeInterval = scrapeInterval
         self.evaluationInterval = evaluationInterval
         self.targets = targets
         self.serviceDiscovery = serviceDiscovery
+        self.trusted = trusted
         self.ruleFiles = ruleFiles
     }
 
@@ -68,7 +72,14 @@ public struct PrometheusConfig: Sendable, Hashable {
             out += "          type: Bearer\n"
             out += "          credentials_file: \(Self.quote(job.tokenFile))\n"
         }
-        if targets.isEmpty && serviceDiscovery.isEmpty {
+        for job in trusted {
+            out += "  - job_name: \(Self.quote(job.name))\n"
+            out += "    honor_labels: true\n"
+            out += "    metrics_path: \(Self.quote(job.metricsPath))\n"
+            out += "    static_configs:\n"
+            out += "      - targets: [\(Self.quote(job.address))]\n"
+        }
+        if targets.isEmpty && serviceDiscovery.isEmpty && trusted.isEmpty {
             out += "  []\n"
         }
         return out

@@ -55,6 +55,20 @@ struct DemoAlertsTests {
             #expect(!String(describing: acme).contains("initrode"))
             let operatorView = try await alerts("operator")
             #expect(String(describing: operatorView).contains("Watchdog"))
+
+            // The event recorder stored the XID 79 once, however many polls saw it.
+            let initrodeKey = try #require(credentials.tenants.first { $0.tenant == "initrode" }?.apiKey)
+            var xid79: [[String: Any]] = []
+            let recorded = try await PrometheusHTTP.eventually(timeout: .seconds(60)) {
+                let data = try await PrometheusHTTP.get(credentials.url + "/api/v1/factory/nodes/initrode-xid79/events", bearer: initrodeKey)
+                let json = try JSONSerialization.jsonObject(with: data)
+                let events = (json as? [[String: Any]]) ?? ((json as? [String: Any])?["events"] as? [[String: Any]]) ?? []
+                xid79 = events.filter { $0["kind"] as? String == "xid" && $0["code"] as? Int == 79 }
+                return !xid79.isEmpty
+            }
+            #expect(recorded)
+            #expect(xid79.count == 1)
+            #expect(xid79.first?["count"] as? Int == 1, "\(xid79)")
             await stop.fulfil(())
             try await tasks.waitForAll()
         }

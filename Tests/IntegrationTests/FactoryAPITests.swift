@@ -81,6 +81,15 @@ struct FactoryAPITests {
                 #expect(!consumerText.contains(node.host), "consumer sees \(node.host)")
             }
             #expect(!consumerText.contains("GPU-"))
+            // The consumer's usage comes from the metering gateway's series (honor_labels job).
+            var usage: [[String: Any]] = []
+            let metered = try await PrometheusHTTP.eventually(timeout: .seconds(60)) {
+                let body = try await getJSON("/api/v1/factory/overview", "umbrella")
+                usage = (body["consumer"] as? [String: Any])?["usage"] as? [[String: Any]] ?? []
+                return usage.first?["tokensIn"] is Double || usage.first?["tokensIn"] is Int
+            }
+            #expect(metered, "\(usage)")
+            #expect(usage.first?["pool"] as? String == "shared-ada")
             let none = try await getJSON("/api/v1/factory/overview", "hooli")
             #expect(none["role"] as? String == "none")
             #expect(none["billingURL"] as? String == "/billing")
