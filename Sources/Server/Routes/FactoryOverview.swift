@@ -107,6 +107,15 @@ struct FactoryOverview: Encodable, Sendable {
     var explainer: String?
     var billingURL: String?
 
+    /// A node card from the inventory alone, for when no telemetry could be read at all.
+    static func unknownCard(_ node: NodeRecord) -> NodeCard {
+        NodeCard(
+            id: node.name, host: node.host, model: node.gpuModel, gpuClass: node.gpuClass, gpuCount: node.gpuCount,
+            utilisationPct: nil, temperatureC: nil, vramPct: nil, health: Severity.unknown.rawValue,
+            summary: "no telemetry could be read", idleVLLM: false, findings: []
+        )
+    }
+
     static func card(_ report: NodeReport) -> NodeCard {
         let present = report.snapshot.presentGPUs
         func mean(_ values: [Double]) -> Double? {

@@ -145,12 +145,21 @@ struct FactoryRoutes {
         )
         switch standing.role {
         case .owner, .provider:
-            let reports = try await healthReader().reports(tenant: tenant, nodes: standing.held, now: dependencies.now())
-            body.nodes = reports.value.map(FactoryOverview.card)
-            body.health = FleetHealth.pill(nodes: reports.value.map(\.health)).rawValue
-            body.stale = reports.stale
-            body.asOf = reports.asOf
-            body.reason = reports.reason
+            do {
+                let reports = try await healthReader().reports(tenant: tenant, nodes: standing.held, now: dependencies.now())
+                body.nodes = reports.value.map(FactoryOverview.card)
+                body.health = FleetHealth.pill(nodes: reports.value.map(\.health)).rawValue
+                body.stale = reports.stale
+                body.asOf = reports.asOf
+                body.reason = reports.reason
+            } catch let error as PrometheusClientError where error.isUpstreamOutage {
+                // An outage with nothing earlier to show is still not a server error: the page
+                // lists the inventory with unknown values and says why (never Healthy).
+                body.nodes = standing.held.map(FactoryOverview.unknownCard)
+                body.health = Severity.unknown.rawValue
+                body.stale = true
+                body.reason = "\(error.userMessage); no earlier values to show yet"
+            }
             let pools = Set(standing.held.compactMap(\.holding.pool)).sorted()
             if !pools.isEmpty {
                 body.poolNote = "Contributed to pool \(pools.joined(separator: ", ")): consumers draw on this hardware but never see it."
