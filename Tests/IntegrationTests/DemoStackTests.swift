@@ -21,8 +21,9 @@ struct DemoStackTests {
             let fleet = FleetFile.demo.spec
             let expectedTargets = fleet.nodes.count + fleet.nodes.filter { $0.servedModel != nil }.count
             let allUp = try await PrometheusHTTP.eventually(timeout: .seconds(60)) {
-                let up = try await PrometheusHTTP.query(credentials.prometheusURL, "up")
-                return up.count == expectedTargets && up.allSatisfy { $0.value == 1 }
+                let up = try await PrometheusHTTP.query(credentials.prometheusURL, #"up{job=~"dcgm|vllm"}"#)
+                let metering = try await PrometheusHTTP.query(credentials.prometheusURL, #"up{job="metering"}"#)
+                return up.count == expectedTargets && up.allSatisfy { $0.value == 1 } && metering.map(\.value) == [1]
             }
             #expect(allUp)
             for tenant in fleet.tenants {
