@@ -31,15 +31,4 @@ public struct DemoCredentials: Sendable, Hashable, Codable {
         try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
     }
-
-    /// A new random API key: `aif_` + 32 bytes of system randomness, hex-encoded.
-    public static func newKey() -> String {
-        var generator = SystemRandomNumberGenerator()
-        var hex = "aif_"
-        for _ in 0..<32 {
-            let byte = UInt8.random(in: 0...255, using: &generator)
-            hex += String(byte >> 4, radix: 16) + String(byte & 0x0F, radix: 16)
-        }
-        return hex
-    }
 }

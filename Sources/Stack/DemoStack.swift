@@ -203,7 +203,7 @@ public struct DemoStack: Sendable {
         if let existing = try? String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), existing.count >= 32 {
             return existing
         }
-        let token = String(DemoCredentials.newKey().dropFirst(4))
+        let token = Secrets.randomHex(bytes: 32)
         try token.write(toFile: path, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         return token

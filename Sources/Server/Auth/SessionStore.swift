@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// Browser sessions opened by logging in with an API key.
 ///
@@ -47,12 +48,6 @@ public actor SessionStore {
     }
 
     static func randomToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        var text = ""
-        for _ in 0..<32 {
-            let byte = UInt8.random(in: 0...255, using: &generator)
-            text += String(byte >> 4, radix: 16) + String(byte & 0x0F, radix: 16)
-        }
-        return text
+        Secrets.randomHex(bytes: 32)
     }
 }

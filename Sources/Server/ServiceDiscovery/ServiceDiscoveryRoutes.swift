@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Store
 
 /// `GET /sd/prometheus?exporter=dcgm|vllm`: the inventory as Prometheus `http_sd` target groups.
 ///
@@ -13,7 +14,7 @@ struct ServiceDiscoveryRoutes {
             guard let expected = dependencies.serviceDiscoveryToken else {
                 throw APIError.notFound("service discovery")
             }
-            guard let presented = AuthMiddleware.bearerToken(request), ConstantTime.equal(presented, expected) else {
+            guard let presented = AuthMiddleware.bearerToken(request), Secrets.constantTimeEquals(presented, expected) else {
                 throw APIError.unauthorized("service discovery needs its own bearer token")
             }
             let exporterName = request.uri.queryParameters["exporter"].map(String.init) ?? "dcgm"
@@ -23,20 +24,5 @@ struct ServiceDiscoveryRoutes {
             let nodes = try await dependencies.store.nodes()
             return try HTTPSDTargetGroup.groups(for: nodes, exporter: exporter).jsonResponse()
         }
-    }
-}
-
-/// Comparison whose duration does not depend on where two secrets first differ.
-enum ConstantTime {
-    static func equal(_ lhs: String, _ rhs: String) -> Bool {
-        let a = Array(lhs.utf8)
-        let b = Array(rhs.utf8)
-        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
-        for index in 0..<max(a.count, b.count) {
-            let x = index < a.count ? a[index] : 0
-            let y = index < b.count ? b[index] : 0
-            difference |= x ^ y
-        }
-        return difference == 0 && a.count == b.count
     }
 }
