@@ -86,38 +86,7 @@ struct FactoryRoutesTests {
                     body: .init(byteBuffer: ByteBuffer(string: text)))
             }
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "fake-prometheus")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            },
-            logger: logger)
-        // Stopped gracefully, never by cancellation (cancelling mid-accept trips a NIO precondition).
-        let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await services.run()
-                return nil
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else {
-                await services.triggerGracefulShutdown()
-                throw CancellationError()
-            }
-            let result: Result<T, any Error>
-            do {
-                result = .success(try await run("http://127.0.0.1:\(port)"))
-            } catch {
-                result = .failure(error)
-            }
-            await services.triggerGracefulShutdown()
-            try await group.waitForAll()
-            return try result.get()
-        }
+        return try await withLoopbackServer(router, run)
     }
 
     static func router(_ fleet: TestFleet, prometheus: PrometheusClient?) -> Router<AppRequestContext> {
