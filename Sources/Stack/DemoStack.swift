@@ -190,12 +190,9 @@ public struct DemoStack: Sendable {
 
     /// Wall-clock simulation time, shifted `offset` into the scenario timeline.
     static func clock(offset: Duration) -> SimulationClock {
-        let start = ContinuousClock.now
+        let wall = SimulationClock.wall()
         let shift = Double(offset.components.seconds) + Double(offset.components.attoseconds) / 1e18
-        return SimulationClock {
-            let elapsed = ContinuousClock.now - start
-            return shift + Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        }
+        return SimulationClock { shift + wall.elapsed() }
     }
 
     /// The SD bearer token, created once with owner-only permissions and reused after.

@@ -4,19 +4,8 @@ import SQLKit
 
 extension SQLStore {
     func createPool(name: String, displayName: String) async throws -> Pool {
-        try Validate.name(name)
-        try Validate.text(displayName, field: "displayName")
-        let now = Timestamp.now()
-        let pool = Pool(name: name, displayName: displayName, createdAt: now.date)
-        let duplicate = StoreError.duplicate(entity: "pool", name: name)
-        return try await write(duplicate: duplicate) { db in
-            if try await Self.exists(db, "pools", "name", name) { throw duplicate }
-            try await db.insert(into: "pools")
-                .columns("name", "display_name", "created_at")
-                .values(SQLBind(name), SQLBind(displayName), SQLBind(now.millis))
-                .run()
-            return pool
-        }
+        let created = try await insertNamed(table: "pools", entity: "pool", name: name, displayName: displayName)
+        return Pool(name: name, displayName: displayName, createdAt: created.date)
     }
 
     func pools() async throws -> [Pool] {
