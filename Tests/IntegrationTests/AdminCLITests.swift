@@ -21,23 +21,23 @@ struct AdminCLITests {
             let ownerKey = try #require(credentials.tenants.first { $0.tenant == "acme" }?.apiKey)
             let env = ["AIFACTORY_URL": credentials.url, "AIFACTORY_KEY": operatorKey]
 
-            let created = try ProcessRunner.run(binary, ["admin", "tenant", "create", "newco"], environment: env)
+            let created = try await ProcessRunner.run(binary, ["admin", "tenant", "create", "newco"], environment: env)
             #expect(created.status == 0, "\(created.output)")
             #expect(created.stdout.contains("\"name\" : \"newco\""))
-            let duplicate = try ProcessRunner.run(binary, ["admin", "tenant", "create", "newco"], environment: env)
+            let duplicate = try await ProcessRunner.run(binary, ["admin", "tenant", "create", "newco"], environment: env)
             #expect(duplicate.status == 2)
             #expect(duplicate.stderr == "error: 409: tenant 'newco' already exists\n")
-            let member = try ProcessRunner.run(binary, ["admin", "tenant", "list"], environment: ["AIFACTORY_URL": credentials.url, "AIFACTORY_KEY": ownerKey])
+            let member = try await ProcessRunner.run(binary, ["admin", "tenant", "list"], environment: ["AIFACTORY_URL": credentials.url, "AIFACTORY_KEY": ownerKey])
             #expect(member.status == 2)
             #expect(member.stderr.hasPrefix("error: 403:"))
-            let unknown = try ProcessRunner.run(binary, ["admin", "node", "check", "no-such-node"], environment: env)
+            let unknown = try await ProcessRunner.run(binary, ["admin", "node", "check", "no-such-node"], environment: env)
             #expect(unknown.status == 2)
             #expect(unknown.stderr == "error: 404: node not found\n")
 
             var checked = false
             let deadline = ContinuousClock.now + .seconds(30)
             while !checked, ContinuousClock.now < deadline {
-                let check = try ProcessRunner.run(binary, ["admin", "node", "check", "acme-h100-1"], environment: env)
+                let check = try await ProcessRunner.run(binary, ["admin", "node", "check", "acme-h100-1"], environment: env)
                 checked = check.status == 0 && check.stdout.contains("\"ok\" : true")
                 if !checked { try await Task.sleep(for: .milliseconds(500)) }
             }
@@ -47,7 +47,7 @@ struct AdminCLITests {
         }
 
         // Bootstrap writes straight to the store; the key it prints authenticates as an operator.
-        let boot = try ProcessRunner.run(binary, ["admin", "bootstrap", "--state-dir", state, "--name", "root"])
+        let boot = try await ProcessRunner.run(binary, ["admin", "bootstrap", "--state-dir", state, "--name", "root"])
         #expect(boot.status == 0, "\(boot.output)")
         let key = boot.stdout.split(separator: "\n").last.map(String.init) ?? ""
         #expect(key.hasPrefix("aif_"))

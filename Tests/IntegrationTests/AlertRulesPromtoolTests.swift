@@ -28,20 +28,20 @@ struct AlertRulesPromtoolTests {
 
     @Test("promtool check rules accepts the rule file at production and at test durations", .timeLimit(.minutes(1)),
           arguments: [1.0, 0.1])
-    func checkRules(scale: Double) throws {
+    func checkRules(scale: Double) async throws {
         guard let promtool = ExternalTool.require("promtool") else { return }
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let set = AlertRuleSet.standard(.init(durationScale: scale), nodes: Self.inventory)
         let file = directory.appendingPathComponent("rules.yml")
         try set.renderRuleFile().write(to: file, atomically: true, encoding: .utf8)
-        let result = try ProcessRunner.run(promtool, ["check", "rules", file.path], timeout: 30)
+        let result = try await ProcessRunner.run(promtool, ["check", "rules", file.path], timeout: 30)
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("SUCCESS: \(set.rules.count) rules found"), "\(result.output)")
     }
 
     @Test("promtool check rules accepts the PrometheusRule's spec", .timeLimit(.minutes(1)))
-    func checkPrometheusRuleSpec() throws {
+    func checkPrometheusRuleSpec() async throws {
         guard let promtool = ExternalTool.require("promtool") else { return }
         // The PrometheusRule's `spec:` is a rule file indented by two; strip the envelope.
         let text = AlertRuleSet.standard(.init(), nodes: Self.inventory).renderPrometheusRule(name: "aifactory", namespace: "monitoring")
@@ -52,15 +52,15 @@ struct AlertRulesPromtoolTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("spec.yml")
         try body.write(to: file, atomically: true, encoding: .utf8)
-        let result = try ProcessRunner.run(promtool, ["check", "rules", file.path], timeout: 30)
+        let result = try await ProcessRunner.run(promtool, ["check", "rules", file.path], timeout: 30)
         #expect(result.status == 0, "\(result.output)")
     }
 
     @Test("promtool test rules: every alert fires and stays quiet in the committed unit tests", .timeLimit(.minutes(2)))
-    func unitTests() throws {
+    func unitTests() async throws {
         guard let promtool = ExternalTool.require("promtool") else { return }
         let testFile = Self.repository.appendingPathComponent("deploy/prometheus/tests/aifactory-rules.test.yml")
-        let result = try ProcessRunner.run(promtool, ["test", "rules", testFile.path], timeout: 90)
+        let result = try await ProcessRunner.run(promtool, ["test", "rules", testFile.path], timeout: 90)
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("SUCCESS"), "\(result.output)")
 
@@ -82,7 +82,7 @@ struct AlertRulesPromtoolTests {
     }
 
     @Test("amtool check-config accepts the rendered Alertmanager config, with and without paging tenants", .timeLimit(.minutes(1)))
-    func alertmanagerConfig() throws {
+    func alertmanagerConfig() async throws {
         guard let amtool = ExternalTool.require("amtool") else { return }
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -98,12 +98,12 @@ struct AlertRulesPromtoolTests {
         for (index, config) in configs.enumerated() {
             let file = directory.appendingPathComponent("alertmanager-\(index).yml")
             try config.render().write(to: file, atomically: true, encoding: .utf8)
-            let result = try ProcessRunner.run(amtool, ["check-config", file.path], timeout: 30)
+            let result = try await ProcessRunner.run(amtool, ["check-config", file.path], timeout: 30)
             #expect(result.status == 0, "\(result.output)")
             #expect(result.output.contains("SUCCESS"), "\(result.output)")
         }
         let committed = Self.repository.appendingPathComponent("deploy/prometheus/alertmanager.example.yml")
-        let result = try ProcessRunner.run(amtool, ["check-config", committed.path], timeout: 30)
+        let result = try await ProcessRunner.run(amtool, ["check-config", committed.path], timeout: 30)
         #expect(result.status == 0, "\(result.output)")
     }
 }

@@ -6,7 +6,7 @@ import Testing
 @Suite("aifactory CLI errors")
 struct CLITests {
     @Test("an occupied port gives a one-line error and exit 1")
-    func occupiedPort() throws {
+    func occupiedPort() async throws {
         guard let binary = ProcessRunner.aifactoryBinary else {
             Issue.record("aifactory binary not built (run swift build --build-tests)")
             return
@@ -14,7 +14,7 @@ struct CLITests {
         // Occupy a port with a listening socket held by this test process.
         let holder = try ListeningSocket()
         defer { holder.close() }
-        let result = try ProcessRunner.run(binary, ["serve", "--listen", "127.0.0.1:\(holder.port)"], timeout: 30)
+        let result = try await ProcessRunner.run(binary, ["serve", "--listen", "127.0.0.1:\(holder.port)"], timeout: 30)
         #expect(result.status == 1)
         let lines = result.stderr.split(separator: "\n").filter { !$0.contains("[") || $0.hasPrefix("error:") }
         #expect(lines == ["error: cannot listen on 127.0.0.1:\(holder.port): address already in use"], "stderr: \(result.stderr)")
@@ -22,20 +22,20 @@ struct CLITests {
     }
 
     @Test("the demo refuses an occupied port before starting anything")
-    func demoOccupiedPort() throws {
+    func demoOccupiedPort() async throws {
         guard let binary = ProcessRunner.aifactoryBinary else { return }
         let holder = try ListeningSocket()
         defer { holder.close() }
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("aif-cli-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: state) }
-        let result = try ProcessRunner.run(binary, ["demo", "--state-dir", state, "--port", "\(holder.port)"], timeout: 30)
+        let result = try await ProcessRunner.run(binary, ["demo", "--state-dir", state, "--port", "\(holder.port)"], timeout: 30)
         #expect(result.status == 1)
         #expect(result.stderr.hasSuffix("error: cannot listen on 127.0.0.1:\(holder.port): address already in use\n"), "stderr: \(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: state + "/prometheus.log"), "nothing may start")
     }
 
     @Test("a malformed fleet file exits 2 with file:line")
-    func malformedFleet() throws {
+    func malformedFleet() async throws {
         guard let binary = ProcessRunner.aifactoryBinary else { return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aif-fleet-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -43,7 +43,7 @@ struct CLITests {
         let path = dir.appendingPathComponent("fleet.yaml").path
         try "nodes:\n  - name: n1\n    host: h1\n    gpuCount: -3\n".write(toFile: path, atomically: true, encoding: .utf8)
         for arguments in [["demo", "--state-dir", dir.path + "/s", "--port", "0", "--fleet", path], ["simulate", "--listen", "127.0.0.1:0", "--fleet", path]] {
-            let result = try ProcessRunner.run(binary, arguments, timeout: 30)
+            let result = try await ProcessRunner.run(binary, arguments, timeout: 30)
             #expect(result.status == 2, "\(arguments[0]): \(result.output)")
             #expect(result.stderr.hasPrefix(path + ":"), "\(arguments[0]): \(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1)

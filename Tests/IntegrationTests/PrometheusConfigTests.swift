@@ -7,7 +7,7 @@ import Testing
 @Suite("PrometheusConfig")
 struct PrometheusConfigTests {
     @Test("every node gets a dcgm target with tenant, node, pool and gpu_class labels")
-    func targetsCarryInventoryLabels() throws {
+    func targetsCarryInventoryLabels() async throws {
         let fleet = FleetFile.demo.spec
         let targets = ScrapeTarget.targets(for: fleet, simulatorAddress: "127.0.0.1:9999")
         let dcgm = targets.filter { $0.job == "dcgm" }
@@ -42,7 +42,7 @@ struct PrometheusConfigTests {
     }
 
     @Test("the real promtool accepts the generated configuration")
-    func promtoolCheckConfig() throws {
+    func promtoolCheckConfig() async throws {
         guard let promtool = ExternalTool.require("promtool") else { return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aif-config-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -50,7 +50,7 @@ struct PrometheusConfigTests {
         let path = dir.appendingPathComponent("prometheus.yml").path
         let config = PrometheusConfig(targets: ScrapeTarget.targets(for: FleetFile.demo.spec, simulatorAddress: "127.0.0.1:9400"))
         try config.render().write(toFile: path, atomically: true, encoding: .utf8)
-        let result = try ProcessRunner.run(promtool, ["check", "config", path])
+        let result = try await ProcessRunner.run(promtool, ["check", "config", path])
         #expect(result.status == 0, "promtool said: \(result.output)")
     }
 }

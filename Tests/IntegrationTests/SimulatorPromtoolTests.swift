@@ -18,18 +18,18 @@ struct SimulatorPromtoolTests {
         })
     }
 
-    static func check(_ promtool: String, _ text: String) throws -> (status: Int32, kinds: Set<String>, output: String) {
-        let result = try ProcessRunner.run(promtool, ["check", "metrics"], stdin: Data(text.utf8), timeout: 60)
+    static func check(_ promtool: String, _ text: String) async throws -> (status: Int32, kinds: Set<String>, output: String) {
+        let result = try await ProcessRunner.run(promtool, ["check", "metrics"], stdin: Data(text.utf8), timeout: 60)
         return (result.status, problemKinds(result.output), result.output)
     }
 
     @Test("every demo node's DCGM and vLLM output passes promtool at start and after every fault", .timeLimit(.minutes(2)))
-    func demoFleet() throws {
+    func demoFleet() async throws {
         guard let promtool = ExternalTool.require("promtool") else { return }
         var allowed: Set<String> = []
         for fixture in ["dcgm-exporter-sample.prom", "vllm-metrics-sample.prom"] {
             let text = try String(contentsOf: ExternalTool.fixturesDirectory.appendingPathComponent(fixture), encoding: .utf8)
-            let result = try Self.check(promtool, text)
+            let result = try await Self.check(promtool, text)
             #expect(result.status != 1, "promtool cannot parse the fixture \(fixture): \(result.output)")
             allowed.formUnion(result.kinds)
         }
@@ -38,7 +38,7 @@ struct SimulatorPromtoolTests {
         for node in simulation.nodeNames {
             for t in [10.0, 120, 600] {  // before faults, just after onset, after the thermal peak
                 for text in [simulation.dcgmText(node: node, at: t), simulation.vllmText(node: node, at: t)].compactMap({ $0 }) {
-                    let result = try Self.check(promtool, text)
+                    let result = try await Self.check(promtool, text)
                     #expect(result.status == 0 || result.status == 3, "\(node) at \(t) s: promtool exit \(result.status): \(result.output)")
                     let unexpected = result.kinds.subtracting(allowed)
                     #expect(unexpected.isEmpty, "\(node) at \(t) s: \(unexpected.sorted())")
@@ -50,14 +50,14 @@ struct SimulatorPromtoolTests {
     }
 
     @Test("a synthetic 8-GPU node passes promtool", .timeLimit(.minutes(1)))
-    func syntheticNode() throws {
+    func syntheticNode() async throws {
         guard let promtool = ExternalTool.require("promtool") else { return }
         let simulation = FleetSimulation(fleet: .synthetic(nodes: 1, gpusPerNode: 8), seed: 9)
         let node = try #require(simulation.nodeNames.first)
         let dcgm = try #require(simulation.dcgmText(node: node, at: 3600))
         let vllm = try #require(simulation.vllmText(node: node, at: 3600))
         for text in [dcgm, vllm] {
-            let result = try Self.check(promtool, text)
+            let result = try await Self.check(promtool, text)
             #expect(result.status == 0 || result.status == 3, "\(result.output)")
             #expect(!result.output.contains("error"), "\(result.output)")
         }

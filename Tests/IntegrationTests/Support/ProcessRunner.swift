@@ -9,7 +9,20 @@ enum ProcessRunner {
         var stderr: String
     }
 
-    static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], timeout: TimeInterval = 120) throws -> Result {
+    /// Runs the command on a Dispatch thread and suspends until it ends.
+    ///
+    /// Never block a Swift-concurrency thread on a child: the pool is as wide as the machine has
+    /// cores (2 here), and a child that calls back into a server running in this test process
+    /// (the admin CLI against an in-process demo) would wait for a thread that is itself waiting.
+    static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], timeout: TimeInterval = 120) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Swift.Result { try runBlocking(executable, arguments, stdin: stdin, environment: environment, timeout: timeout) })
+            }
+        }
+    }
+
+    private static func runBlocking(_ executable: String, _ arguments: [String], stdin: Data?, environment: [String: String], timeout: TimeInterval) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
