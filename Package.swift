@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // Pure PromQL: lexer, parser, printer, tenant enforcer. No dependencies by design.
@@ -85,11 +86,28 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Fleet", "Store", "PromQL", "PrometheusClient", "Telemetry",
+                "Fleet", "Store", "PromQL", "PrometheusClient", "Telemetry", "Web",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("OpenAPI/openapi.json")],
+            swiftSettings: strict
+        ),
+        // AIPerf-class load generator: OpenAI-compatible streaming clients, per-SSE-event timing,
+        // HDR-histogram percentiles, goodput, sweeps and the max-concurrency-under-SLO search.
+        .target(
+            name: "LoadTest",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The AI Factory page: static HTML/CSS/ES modules (no build step) served by the server.
+        .target(
+            name: "Web",
+            resources: [.copy("Public")],
             swiftSettings: strict
         ),
         // Local stack orchestration: Prometheus config generation, child process supervision, demo.
@@ -106,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "aifactory",
             dependencies: [
-                "PromQL", "Fleet", "Simulator", "Server", "Stack", "Store", "PrometheusClient", "Export",
+                "PromQL", "Fleet", "Simulator", "Server", "Stack", "Store", "PrometheusClient", "Export", "LoadTest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -151,6 +169,15 @@ let package = Package(
         .testTarget(
             name: "SimulatorTests",
             dependencies: ["Simulator", "Exposition", "Fleet", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LoadTestTests",
+            dependencies: [
+                "LoadTest",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

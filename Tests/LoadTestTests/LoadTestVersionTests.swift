@@ -1,0 +1,8 @@
+import Testing
+@testable import LoadTest
+
+@Suite struct LoadTestVersionTests {
+    @Test func namesTheTool() {
+        #expect(LoadTestVersion.name == "aifactory-loadtest")
+    }
+}
