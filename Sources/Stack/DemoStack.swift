@@ -58,7 +58,8 @@ public struct DemoStack: Sendable {
         let prometheusReady = Rendezvous<String>()
         let seeded = Rendezvous<[DemoCredentials.Tenant]>()
 
-        let store = try await StoreFactory.sqlite(path: state + "/aifactory.sqlite", logger: logger)
+        // Identity and inventory reads on every request come from memory (invalidated by writes).
+        let store = CachingStore(try await StoreFactory.sqlite(path: state + "/aifactory.sqlite", logger: logger))
         let tokenFile = state + "/sd-token"
         // The companion alert rules, with one series-absent rule per demo node.
         let rulesPath = state + "/aifactory-rules.yml"

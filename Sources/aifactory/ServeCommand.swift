@@ -37,7 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             token = text
         }
-        let store = try await database.open(logger: logger)
+        let store = CachingStore(try await database.open(logger: logger))
         let dependencies = ServerDependencies(
             store: store,
             serviceDiscoveryToken: token,
