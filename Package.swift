@@ -116,6 +116,7 @@ let package = Package(
             dependencies: [
                 "Fleet", "Simulator", "Server", "Store", "PrometheusClient", "Export", "Telemetry",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -124,8 +125,9 @@ let package = Package(
         .executableTarget(
             name: "aifactory",
             dependencies: [
-                "PromQL", "Fleet", "Simulator", "Server", "Stack", "Store", "PrometheusClient", "Export", "LoadTest",
+                "PromQL", "Fleet", "Simulator", "Server", "Stack", "Store", "PrometheusClient", "Export", "LoadTest", "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],

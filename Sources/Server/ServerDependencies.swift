@@ -1,3 +1,4 @@
+import Fleet
 import Foundation
 import PrometheusClient
 import Store
@@ -30,6 +31,7 @@ public struct ServerDependencies: Sendable {
         serviceDiscoveryRefresh: Duration = .seconds(30),
         prometheus: PrometheusClient? = nil,
         healthRefresh: Duration = .seconds(15),
+        healthModel: HealthModel = HealthModel(),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
@@ -38,7 +40,7 @@ public struct ServerDependencies: Sendable {
         self.serviceDiscoveryToken = serviceDiscoveryToken
         self.serviceDiscoveryRefresh = serviceDiscoveryRefresh
         self.prometheus = prometheus
-        self.healthReader = prometheus.map { HealthReader(backend: $0, refresh: healthRefresh) }
+        self.healthReader = prometheus.map { HealthReader(backend: $0, model: healthModel, refresh: healthRefresh) }
         self.usageReader = prometheus.map { UsageReader(backend: $0, refresh: healthRefresh) }
         self.trendReader = prometheus.map { TrendReader(backend: $0) }
         self.now = now

@@ -1,3 +1,4 @@
+public import Fleet
 import Simulator
 
 /// What `aifactory demo` starts: state directory, ports, fleet and seed.
@@ -22,6 +23,8 @@ public struct DemoConfiguration: Sendable {
     public var simulationOffset: Duration
     /// Scales every alert `for:` and range window (1 = production; 0.1 for fast tests).
     public var alertDurationScale: Double
+    /// Health thresholds for the health model and the event recorder (`--health-limits`).
+    public var healthLimits: HealthLimits
 
     public init(
         stateDirectory: String,
@@ -33,7 +36,8 @@ public struct DemoConfiguration: Sendable {
         seed: UInt64 = 1,
         scrapeInterval: Duration = .seconds(5),
         simulationOffset: Duration = .zero,
-        alertDurationScale: Double = 1.0
+        alertDurationScale: Double = 1.0,
+        healthLimits: HealthLimits = .default
     ) {
         self.stateDirectory = stateDirectory
         self.host = host
@@ -45,5 +49,6 @@ public struct DemoConfiguration: Sendable {
         self.scrapeInterval = scrapeInterval
         self.simulationOffset = simulationOffset
         self.alertDurationScale = alertDurationScale
+        self.healthLimits = healthLimits
     }
 }

@@ -1,4 +1,5 @@
 import Export
+import Fleet
 import Foundation
 import Logging
 import Server
@@ -115,7 +116,8 @@ public struct DemoStack: Sendable {
             serviceDiscoveryToken: sdToken,
             serviceDiscoveryRefresh: scrapeInterval,
             prometheus: PrometheusClient(baseURL: runtime.url, timeout: .seconds(5)),
-            healthRefresh: scrapeInterval
+            healthRefresh: scrapeInterval,
+            healthModel: HealthModel(limits: config.healthLimits)
         )
         let server = buildApplication(
             ServerConfiguration(host: config.host, port: config.port, prometheusURL: runtime.url),
@@ -124,7 +126,10 @@ public struct DemoStack: Sendable {
         )
         // Events (XID, ECC, thermal, …) are detected by polling, de-duplicated and kept in the store.
         let events = EventRecorderService(
-            recorder: EventRecorder(store: store, backend: PrometheusClient(baseURL: runtime.url, timeout: .seconds(5))),
+            recorder: EventRecorder(
+                store: store, backend: PrometheusClient(baseURL: runtime.url, timeout: .seconds(5)),
+                model: HealthModel(limits: config.healthLimits)
+            ),
             interval: max(scrapeInterval, .seconds(5))
         )
         let announcer = OneShotService {

@@ -5,11 +5,16 @@ import Telemetry
 ///
 /// `Telemetry` stays free of ServiceLifecycle; this wrapper turns graceful shutdown into the
 /// cancellation the loop ends on.
-struct EventRecorderService: Service {
-    let recorder: EventRecorder
-    let interval: Duration
+public struct EventRecorderService: Service {
+    public let recorder: EventRecorder
+    public let interval: Duration
 
-    func run() async throws {
+    public init(recorder: EventRecorder, interval: Duration) {
+        self.recorder = recorder
+        self.interval = interval
+    }
+
+    public func run() async throws {
         try await cancelWhenGracefulShutdown {
             try await recorder.run(every: interval)
         }

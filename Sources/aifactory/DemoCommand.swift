@@ -37,6 +37,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("simulation-offset"), help: "Start this many seconds into the scenario timeline (faults begin at 90 s).")
     var simulationOffset = 0
 
+    @Option(name: .customLong("health-limits"), help: "YAML file overriding health thresholds (docs/HEALTH.md); keys left out keep their default.")
+    var healthLimits: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard (1...300).contains(scrapeInterval) else { throw ValidationError("--scrape-interval must be between 1 and 300 seconds") }
@@ -57,6 +60,7 @@ struct DemoCommand: AsyncParsableCommand {
         } else {
             loaded = FleetFile.demo
         }
+        let limits = try HealthLimitsOption.load(healthLimits)
         let configuration = DemoConfiguration(
             stateDirectory: stateDirectory,
             port: port,
@@ -66,7 +70,8 @@ struct DemoCommand: AsyncParsableCommand {
             seed: seed,
             scrapeInterval: .seconds(scrapeInterval),
             simulationOffset: .seconds(simulationOffset),
-            alertDurationScale: alertScale
+            alertDurationScale: alertScale,
+            healthLimits: limits
         )
         let path = stateDirectory
         do {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Finds the event occurrences between two snapshots of one node: a pure function, no clock, no I/O.
 ///
