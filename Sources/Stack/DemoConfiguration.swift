@@ -25,6 +25,8 @@ public struct DemoConfiguration: Sendable {
     public var alertDurationScale: Double
     /// Health thresholds for the health model and the event recorder (`--health-limits`).
     public var healthLimits: HealthLimits
+    /// What happens when Prometheus exits on its own (restarted after a pause by default).
+    public var prometheusRestart: PrometheusService.RestartPolicy
 
     public init(
         stateDirectory: String,
@@ -37,7 +39,8 @@ public struct DemoConfiguration: Sendable {
         scrapeInterval: Duration = .seconds(5),
         simulationOffset: Duration = .zero,
         alertDurationScale: Double = 1.0,
-        healthLimits: HealthLimits = .default
+        healthLimits: HealthLimits = .default,
+        prometheusRestart: PrometheusService.RestartPolicy = .standard
     ) {
         self.stateDirectory = stateDirectory
         self.host = host
@@ -50,5 +53,6 @@ public struct DemoConfiguration: Sendable {
         self.simulationOffset = simulationOffset
         self.alertDurationScale = alertDurationScale
         self.healthLimits = healthLimits
+        self.prometheusRestart = prometheusRestart
     }
 }

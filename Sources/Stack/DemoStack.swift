@@ -93,7 +93,7 @@ public struct DemoStack: Sendable {
                 .seed(simulatorAddress: "\(host):\(port)", previous: DemoCredentials.load(path: credentialsPath))
             await seeded.fulfil(logins)
         }
-        let prometheus = PrometheusService(runtime: runtime, ready: prometheusReady, logger: logger) {
+        let prometheus = PrometheusService(runtime: runtime, restart: config.prometheusRestart, ready: prometheusReady, logger: logger) {
             _ = try await seeded.wait()
             let port = try await serverPort.wait()
             let jobs = ["dcgm", "vllm"].map { exporter in

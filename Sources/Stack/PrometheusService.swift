@@ -5,21 +5,50 @@ import ServiceLifecycle
 /// Runs a real Prometheus as a supervised child process.
 ///
 /// The configuration is produced at run time (it needs ports other services learn when they
-/// bind), written to disk, and the child is started and watched: if it dies on its own the
-/// service throws, which takes the whole group down instead of leaving a stack without data.
+/// bind), written to disk, and the child is started and watched. A Prometheus that dies on its own
+/// after it was ready (OOM killer, a crash, an operator's `kill`) is restarted on the same port
+/// and data directory after `restart.delay`, so the stack heals without a restart of AI Factory
+/// and the server answers stale-but-known values meanwhile. One that keeps dying (more than
+/// `restart.limit` times within `restart.window`) or never becomes ready throws, which takes the
+/// whole group down instead of leaving a stack that silently has no data.
 /// Graceful shutdown or cancellation terminates the child (SIGTERM, then SIGKILL after a grace).
 public struct PrometheusService: Service {
+    /// When a Prometheus that exited on its own is started again.
+    public struct RestartPolicy: Sendable {
+        /// Pause before starting again (also the time the API serves stale answers).
+        public var delay: Duration
+        /// Restarts allowed within `window`; one more is fatal.
+        public var limit: Int
+        public var window: Duration
+
+        public init(delay: Duration, limit: Int, window: Duration) {
+            self.delay = delay
+            self.limit = limit
+            self.window = window
+        }
+
+        public static let standard = RestartPolicy(delay: .seconds(2), limit: 5, window: .seconds(600))
+        /// Any exit is fatal.
+        public static let never = RestartPolicy(delay: .zero, limit: 0, window: .zero)
+    }
+
     public let runtime: PrometheusRuntime
+    public let restart: RestartPolicy
     let makeConfig: @Sendable () async throws -> PrometheusConfig
     let ready: Rendezvous<String>
     let logger: Logger
 
     /// - Parameters:
     ///   - runtime: binary, port and files.
+    ///   - restart: what happens when the child exits on its own.
     ///   - ready: fulfilled with the base URL once `/-/ready` answers.
     ///   - makeConfig: builds the configuration; may wait for other services.
-    public init(runtime: PrometheusRuntime, ready: Rendezvous<String> = Rendezvous(), logger: Logger = Logger(label: "aifactory.prometheus"), makeConfig: @escaping @Sendable () async throws -> PrometheusConfig) {
+    public init(
+        runtime: PrometheusRuntime, restart: RestartPolicy = .standard, ready: Rendezvous<String> = Rendezvous(),
+        logger: Logger = Logger(label: "aifactory.prometheus"), makeConfig: @escaping @Sendable () async throws -> PrometheusConfig
+    ) {
         self.runtime = runtime
+        self.restart = restart
         self.makeConfig = makeConfig
         self.ready = ready
         self.logger = logger
@@ -33,43 +62,94 @@ public struct PrometheusService: Service {
         guard PortProbe.isAvailable(host: runtime.host, port: runtime.port) else {
             throw StackError.addressInUse(host: runtime.host, port: runtime.port)
         }
-        let child = try ChildProcess(name: "prometheus", executable: runtime.binary, arguments: runtime.arguments, logPath: runtime.logPath)
-        StaleChildReaper.record(pid: child.pid, in: runtime.pidPath)
         defer { try? FileManager.default.removeItem(atPath: runtime.pidPath) }
-        logger.debug("prometheus started", metadata: ["pid": "\(child.pid)", "url": "\(runtime.url)"])
-        let stopped = StopFlag()
-        try await withGracefulShutdownHandler {
-            try await withTaskCancellationHandler {
-                try await ReadinessProbe.wait(for: runtime.url + "/-/ready", name: "prometheus", stillAlive: { child.isRunning })
-                if child.isRunning { await ready.fulfil(runtime.url) }
-                let status = await child.exitStatus()
-                if !stopped.isSet {
-                    throw StackError.childExited(name: "prometheus", status: status, logTail: child.logTail())
+        let current = CurrentChild()
+        do {
+            try await withGracefulShutdownHandler {
+                try await withTaskCancellationHandler {
+                    try await supervise(current)
+                } onCancel: {
+                    current.stop()
                 }
-            } onCancel: {
-                stopped.set()
-                Task { _ = await child.terminate() }
+            } onGracefulShutdown: {
+                current.stop()
             }
-        } onGracefulShutdown: {
-            stopped.set()
-            Task { _ = await child.terminate() }
+        } catch {
+            await current.terminate()
+            throw error
         }
-        _ = await child.terminate()
+        await current.terminate()
+    }
+
+    /// Starts the child, waits for it to exit, and starts it again while the policy allows.
+    private func supervise(_ current: CurrentChild) async throws {
+        var restarts: [ContinuousClock.Instant] = []
+        while true {
+            let child = try ChildProcess(name: "prometheus", executable: runtime.binary, arguments: runtime.arguments, logPath: runtime.logPath)
+            guard current.adopt(child) else {
+                _ = await child.terminate()
+                return
+            }
+            StaleChildReaper.record(pid: child.pid, in: runtime.pidPath)
+            logger.debug("prometheus started", metadata: ["pid": "\(child.pid)", "url": "\(runtime.url)"])
+            try await ReadinessProbe.wait(for: runtime.url + "/-/ready", name: "prometheus", stillAlive: { child.isRunning })
+            if child.isRunning { await ready.fulfil(runtime.url) }
+            let status = await child.exitStatus()
+            if current.isStopped { return }
+
+            let now = ContinuousClock.now
+            restarts.removeAll { now - $0 > restart.window }
+            guard restarts.count < restart.limit else {
+                throw StackError.childExited(name: "prometheus", status: status, logTail: child.logTail())
+            }
+            restarts.append(now)
+            logger.error(
+                "prometheus exited on its own; starting it again",
+                metadata: ["status": "\(status)", "in": "\(restart.delay)", "restart": "\(restarts.count)/\(restart.limit)", "log": "\(child.logTail())"]
+            )
+            // Sleep in short steps so a shutdown during the pause is noticed at once.
+            let resume = ContinuousClock.now + restart.delay
+            while ContinuousClock.now < resume, !current.isStopped {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            if current.isStopped { return }
+        }
     }
 }
 
-/// A one-way flag shared between a task and its shutdown handlers.
-final class StopFlag: @unchecked Sendable {
+/// The Prometheus child of the moment, shared with the shutdown handlers so they stop whichever
+/// incarnation is running, and so no new one starts after a stop.
+final class CurrentChild: @unchecked Sendable {
     private let lock = NSLock()
-    private var value = false
-    var isSet: Bool {
+    private var child: ChildProcess?
+    private var stopped = false
+
+    var isStopped: Bool {
         lock.lock()
         defer { lock.unlock() }
-        return value
+        return stopped
     }
-    func set() {
+
+    /// Makes `child` the current one; false when a stop came first (the caller terminates it).
+    func adopt(_ child: ChildProcess) -> Bool {
         lock.lock()
-        value = true
+        defer { lock.unlock() }
+        guard !stopped else { return false }
+        self.child = child
+        return true
+    }
+
+    /// Marks the service stopped and asks the current child to terminate (SIGTERM, then SIGKILL).
+    func stop() {
+        lock.lock()
+        stopped = true
+        let child = self.child
         lock.unlock()
+        if let child { kill(child.pid, SIGTERM) }
+    }
+
+    /// Waits for the current child to be gone.
+    func terminate() async {
+        if let child = lock.withLock({ self.child }) { _ = await child.terminate() }
     }
 }

@@ -3,16 +3,22 @@ import Simulator
 import Stack
 import Testing
 
-/// Prometheus stops answering mid-run: the overview keeps the last known values under a stale
-/// flag with its time and a reason (never a 5xx), and recovers by itself once Prometheus answers.
+/// Prometheus stops answering mid-run, first hung (SIGSTOP: connections accepted, nothing answers),
+/// then dead (SIGKILL: connections refused) and restarted by the demo's supervisor: each time the
+/// overview keeps the last known values under a stale flag with its time and a reason (never a
+/// 5xx), and recovers by itself once Prometheus answers again.
 @Suite("Upstream outage", .serialized)
 struct UpstreamOutageTests {
-    @Test("a hung Prometheus gives stale answers with asOf and reason, then fresh ones again")
+    @Test("a hung, then a killed and restarted Prometheus give stale answers with asOf and reason, then fresh ones")
     func staleThenRecovered() async throws {
         guard ExternalTool.require("prometheus") != nil else { return }
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("aif-outage-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: state) }
-        let configuration = DemoConfiguration(stateDirectory: state, port: 0, fleet: FleetFile.demo, scrapeInterval: .seconds(1))
+        // A long restart pause leaves time to see the stale answers while Prometheus is dead.
+        let configuration = DemoConfiguration(
+            stateDirectory: state, port: 0, fleet: FleetFile.demo, scrapeInterval: .seconds(1),
+            prometheusRestart: .init(delay: .seconds(8), limit: 2, window: .seconds(600))
+        )
         let ready = Rendezvous<DemoCredentials>()
         let stop = Rendezvous<Void>()
         try await withThrowingTaskGroup(of: Void.self) { tasks in
@@ -53,6 +59,24 @@ struct UpstreamOutageTests {
                 return body["stale"] as? Bool == false && hasData(body)
             }
             #expect(recovered, "recovery needs no restart")
+
+            // Kill it outright: the API answers stale at once, the supervisor starts a new one.
+            kill(pid, SIGKILL)
+            var deadBody: [String: Any] = [:]
+            let staleWhileDead = try await PrometheusHTTP.eventually(timeout: .seconds(30)) {
+                deadBody = try await overview()
+                return deadBody["stale"] as? Bool == true
+            }
+            #expect(staleWhileDead)
+            #expect(hasData(deadBody), "the last known values are kept while Prometheus is down")
+            #expect((deadBody["reason"] as? String)?.isEmpty == false)
+            let restarted = try await PrometheusHTTP.eventually(timeout: .seconds(90)) {
+                let body = try await overview()
+                return body["stale"] as? Bool == false && hasData(body)
+            }
+            #expect(restarted, "a restarted Prometheus brings fresh answers back")
+            let newPID = try String(contentsOfFile: state + "/prometheus.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(Int32(newPID) != pid, "a new Prometheus process serves")
             await stop.fulfil(())
             try await tasks.waitForAll()
         }
