@@ -27,6 +27,8 @@ public struct DemoConfiguration: Sendable {
     public var healthLimits: HealthLimits
     /// What happens when Prometheus exits on its own (restarted after a pause by default).
     public var prometheusRestart: PrometheusService.RestartPolicy
+    /// Pause between event-recorder polls; `nil`: the scrape interval, at least 5 s.
+    public var eventsInterval: Duration?
 
     public init(
         stateDirectory: String,
@@ -40,7 +42,8 @@ public struct DemoConfiguration: Sendable {
         simulationOffset: Duration = .zero,
         alertDurationScale: Double = 1.0,
         healthLimits: HealthLimits = .default,
-        prometheusRestart: PrometheusService.RestartPolicy = .standard
+        prometheusRestart: PrometheusService.RestartPolicy = .standard,
+        eventsInterval: Duration? = nil
     ) {
         self.stateDirectory = stateDirectory
         self.host = host
@@ -54,5 +57,6 @@ public struct DemoConfiguration: Sendable {
         self.alertDurationScale = alertDurationScale
         self.healthLimits = healthLimits
         self.prometheusRestart = prometheusRestart
+        self.eventsInterval = eventsInterval
     }
 }

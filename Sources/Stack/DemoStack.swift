@@ -130,7 +130,7 @@ public struct DemoStack: Sendable {
                 store: store, backend: PrometheusClient(baseURL: runtime.url, timeout: .seconds(5)),
                 model: HealthModel(limits: config.healthLimits)
             ),
-            interval: max(scrapeInterval, .seconds(5))
+            interval: config.eventsInterval ?? max(scrapeInterval, .seconds(5))
         )
         let announcer = OneShotService {
             let prometheusURL = try await prometheusReady.wait()

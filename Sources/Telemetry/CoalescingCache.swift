@@ -23,15 +23,31 @@ public actor CoalescingCache<Value: Sendable> {
 
     /// The cached value for `key`, or the result of `fetch`, shared with concurrent callers.
     public func value(for key: CacheKey, fetch: @escaping @Sendable () async throws -> Value) async throws -> Value {
-        if let cached = values[key] { return cached }
-        if let running = inFlight[key] { return try await running.value }
+        try await latest(for: key, fetch: fetch).value
+    }
+
+    /// Like `value(for:fetch:)`, but while the fetch for a new bucket is running, callers other than
+    /// the one that started it get the previous bucket's value at once (stale-while-revalidate).
+    ///
+    /// At a bucket boundary every viewer used to wait for the one upstream round (tens of ms): a
+    /// latency spike for all of them once per interval. Now only the first caller waits; the answer
+    /// the others get is at most one interval older, and `bucket` says which interval it is from so
+    /// the response's `asOf` stays true.
+    public func latest(for key: CacheKey, fetch: @escaping @Sendable () async throws -> Value) async throws -> (value: Value, bucket: Int64) {
+        if let cached = values[key] { return (cached, key.bucket) }
+        if let running = inFlight[key] {
+            var previous = key
+            previous.bucket -= 1
+            if let earlier = values[previous] { return (earlier, previous.bucket) }
+            return (try await running.value, key.bucket)
+        }
         fetches += 1
         let task = Task { try await fetch() }
         inFlight[key] = task
         defer { inFlight[key] = nil }
         let result = try await task.value
         store(result, for: key)
-        return result
+        return (result, key.bucket)
     }
 
     /// Drops every cached value (in-flight fetches continue).

@@ -35,19 +35,19 @@ public struct HealthReader: Sendable {
         let cache = self.cache
         return try await lastGood.read(
             "\(tenant)|\(names)",
-            now: evaluation,
             isOutage: { ($0 as? PrometheusClientError)?.isUpstreamOutage ?? false },
             reason: { error in
                 let detail = (error as? PrometheusClientError)?.userMessage ?? "the metrics backend failed"
                 return "\(detail); showing the last known values"
             },
             fetch: {
-                try await cache.value(for: key) {
+                let (reports, servedBucket) = try await cache.latest(for: key) {
                     let snapshots = try await builder.snapshots(for: nodes, at: evaluation)
                     return zip(nodes, snapshots).map { node, snapshot in
                         NodeReport(node: node, snapshot: snapshot, health: model.evaluate(snapshot))
                     }
                 }
+                return (reports, Date(timeIntervalSince1970: TimeInterval(servedBucket * seconds)))
             }
         )
     }

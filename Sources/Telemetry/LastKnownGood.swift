@@ -19,10 +19,21 @@ public actor LastKnownGood<Key: Hashable & Sendable, Value: Sendable> {
         reason: @Sendable (any Error) -> String,
         fetch: @Sendable () async throws -> Value
     ) async throws -> Freshness<Value> {
+        try await read(key, isOutage: isOutage, reason: reason) { (try await fetch(), now) }
+    }
+
+    /// As above, for a fetch that says when its answer is from (a cache may serve the previous
+    /// interval's answer while the current one is fetched).
+    public func read(
+        _ key: Key,
+        isOutage: @Sendable (any Error) -> Bool,
+        reason: @Sendable (any Error) -> String,
+        fetch: @Sendable () async throws -> (value: Value, asOf: Date)
+    ) async throws -> Freshness<Value> {
         do {
-            let value = try await fetch()
-            entries[key] = (value, now)
-            return Freshness(value: value, stale: false, asOf: now)
+            let (value, asOf) = try await fetch()
+            if entries[key].map({ $0.at <= asOf }) ?? true { entries[key] = (value, asOf) }
+            return Freshness(value: value, stale: false, asOf: asOf)
         } catch {
             guard isOutage(error), let last = entries[key] else { throw error }
             return Freshness(value: last.value, stale: true, asOf: last.at, reason: reason(error))

@@ -79,14 +79,13 @@ public struct UsageReader: Sendable {
 
         return try await lastGood.read(
             "\(tenant)|\(subscription.pool)",
-            now: evaluation,
             isOutage: { ($0 as? PrometheusClientError)?.isUpstreamOutage ?? false },
             reason: { error in
                 let detail = (error as? PrometheusClientError)?.userMessage ?? "the metrics backend failed"
                 return "\(detail); showing the last known values"
             },
             fetch: {
-                try await cache.value(for: key) {
+                let (report, servedBucket) = try await cache.latest(for: key) {
                     async let tokens = Self.samples(backend, tokensQuery, at: evaluation)
                     async let requests = Self.samples(backend, requestsQuery, at: evaluation)
                     async let average = Self.samples(backend, averageQuery, at: evaluation)
@@ -108,6 +107,7 @@ public struct UsageReader: Sendable {
                         poolUtilisationPct: Self.finite(try await pool.first?.value).map { Self.round($0, places: 1) }
                     )
                 }
+                return (report, Date(timeIntervalSince1970: TimeInterval(servedBucket * seconds)))
             }
         )
     }

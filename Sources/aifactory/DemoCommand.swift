@@ -37,10 +37,14 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("simulation-offset"), help: "Start this many seconds into the scenario timeline (faults begin at 90 s).")
     var simulationOffset = 0
 
+    @Option(name: .customLong("events-interval"), help: "Seconds between event-recorder polls (default: the scrape interval, at least 5).")
+    var eventsInterval: Int?
+
     @Option(name: .customLong("health-limits"), help: "YAML file overriding health thresholds (docs/HEALTH.md); keys left out keep their default.")
     var healthLimits: String?
 
     func validate() throws {
+        if let eventsInterval, !(1...3600).contains(eventsInterval) { throw ValidationError("--events-interval must be between 1 and 3600 seconds") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard (1...300).contains(scrapeInterval) else { throw ValidationError("--scrape-interval must be between 1 and 300 seconds") }
         guard alertScale > 0, alertScale <= 10 else { throw ValidationError("--alert-scale must be greater than 0 and at most 10") }
@@ -71,7 +75,8 @@ struct DemoCommand: AsyncParsableCommand {
             scrapeInterval: .seconds(scrapeInterval),
             simulationOffset: .seconds(simulationOffset),
             alertDurationScale: alertScale,
-            healthLimits: limits
+            healthLimits: limits,
+            eventsInterval: eventsInterval.map { .seconds($0) }
         )
         let path = stateDirectory
         do {

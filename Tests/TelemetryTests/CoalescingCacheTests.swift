@@ -46,6 +46,28 @@ struct CoalescingCacheTests {
         #expect(await cache.fetches == 1)
     }
 
+    @Test("while a new interval is fetched, other readers get the previous interval's answer, labelled as such")
+    func previousWhileRevalidating() async throws {
+        let cache = CoalescingCache<Int>()
+        let upstream = Upstream()
+        let first = CacheKey(backend: "p", tenant: "acme", query: "q", bucket: 1)
+        let second = CacheKey(backend: "p", tenant: "acme", query: "q", bucket: 2)
+        #expect(try await cache.value(for: first) { 1 } == 1)
+        try await withThrowingTaskGroup(of: (value: Int, bucket: Int64).self) { group in
+            group.addTask { try await cache.latest(for: second) { await upstream.fetch(2) } }
+            await upstream.waitUntilCalled()
+            // The fetch for bucket 2 is held open: this reader must not wait for it.
+            let meanwhile = try await cache.latest(for: second) { Issue.record("a second fetch started"); return -1 }
+            #expect(meanwhile.value == 1 && meanwhile.bucket == 1)
+            await upstream.open()
+            let starter = try #require(try await group.next())
+            #expect(starter.value == 2 && starter.bucket == 2, "the reader that started the fetch waits for it")
+        }
+        let after = try await cache.latest(for: second) { -1 }
+        #expect(after.value == 2 && after.bucket == 2)
+        #expect(await cache.fetches == 2)
+    }
+
     @Test("tenant, backend and bucket each separate answers; the same key is served from cache")
     func keyParts() async throws {
         let cache = CoalescingCache<String>()
