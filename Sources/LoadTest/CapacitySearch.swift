@@ -35,9 +35,9 @@ public enum CapacitySearch {
         let limit = max(1, limit)
         // Doubling phase.
         while true {
-            guard let (outcome, passed) = try await run(level) else { return Result(best: pass > 0 ? pass : nil, trials: trials, hitLimit: false) }
-            trials.append(Trial(concurrency: level, outcome: outcome, passed: passed))
-            if passed {
+            guard let result = try await run(level) else { return Result(best: pass > 0 ? pass : nil, trials: trials, hitLimit: false) }
+            trials.append(Trial(concurrency: level, outcome: result.outcome, passed: result.passed))
+            if result.passed {
                 pass = level
                 if level >= limit { return Result(best: pass, trials: trials, hitLimit: true) }
                 level = min(level * 2, limit)
@@ -49,9 +49,9 @@ public enum CapacitySearch {
         // Bisection phase: invariant pass < fail, pass passed (or is 0), fail failed.
         while let failing = fail, failing - pass > 1 {
             let mid = pass + (failing - pass) / 2
-            guard let (outcome, passed) = try await run(mid) else { break }
-            trials.append(Trial(concurrency: mid, outcome: outcome, passed: passed))
-            if passed { pass = mid } else { fail = mid }
+            guard let result = try await run(mid) else { break }
+            trials.append(Trial(concurrency: mid, outcome: result.outcome, passed: result.passed))
+            if result.passed { pass = mid } else { fail = mid }
         }
         return Result(best: pass > 0 ? pass : nil, trials: trials, hitLimit: false)
     }

@@ -20,6 +20,8 @@ public final class LoadGenerator: Sendable {
         http.decompression = .disabled
         http.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 8192
         http.timeout = .init(connect: .seconds(10))
+        // A refused connection is a `connect` error now, not a retry loop until the deadline.
+        http.connectionPool.retryConnectionEstablishment = false
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
         client = StreamingClient(http: self.http, base: configuration.url, endpoint: configuration.endpoint,
                                  apiKey: configuration.apiKey, timeout: configuration.requestTimeout)
@@ -72,7 +74,7 @@ public final class LoadGenerator: Sendable {
     /// `--search max-concurrency-under-slo`: `CapacitySearch` over concurrency levels up to `limit`.
     public func searchMaxConcurrency(limit: Int, stop: StopSignal = StopSignal(),
                                      progress: @escaping @Sendable (ProgressSnapshot) -> Void = { _ in }) async -> CapacitySearch.Result<LevelReport> {
-        await CapacitySearch.maxConcurrency(limit: limit) { concurrency in
+        await CapacitySearch.maxConcurrency(limit: limit) { (concurrency: Int) -> (outcome: LevelReport, passed: Bool)? in
             let report = await self.run(level: .concurrency(concurrency), stop: stop, progress: progress)
             return report.interrupted ? nil : (report, report.meetsSLO)
         }

@@ -36,7 +36,7 @@ public enum ReportExporter {
             "generator": LoadTestVersion.name,
             "level": report.level.description,
             "was_cancelled": report.interrupted,
-            "error_summary": report.errors.sorted { $0.key < $1.key }.map { ["error_type": $0.key, "count": $0.value] },
+            "error_summary": report.errors.sorted { $0.key < $1.key }.map { ["error_type": $0.key, "count": $0.value] as [String: Any] },
         ]
         for (tag, stats) in report.metrics {
             var entry: [String: Any] = ["unit": stats.unit, "avg": stats.avg]
@@ -52,10 +52,10 @@ public enum ReportExporter {
             object[tag] = entry
         }
         if let lag = report.scheduleLag {
-            object["schedule_lag"] = ["unit": lag.unit, "avg": lag.avg, "p50": lag.p50, "p99": lag.p99, "max": lag.max]
+            object["schedule_lag"] = ["unit": lag.unit, "avg": lag.avg, "p50": lag.p50, "p99": lag.p99, "max": lag.max] as [String: Any]
             object["schedule_fell_behind"] = report.fellBehind
         }
-        if let rate = report.achievedRate { object["achieved_request_rate"] = ["unit": "requests/sec", "avg": rate] }
+        if let rate = report.achievedRate { object["achieved_request_rate"] = ["unit": "requests/sec", "avg": rate] as [String: Any] }
         return (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
     }
 

@@ -95,16 +95,16 @@ struct LoadTestCommand: AsyncParsableCommand {
         flags.seed = seed
         flags.apiKey = apiKey
         flags.requestTimeout = requestTimeout
-        let configuration: LoadTestConfiguration
-        let goal: SearchGoal?
+        let planned: (LoadTestConfiguration, SearchGoal?)
         do {
-            (configuration, goal) = try flags.plan()
+            planned = try flags.plan()
         } catch {
             // ArgumentParser's own format for a ValidationError, but exit 2 (rejected input).
             FileHandle.standardError.write(Data((Self.fullMessage(for: ValidationError(error.description)) + "\n").utf8))
             throw ExitCode(2)
         }
 
+        let (configuration, goal) = planned
         let stop = StopSignal()
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
@@ -121,14 +121,15 @@ struct LoadTestCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("\r\u{1B}[2K\(snapshot.line)".utf8))
         }
         let generator = LoadGenerator(configuration: configuration)
-        var reports: [LevelReport]
-        var result: CapacitySearch.Result<LevelReport>?
+        let reports: [LevelReport]
+        let result: CapacitySearch.Result<LevelReport>?
         if goal == .maxConcurrencyUnderSLO {
             let found = await generator.searchMaxConcurrency(limit: searchLimit, stop: stop, progress: progress)
             reports = found.trials.map(\.outcome)
             result = found
         } else {
             reports = await generator.runSweep(stop: stop, progress: progress)
+            result = nil
         }
         try? await generator.shutdown()
         if !quiet { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }

@@ -1,6 +1,7 @@
 public import Hummingbird
 import Foundation
 import NIOCore
+import NIOFoundationCompat
 
 /// Registers the simulated OpenAI-compatible inference API of every vLLM node on `router`:
 ///
@@ -27,7 +28,8 @@ public func addInferenceRoutes<Context: RequestContext>(to router: Router<Contex
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
     router.delete("nodes/:node/v1/stats") { _, context in
-        await (try inferenceEngine(farm, context)).resetStats()
+        let engine = try inferenceEngine(farm, context)
+        await engine.resetStats()
         return Response(status: .noContent)
     }
     router.post("nodes/:node/v1/chat/completions") { request, context in
@@ -52,7 +54,7 @@ private func complete(_ request: Request, context: some RequestContext, farm: In
     let bytes = try await request.body.collect(upTo: 8 << 20)
     let body: InferenceRequest
     do {
-        body = try JSONDecoder().decode(InferenceRequest.self, from: Data(buffer: bytes))
+        body = try JSONDecoder().decode(InferenceRequest.self, from: bytes)
     } catch {
         return openAIError(.badRequest, type: "BadRequestError", message: "the request body is not a valid \(kind == .chat ? "chat" : "completions") request")
     }
@@ -78,7 +80,7 @@ private func complete(_ request: Request, context: some RequestContext, farm: In
     let itl = Duration.seconds(profile.itl(running: admission.running))
     let chunks = SSEChunks(kind: kind, id: admission.id, model: engine.model)
 
-    func timing(first: ContinuousClock.Instant, last: ContinuousClock.Instant, end: ContinuousClock.Instant) -> InferenceTiming {
+    @Sendable func timing(first: ContinuousClock.Instant, last: ContinuousClock.Instant, end: ContinuousClock.Instant) -> InferenceTiming {
         InferenceTiming(
             id: admission.id, ttft_ms: milliseconds(first - received),
             itl_ms: osl > 1 ? milliseconds(last - first) / Double(osl - 1) : nil,
