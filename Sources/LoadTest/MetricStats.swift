@@ -18,6 +18,8 @@ public struct MetricStats: Sendable, Codable, Equatable {
     public var p99: Double
     public var std: Double
     public var count: Int
+    /// A single value (throughputs, counts): AIPerf exports only `avg` for these.
+    public var isScalar = false
 
     public init(unit: String, avg: Double, min: Double, max: Double, p50: Double, p90: Double, p95: Double, p99: Double, std: Double, count: Int,
                 p1: Double? = nil, p5: Double? = nil, p10: Double? = nil, p25: Double? = nil, p75: Double? = nil) {
@@ -40,12 +42,11 @@ public struct MetricStats: Sendable, Codable, Equatable {
 
     /// A single value (throughputs): every statistic is that value.
     public static func scalar(_ value: Double, unit: String) -> MetricStats {
-        MetricStats(unit: unit, avg: value, min: value, max: value, p50: value, p90: value, p95: value, p99: value, std: 0, count: 1,
-                    p1: value, p5: value, p10: value, p25: value, p75: value)
+        var stats = MetricStats(unit: unit, avg: value, min: value, max: value, p50: value, p90: value, p95: value, p99: value, std: 0, count: 1,
+                                p1: value, p5: value, p10: value, p25: value, p75: value)
+        stats.isScalar = true
+        return stats
     }
-
-    /// True for single values (throughputs, counts), which AIPerf exports without percentiles.
-    public var isScalar: Bool { count == 1 && std == 0 && min == max }
 
     /// The statistic a percentile names (`50`, `90`, `95`, `99`; anything else reads `max`).
     public func value(atPercentile percentile: Int) -> Double {

@@ -37,7 +37,10 @@ import Testing
     func csvFields() {
         let lines = ReportExporter.csv(sampleReport()).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines[0] == "Metric,avg,min,max,sum,p1,p5,p10,p25,p50,p75,p90,p95,p99,std")
-        #expect(lines.contains { $0.hasPrefix("Time to First Token (ms),50.") })
+        let ttft = lines.first { $0.hasPrefix("Time to First Token (ms),") }?.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        #expect(ttft?.count == 15)
+        #expect(ttft?[9] == "50.00")  // p50
+        #expect(lines.contains { $0.hasPrefix("Output Sequence Length (tokens),") && $0.split(separator: ",").count > 2 })
         #expect(lines.contains { $0.hasPrefix("Inter Token Latency (ms),") })
         #expect(lines.contains { $0.hasPrefix("Request Latency (ms),") })
         #expect(lines.contains("Metric,Value"))
