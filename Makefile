@@ -1,4 +1,4 @@
-.PHONY: demo test bench bench-api build
+.PHONY: demo test bench bench-api bench-loadtest build
 
 # Start the product: simulated GPU fleet + real Prometheus + AI Factory server (Ctrl-C stops it).
 demo:
@@ -16,6 +16,10 @@ bench:
 # The factory overview under load (wrk) on a 1,024-GPU / 100-tenant fleet, coalescing ratio, RSS.
 bench-api:
 	bash scripts/bench-overview.sh $(WINDOW)
+
+# `aifactory loadtest` vs AIPerf 0.13 on the simulated inference server (CPU/1k requests, TTFT error).
+bench-loadtest:
+	bash bench/loadtest-vs-aiperf.sh
 
 build:
 	swift build

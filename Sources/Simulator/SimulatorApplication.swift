@@ -9,6 +9,7 @@ import NIOCore
 /// - `GET /nodes/<node>/dcgm/metrics`: dcgm-exporter exposition; 503 while the node's exporter is
 ///   down; 404 for an unknown node.
 /// - `GET /nodes/<node>/vllm/metrics`: vLLM exposition; 404 when the node runs no vLLM.
+/// - `/nodes/<node>/v1/…`: the simulated OpenAI-compatible inference API (`addInferenceRoutes`).
 /// - `GET /metering/metrics`: the consumer usage contract (`aifactory_usage_*`) for
 ///   `config.consumers` (`MeteringSimulation`); scrape it with `honor_labels: true`.
 ///
@@ -19,7 +20,9 @@ public func buildSimulatorApplication(
 ) -> some ApplicationProtocol {
     let simulation = FleetSimulation(fleet: config.fleet, seed: config.seed)
     let router = Router()
-    addSimulatorRoutes(to: router, simulation: simulation, clock: config.clock)
+    let farm = InferenceFarm(simulation: simulation)
+    addSimulatorRoutes(to: router, simulation: simulation, clock: config.clock, inference: farm)
+    addInferenceRoutes(to: router, farm: farm)
     addMeteringRoutes(to: router, metering: MeteringSimulation(consumers: config.consumers, seed: config.seed), clock: config.clock)
     return Application(
         router: router,
@@ -30,7 +33,11 @@ public func buildSimulatorApplication(
 }
 
 /// Registers the simulator routes on `router` (split out so tests and other apps can mount them).
-public func addSimulatorRoutes<Context: RequestContext>(to router: Router<Context>, simulation: FleetSimulation, clock: SimulationClock) {
+///
+/// - Parameter inference: when given, the vLLM exposition adds the live traffic of these engines.
+public func addSimulatorRoutes<Context: RequestContext>(
+    to router: Router<Context>, simulation: FleetSimulation, clock: SimulationClock, inference: InferenceFarm? = nil
+) {
     let targetsBody: ByteBuffer = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -46,7 +53,8 @@ public func addSimulatorRoutes<Context: RequestContext>(to router: Router<Contex
     }
     router.get("nodes/:node/vllm/metrics") { _, context in
         let node = try context.parameters.require("node")
-        return try exposition(simulation.vllm(node: node, at: clock.elapsed()), node: node, exporter: "vLLM")
+        let live = await inference?.engine(node: node)?.liveTraffic()
+        return try exposition(simulation.vllm(node: node, at: clock.elapsed(), live: live), node: node, exporter: "vLLM")
     }
 }
 

@@ -84,4 +84,6 @@ struct VLLMReading: Sendable {
     var length = 0.0
     var abort = 0.0
     var error = 0.0
+    /// Traffic served by the node's inference endpoints, added on top of the modelled engine.
+    var live = VLLMLiveTraffic()
 }

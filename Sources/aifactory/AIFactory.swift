@@ -16,6 +16,7 @@ struct AIFactory: AsyncParsableCommand {
             PromQLCommand.self,
             AdminCommand.self,
             ExportCommand.self,
+            LoadTestCommand.self,
         ]
     )
 }
