@@ -24,7 +24,7 @@ export const state = {
   route: null,
 };
 
-if (params.get('wall') === '1') document.body.classList.add('wall');
+if (params.get('wall') === '1') document.documentElement.classList.add('wall');
 
 function showLogin(message) {
   stopPolling();
@@ -77,21 +77,21 @@ export function failed(source, error) {
     showLogin('Your session has ended. Sign in again.');
     return true;
   }
-  const since = state.updatedAt ? ` Showing data from ${ago(state.updatedAt)}.` : '';
-  state.stale.set(source, `${error.message}${since}`);
+  state.stale.set(source, { reason: error.message, asOf: state.updatedAt });
   renderChrome();
   return false;
 }
 
-/// Records the freshness fields of an answer (`stale`, `asOf`, `reason`).
+/// Records the freshness fields of an answer (`stale`, `asOf`, `reason`); "updated N s ago"
+/// follows the age of the data, so a stale answer does not look fresh.
 export function fresh(source, answer) {
   if (answer?.stale) {
-    const asOf = answer.asOf ? ` (values as of ${new Date(answer.asOf).toLocaleTimeString('en-GB')})` : '';
-    state.stale.set(source, `${answer.reason ?? 'Telemetry is stale'}${asOf}`);
+    const asOf = answer.asOf ? new Date(answer.asOf) : null;
+    state.stale.set(source, { reason: answer.reason ?? 'Telemetry is stale', asOf });
   } else {
     state.stale.delete(source);
+    state.updatedAt = new Date();
   }
-  state.updatedAt = new Date();
 }
 
 async function loadOverview() {
@@ -164,8 +164,11 @@ async function start() {
   every(1, renderUpdated);
 }
 
+/// "updated N s ago": the age of the oldest stale value while anything is stale, else of the last answer.
 function renderUpdated() {
-  $('updated').textContent = state.updatedAt ? `updated ${ago(state.updatedAt)}` : '';
+  const times = [...state.stale.values()].map((e) => e.asOf).filter(Boolean).map((t) => t.getTime());
+  const at = times.length ? new Date(Math.min(...times)) : state.updatedAt;
+  $('updated').textContent = at ? `updated ${ago(at)}` : '';
 }
 
 /// Header (role, GPU classes, health pill) and the stale banner.
@@ -189,9 +192,14 @@ export function renderChrome() {
   pill.textContent = healthLabel(health);
   pill.setAttribute('aria-label', `overall health: ${healthLabel(health)}`);
   const banner = $('stale-banner');
-  const reasons = [...new Set(state.stale.values())];
-  banner.hidden = reasons.length === 0;
-  banner.textContent = reasons.length ? `Data may be out of date: ${reasons.join(' · ')}` : '';
+  const entries = [...state.stale.values()];
+  const reasons = [...new Set(entries.map((e) => e.reason))];
+  const times = entries.map((e) => e.asOf).filter(Boolean);
+  const oldest = times.length ? new Date(Math.min(...times.map((t) => t.getTime()))) : null;
+  banner.hidden = entries.length === 0;
+  banner.textContent = entries.length
+    ? `Data may be out of date: ${reasons.slice(0, 2).map((r) => r.replace(/\.?$/, '.')).join(' ')}${oldest ? ` Showing values as of ${oldest.toLocaleTimeString('en-GB')}.` : ''}`
+    : '';
   renderUpdated();
 }
 

@@ -73,6 +73,7 @@ export async function refreshTrend() {
   const mine = current;
   const box = mine.els.chart;
   box.dataset.state = 'loading';
+  if (!mine.chart && !box.firstChild) box.append(h('p', { class: 'note', text: 'Loading the trend…' }));
   try {
     const trend = await api(`factory/nodes/${encodeURIComponent(mine.id)}/trend?metric=${mine.metric}&range=${mine.range}`);
     if (current !== mine) return;
@@ -85,7 +86,9 @@ export async function refreshTrend() {
   } catch (error) {
     if (current !== mine) return;
     box.dataset.state = 'error';
-    failed('trend', error);
+    if (!failed('trend', error) && !mine.chart) {
+      clear(box).append(h('p', { class: 'note', text: `The trend cannot be loaded right now: ${error.message}` }));
+    }
   }
   renderChrome();
 }

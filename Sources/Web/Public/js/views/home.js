@@ -79,7 +79,7 @@ export function alertList(alerts) {
   if (!alerts.length) return null;
   const sev = (s) => ({ critical: 'critical', warning: 'degraded' }[s] ?? 'unknown');
   return h('ul', { class: 'alerts' }, alerts.map((a) => h('li', { class: 'alert', 'data-health': sev(a.labels?.severity) },
-    h('strong', { text: a.name ?? a.labels?.alertname ?? 'alert' }), ' ',
+    h('strong', { text: a.labels?.alertname ?? 'alert' }), ' ',
     h('span', { class: 'note', text: `${a.labels?.severity ?? ''}${a.labels?.node ? ` · ${a.labels.node}` : ''}` }),
     a.annotations?.summary ? h('div', { text: a.annotations.summary }) : null,
     h('div', { class: 'note', text: `since ${when(a.activeAt)}` }))));
@@ -95,7 +95,7 @@ function fillReliability(state) {
     h('thead', {}, h('tr', {}, ['Node', 'Avail.', 'Incidents', 'XID', 'ECC'].map((t) => h('th', { scope: 'col', text: t })))),
     h('tbody', {}, rows.map((r) => h('tr', {},
       h('td', { class: 'mono', text: r.node }),
-      h('td', { text: r.availability === null || r.availability === undefined ? '—' : `${num(r.availability * 100, 2)} %` }),
+      h('td', { class: 'nowrap', text: r.availability === null || r.availability === undefined ? '—' : `${num(r.availability * 100, 1)} %` }),
       h('td', { text: String(r.incidents) }), h('td', { text: String(r.xidEvents) }), h('td', { text: String(r.eccEvents) }))))),
     h('p', { class: 'note', text: `Availability = 1 − unhealthy time / observed time over ${state.reliability.windowDays} days.` }));
 }
