@@ -1,7 +1,7 @@
 // Node detail (#/nodes/<id>?metric=&range=): five metric cards, per-GPU table, trend chart with
 // metric and range pickers, XID/ECC events, the node's alerts, findings with their actions.
 import { api } from '../api.js';
-import { h, clear } from '../dom.js';
+import { h, clear, patch } from '../dom.js';
 import { num, healthKey, healthLabel, gpuIndex, actionLabel, when } from '../format.js';
 import { drawTrend } from '../chart.js';
 import { alertList, metric } from './home.js';
@@ -137,12 +137,12 @@ function fill(mine, detail) {
   const mean = (k) => { const v = present.map((g) => g[k]).filter((x) => x !== null && x !== undefined); return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null; };
   const maxOf = (k) => { const v = present.map((g) => g[k]).filter((x) => x !== null && x !== undefined); return v.length ? Math.max(...v) : null; };
   const used = sum('vramUsedGB'), total = sum('vramTotalGB');
-  clear(els.metrics).append(
+  patch(els.metrics, [
     metric('Temperature (hottest)', num(maxOf('temperatureC'), 0, ' °C'), 'temperature'),
     metric('Utilisation', num(mean('utilisationPct'), 0, ' %'), 'utilisation'),
     metric('VRAM used / total', used === null ? '—' : `${num(used, 1)} / ${num(total, 1)} GB`, 'vram'),
     metric('Power', num(sum('powerW'), 0, ' W'), 'power'),
-    metric('SM active', num(mean('smActivePct'), 0, ' %'), 'sm-active'));
+    metric('SM active', num(mean('smActivePct'), 0, ' %'), 'sm-active')]);
   clear(els.gpus);
   if (gpus.length > 1) {
     els.gpus.append(h('section', { class: 'panel', 'aria-labelledby': 'gpus-title' }, h('h3', { id: 'gpus-title', text: 'GPUs' }),

@@ -1,5 +1,5 @@
 // The role's home view: hardware (owner, provider), usage (consumer) or the explainer (none).
-import { h, clear } from '../dom.js';
+import { h, clear, patch } from '../dom.js';
 import { num, compact, healthKey, healthLabel, when } from '../format.js';
 
 let root = null;
@@ -45,8 +45,7 @@ function fillCards(state) {
   const list = document.getElementById('cards');
   if (!list) return;
   const live = new Map((state.summary?.nodes ?? []).map((n) => [n.id, n]));
-  const focused = document.activeElement?.dataset?.node;
-  clear(list);
+  const items = [];
   for (const node of state.overview.nodes ?? []) {
     const s = live.get(node.id) ?? {};
     const health = healthKey(s.health ?? node.health);
@@ -60,9 +59,9 @@ function fillCards(state) {
         h('div', {}, h('dt', { text: 'Temperature' }), h('dd', { text: num(s.temperatureC ?? node.temperatureC, 0, ' °C') })),
         h('div', {}, h('dt', { text: 'VRAM' }), h('dd', { text: num(node.vramPct, 0, ' %') }))),
       h('p', { class: 'summary', text: s.summary ?? node.summary }));
-    list.append(h('li', {}, card));
-    if (focused === node.id) card.focus();
+    items.push(h('li', { 'data-key': node.id }, card));
   }
+  patch(list, items);
 }
 
 function fillAlerts(state) {
@@ -130,7 +129,7 @@ function fillConsumer(state) {
 }
 
 export function metric(label, value, key) {
-  return h('div', { class: 'metric', 'data-metric': key }, h('dt', { text: label }), h('dd', { text: value }));
+  return h('div', { class: 'metric', 'data-metric': key, 'data-key': key }, h('dt', { text: label }), h('dd', { text: value }));
 }
 
 function none(o) {
