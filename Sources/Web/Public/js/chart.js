@@ -54,10 +54,17 @@ export async function drawTrend(box, trend, previous) {
     borderWidth: 2,
     tension: 0.2,
   }));
+  // The x axis always spans the whole range ending now, so a young node's short history sits at
+  // the right edge instead of being stretched across the chart.
+  const max = Math.floor(Date.now() / 1000);
+  const x = {
+    type: 'linear', min: max - rangeSeconds, max,
+    ticks: { stepSize: { 3600: 600, 21600: 3600, 86400: 14400, 604800: 86400 }[rangeSeconds], maxTicksLimit: 8, callback: (v) => timeLabel(v, rangeSeconds) },
+  };
   if (previous && previous.canvas?.isConnected) {
     previous.data.datasets = datasets;
     previous.options.scales.y.title.text = trend.unit;
-    previous.options.scales.x.ticks.callback = (v) => timeLabel(v, rangeSeconds);
+    previous.options.scales.x = x;
     previous.update('none');
     return previous;
   }
@@ -77,7 +84,7 @@ export async function drawTrend(box, trend, previous) {
       normalized: true,
       interaction: { mode: 'nearest', intersect: false },
       scales: {
-        x: { type: 'linear', ticks: { maxTicksLimit: 8, callback: (v) => timeLabel(v, rangeSeconds) } },
+        x,
         y: { beginAtZero: true, title: { display: true, text: trend.unit } },
       },
       plugins: { legend: { display: datasets.length > 1 } },
