@@ -30,10 +30,8 @@ public struct WebRoutes: Sendable {
         router.get("/") { _, _ -> Response in
             Response(status: .found, headers: [.location: "/ai-factory", .cacheControl: "no-store"])
         }
+        // Also answers `/ai-factory/`: the router ignores a trailing slash.
         router.get("ai-factory") { request, _ -> Response in
-            try page(request)
-        }
-        router.get("ai-factory/") { request, _ -> Response in
             try page(request)
         }
         router.get("ai-factory/**") { request, _ -> Response in

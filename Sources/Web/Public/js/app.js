@@ -113,7 +113,6 @@ async function loadSummary() {
   }
   renderChrome();
   if (state.route?.name === 'home') refreshHome(state);
-  else if (state.route?.name === 'node') refreshDetail(state);
 }
 
 const holds = () => ['owner', 'provider'].includes(state.overview?.role);
@@ -145,7 +144,7 @@ function every(seconds, fn) {
 }
 
 function stopPolling() {
-  for (const t of state.timers) clearInterval(t);
+  for (const t of state.timers) { clearInterval(t); clearTimeout(t); }
   state.timers = [];
 }
 
@@ -153,7 +152,15 @@ async function start() {
   stopPolling();
   $('login').hidden = true;
   await loadOverview();
-  if (!state.overview) return;
+  if (!state.overview) {
+    if (!$('login').hidden) return; // the session ended
+    const reason = [...state.stale.values()].map((e) => e.reason)[0] ?? 'the server did not answer';
+    clear($('view')).append(Object.assign(document.createElement('p'), {
+      className: 'error', role: 'alert', textContent: `Your factory cannot be loaded yet: ${reason} Retrying in ${poll.overview} s.`,
+    }));
+    state.timers.push(setTimeout(start, poll.overview * 1000));
+    return;
+  }
   $('top').hidden = false;
   await Promise.all([loadSummary(), loadAlerts(), loadReliability()]);
   every(poll.overview, () => { loadOverview(); loadReliability(); });
