@@ -143,6 +143,12 @@ def canvas_has_ink(driver):
     """)
 
 
+def no_placeholders(driver):
+    text = driver.find_element(By.ID, "main").text
+    for word in ("null", "undefined", "NaN", "[object"):
+        expect(word not in text, f"{word!r} rendered in the page: {text[:300]!r}")
+
+
 def expect(condition, message):
     if not condition:
         raise AssertionError(message)
@@ -184,6 +190,7 @@ def test_owner_cards_detail_chart():
             const nav = performance.getEntriesByType('navigation')[0];
             return nav.transferSize + performance.getEntriesByType('resource').reduce((n, r) => n + r.transferSize, 0);
         """)
+        no_placeholders(driver)
         screenshot(driver, "owner-hardware")
 
         # Time to first render with a session (reload): first contentful paint and cards on screen.
@@ -229,6 +236,7 @@ def test_owner_cards_detail_chart():
             const nav = performance.getEntriesByType('navigation')[0];
             return nav.transferSize + performance.getEntriesByType('resource').reduce((n, r) => n + r.transferSize, 0);
         """)
+        no_placeholders(driver)
         screenshot(driver, "owner-detail")
 
         # Switch metric, then range; the chart redraws with each new answer and the URL keeps them.
@@ -287,6 +295,7 @@ def test_xid79_critical():
         finding = visible(driver, '#findings .finding[data-signal="xid"]')
         expect("79" in finding.text and "Action:" in finding.text, f"XID finding: {finding.text}")
         wait(driver, lambda d: canvas_has_ink(d), 30, "xid node chart")
+        no_placeholders(driver)
         screenshot(driver, "initrode-xid79-detail")
         errors = console_errors(driver)
         expect(not errors, f"console errors: {errors}")
@@ -327,6 +336,7 @@ def test_consumer_usage_no_hardware():
         level = driver.find_element(By.CSS_SELECTOR, "#consumer-view .quota").get_attribute("data-level")
         expect(level in ("ok", "amber", "red", "unknown"), f"quota level {level}")
         time.sleep(5)  # let a few polls happen so they are captured too
+        no_placeholders(driver)
         screenshot(driver, "consumer-usage")
         dom = driver.execute_script("return document.documentElement.outerHTML")
         bodies = fetched_bodies(driver)

@@ -71,7 +71,8 @@ function fillAlerts(state) {
   if (state.alertsError) box.append(h('p', { class: 'note', text: `Alerts are unavailable: ${state.alertsError}` }));
   const firing = (state.alerts ?? []).filter((a) => a.state === 'firing');
   if (!state.alertsError && state.alerts && firing.length === 0) box.append(h('p', { class: 'note', text: 'No alerts are firing.' }));
-  box.append(alertList(firing));
+  const list = alertList(firing);
+  if (list) box.append(list);
 }
 
 export function alertList(alerts) {
