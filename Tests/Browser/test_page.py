@@ -335,6 +335,12 @@ def test_consumer_usage_no_hardware():
             expect(label in labels, f"consumer metric {label} missing from {labels}")
         level = driver.find_element(By.CSS_SELECTOR, "#consumer-view .quota").get_attribute("data-level")
         expect(level in ("ok", "amber", "red", "unknown"), f"quota level {level}")
+        levels = driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            import('/ai-factory/js/format.js').then((f) => done([0, 74.9, 75, 89.9, 90, 100].map((u) => f.quotaLevel(u, 100))
+                .concat([f.quotaLevel(null, 100), f.quotaLevel(5, 0)])));
+        """)
+        expect(levels == ["ok", "ok", "amber", "amber", "red", "red", "unknown", "unknown"], f"quota levels {levels}")
         time.sleep(5)  # let a few polls happen so they are captured too
         no_placeholders(driver)
         screenshot(driver, "consumer-usage")

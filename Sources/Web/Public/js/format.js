@@ -40,3 +40,10 @@ export function when(iso) {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? dash : d.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+/// Quota bar level: amber from 75 %, red from 90 % of the limit; unknown when either is unknown.
+export function quotaLevel(used, limit) {
+  if (used === null || used === undefined || !limit) return 'unknown';
+  const pct = (used / limit) * 100;
+  return pct >= 90 ? 'red' : pct >= 75 ? 'amber' : 'ok';
+}

@@ -1,6 +1,6 @@
 // The role's home view: hardware (owner, provider), usage (consumer) or the explainer (none).
 import { h, clear, patch } from '../dom.js';
-import { num, compact, healthKey, healthLabel, when } from '../format.js';
+import { num, compact, healthKey, healthLabel, when, quotaLevel } from '../format.js';
 
 let root = null;
 
@@ -111,7 +111,7 @@ function fillConsumer(state) {
   for (const u of usage) {
     const used = u.quota?.used, limit = u.quota?.limit;
     const pct = used !== null && used !== undefined && limit ? Math.min(100, (used / limit) * 100) : null;
-    const level = pct === null ? 'unknown' : pct >= 90 ? 'red' : pct >= 75 ? 'amber' : 'ok';
+    const level = quotaLevel(used, limit);
     const fill = h('div', { class: 'quota-fill' });
     if (pct !== null) fill.style.width = `${pct}%`;
     box.append(h('section', { class: 'panel usage', 'data-pool': u.pool, 'aria-label': `usage of pool ${u.pool}` },
