@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what AI Factory needs on a fresh Debian machine, only where it is missing:
 # Debian packages (prometheus with promtool, postgresql for the store tests, alertmanager's
-# amtool for the generated config, victoria-metrics for the client's live test) and PyPI tools (promql-parser for the
-# differential PromQL test). Safe to run again: it does nothing when everything is present.
+# amtool for the generated config, victoria-metrics for the client's live test, chromium,
+# chromium-driver and libjs-chart.js for the page and its browser tests) and PyPI tools
+# (promql-parser for the differential PromQL test, selenium for the browser tests). Safe to run again: it does nothing when everything is present.
 set -euo pipefail
 
 need_apt=()
@@ -11,6 +12,9 @@ command -v promtool   >/dev/null 2>&1 || need_apt+=(prometheus)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v amtool >/dev/null 2>&1 || need_apt+=(prometheus-alertmanager)
 command -v victoria-metrics >/dev/null 2>&1 || need_apt+=(victoria-metrics)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
+ls /usr/share/javascript/chart.js/chart*.js >/dev/null 2>&1 || need_apt+=(libjs-chart.js)
 command -v swift      >/dev/null 2>&1 || { echo "setup: swift is not on PATH (Swift 6.3 is expected at /opt/swift/usr/bin)" >&2; exit 1; }
 
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -24,6 +28,9 @@ fi
 
 python3 - <<'PY' 2>/dev/null || { echo "setup: installing PyPI promql-parser"; python3 -m pip install -q --disable-pip-version-check promql-parser; }
 import promql_parser
+PY
+python3 - <<'PY' 2>/dev/null || { echo "setup: installing PyPI selenium"; python3 -m pip install -q --disable-pip-version-check selenium; }
+import selenium
 PY
 
 echo "setup: ok ($(prometheus --version 2>&1 | head -1))"

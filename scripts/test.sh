@@ -2,7 +2,8 @@
 # The one test command (README, `make test`, `.ci/run`): installs what is missing, builds once,
 # runs every Swift test (unit + integration against the real Prometheus/promtool, the store on
 # SQLite and a throw-away PostgreSQL), then the
-# differential PromQL test against the independent Rust parser and a short fuzz smoke.
+# differential PromQL test against the independent Rust parser, a short fuzz smoke and the page's
+# browser tests (headless Chromium against the demo stack).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,4 +17,5 @@ fi
 if [ -f scripts/promql-fuzz.sh ]; then
   bash scripts/promql-fuzz.sh "${FUZZ_SECONDS:-20}"
 fi
+bash scripts/browser-test.sh
 echo "test: all passed"

@@ -39,6 +39,7 @@ public func buildRouter(_ configuration: ServerConfiguration, dependencies: Serv
     }
     ServiceDiscoveryRoutes(dependencies: dependencies).register(on: router)
     OpenAPIDocument.register(on: router)
+    WebRoutes().register(on: router)
 
     let api = router.group("api/v1")
         .add(middleware: AuthMiddleware(store: dependencies.store, sessions: dependencies.sessions, limiter: dependencies.limiter, now: dependencies.now))

@@ -1,0 +1,30 @@
+// Fetch wrapper for /api/v1: same-origin cookie, JSON, errors as ApiError with the server's message.
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export async function api(path, { method = 'GET', body } = {}) {
+  let response;
+  try {
+    response = await fetch(`/api/v1/${path}`, {
+      method,
+      credentials: 'same-origin',
+      headers: body ? { 'Content-Type': 'application/json', 'Accept': 'application/json' } : { 'Accept': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  } catch (error) {
+    throw new ApiError(0, 'network', 'The AI Factory server cannot be reached.');
+  }
+  if (response.status === 204) return null;
+  let json = null;
+  try { json = await response.json(); } catch { json = null; }
+  if (!response.ok) {
+    const err = json?.error ?? {};
+    throw new ApiError(response.status, err.code ?? 'http', err.message ?? `HTTP ${response.status}`);
+  }
+  return json;
+}

@@ -1,0 +1,142 @@
+// The role's home view: hardware (owner, provider), usage (consumer) or the explainer (none).
+import { h, clear, patch } from '../dom.js';
+import { num, compact, healthKey, healthLabel, when, quotaLevel } from '../format.js';
+
+let root = null;
+
+export function renderHome(container, state) {
+  root = clear(container);
+  const role = state.overview.role;
+  document.title = `${state.overview.tenant ?? 'AI Factory'} · AI Factory`;
+  if (role === 'owner' || role === 'provider') root.append(hardware(state));
+  else if (role === 'consumer') root.append(h('div', { id: 'consumer-view' }));
+  else root.append(none(state.overview));
+  refreshHome(state);
+}
+
+export function refreshHome(state) {
+  if (!root || !state.overview) return;
+  const role = state.overview.role;
+  if (role === 'owner' || role === 'provider') {
+    fillCards(state);
+    fillAlerts(state);
+    fillReliability(state);
+  } else if (role === 'consumer') {
+    fillConsumer(state);
+  }
+}
+
+function hardware(state) {
+  const o = state.overview;
+  return h('div', { class: 'layout', id: 'hardware-view' },
+    h('section', { 'aria-labelledby': 'nodes-title' },
+      h('h2', { id: 'nodes-title', text: o.role === 'provider' ? 'Your contributed GPU nodes' : 'Your GPU nodes' }),
+      o.poolNote ? h('p', { class: 'panel note', id: 'pool-note', text: o.poolNote }) : null,
+      h('ul', { class: 'cards', id: 'cards' })),
+    h('aside', {},
+      h('section', { class: 'panel', 'aria-labelledby': 'alerts-title' },
+        h('h3', { id: 'alerts-title', text: 'Firing alerts' }), h('div', { id: 'alerts' })),
+      h('section', { class: 'panel', 'aria-labelledby': 'rel-title' },
+        h('h3', { id: 'rel-title', text: 'Reliability (30 days)' }), h('div', { id: 'reliability' }))));
+}
+
+/// Cards from the overview, with health and live numbers from the newer summary when present.
+function fillCards(state) {
+  const list = document.getElementById('cards');
+  if (!list) return;
+  const live = new Map((state.summary?.nodes ?? []).map((n) => [n.id, n]));
+  const items = [];
+  for (const node of state.overview.nodes ?? []) {
+    const s = live.get(node.id) ?? {};
+    const health = healthKey(s.health ?? node.health);
+    const card = h('a', { class: 'card', href: `#/nodes/${encodeURIComponent(node.id)}`, 'data-node': node.id, 'data-health': health },
+      h('span', { class: 'title' }, h('span', { text: node.id }),
+        h('span', {}, h('span', { class: 'dot', 'data-health': health, 'aria-hidden': 'true' }), ' ', h('span', { class: 'health-text', text: healthLabel(health) }))),
+      h('span', { class: 'sub', text: `${node.model} · ${node.gpuCount} GPU${node.gpuCount === 1 ? '' : 's'}` }),
+      h('span', { class: 'sub mono', text: node.host }),
+      h('dl', {},
+        h('div', {}, h('dt', { text: 'Utilisation' }), h('dd', { text: num(s.utilisationPct ?? node.utilisationPct, 0, ' %') })),
+        h('div', {}, h('dt', { text: 'Temperature' }), h('dd', { text: num(s.temperatureC ?? node.temperatureC, 0, ' °C') })),
+        h('div', {}, h('dt', { text: 'VRAM' }), h('dd', { text: num(node.vramPct, 0, ' %') }))),
+      h('p', { class: 'summary', text: s.summary ?? node.summary }));
+    items.push(h('li', { 'data-key': node.id }, card));
+  }
+  patch(list, items);
+}
+
+function fillAlerts(state) {
+  const box = document.getElementById('alerts');
+  if (!box) return;
+  clear(box);
+  if (state.alertsError) box.append(h('p', { class: 'note', text: `Alerts are unavailable: ${state.alertsError}` }));
+  const firing = (state.alerts ?? []).filter((a) => a.state === 'firing');
+  if (!state.alertsError && state.alerts && firing.length === 0) box.append(h('p', { class: 'note', text: 'No alerts are firing.' }));
+  const list = alertList(firing);
+  if (list) box.append(list);
+}
+
+export function alertList(alerts) {
+  if (!alerts.length) return null;
+  const sev = (s) => ({ critical: 'critical', warning: 'degraded' }[s] ?? 'unknown');
+  return h('ul', { class: 'alerts' }, alerts.map((a) => h('li', { class: 'alert', 'data-health': sev(a.labels?.severity) },
+    h('strong', { text: a.labels?.alertname ?? 'alert' }), ' ',
+    h('span', { class: 'note', text: `${a.labels?.severity ?? ''}${a.labels?.node ? ` · ${a.labels.node}` : ''}` }),
+    a.annotations?.summary ? h('div', { text: a.annotations.summary }) : null,
+    h('div', { class: 'note', text: `since ${when(a.activeAt)}` }))));
+}
+
+function fillReliability(state) {
+  const box = document.getElementById('reliability');
+  if (!box) return;
+  clear(box);
+  const rows = state.reliability?.nodes ?? [];
+  if (!state.reliability) { box.append(h('p', { class: 'note', text: 'Loading…' })); return; }
+  box.append(h('table', {},
+    h('thead', {}, h('tr', {}, ['Node', 'Avail.', 'Incidents', 'XID', 'ECC'].map((t) => h('th', { scope: 'col', text: t })))),
+    h('tbody', {}, rows.map((r) => h('tr', {},
+      h('td', { class: 'mono', text: r.node }),
+      h('td', { class: 'nowrap', text: r.availability === null || r.availability === undefined ? '—' : `${num(r.availability * 100, 1)} %` }),
+      h('td', { text: String(r.incidents) }), h('td', { text: String(r.xidEvents) }), h('td', { text: String(r.eccEvents) }))))),
+    h('p', { class: 'note', text: `Availability = 1 − unhealthy time / observed time over ${state.reliability.windowDays} days.` }));
+}
+
+function fillConsumer(state) {
+  const box = document.getElementById('consumer-view');
+  if (!box) return;
+  const c = state.overview.consumer ?? {};
+  const usage = state.summary?.usage ?? c.usage ?? [];
+  clear(box);
+  box.append(h('h2', { text: 'Your usage' }),
+    h('p', { class: 'note', text: `Plan ${c.plan ?? '—'} on pool ${(c.pools ?? []).join(', ') || '—'}. You are billed for tokens; the pool's hardware is run by its providers.` }));
+  for (const u of usage) {
+    const used = u.quota?.used, limit = u.quota?.limit;
+    const pct = used !== null && used !== undefined && limit ? Math.min(100, (used / limit) * 100) : null;
+    const level = quotaLevel(used, limit);
+    const fill = h('div', { class: 'quota-fill' });
+    if (pct !== null) fill.style.width = `${pct}%`;
+    box.append(h('section', { class: 'panel usage', 'data-pool': u.pool, 'aria-label': `usage of pool ${u.pool}` },
+      h('h3', { text: `Pool ${u.pool} · plan ${u.plan}` }),
+      h('dl', { class: 'metrics' },
+        metric('Tokens in', compact(u.tokensIn), 'tokens-in'),
+        metric('Tokens out', compact(u.tokensOut), 'tokens-out'),
+        metric('Requests', compact(u.requests), 'requests'),
+        metric('Average latency', u.averageLatencySeconds === null ? '—' : num(u.averageLatencySeconds * 1000, 0, ' ms'), 'latency'),
+        metric('p95 latency', u.p95LatencySeconds === null ? '—' : num(u.p95LatencySeconds * 1000, 0, ' ms'), 'p95'),
+        u.poolUtilisationPct === null || u.poolUtilisationPct === undefined ? null : metric('Pool utilisation', num(u.poolUtilisationPct, 0, ' %'), 'pool-util')),
+      h('p', { id: `quota-label-${u.pool}`, text: `Quota this ${u.quota?.period ?? 'period'}: ${compact(used)} of ${compact(limit)} tokens${pct === null ? '' : ` (${num(pct, 0)} %)`}` }),
+      h('div', { class: 'quota', 'data-level': level, role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': String(limit ?? 0), 'aria-valuenow': String(used ?? 0), 'aria-labelledby': `quota-label-${u.pool}` }, fill),
+      h('p', { class: 'note', text: `Latency over the last ${u.latencyWindow}. Unknown values are shown as —.` })));
+  }
+}
+
+export function metric(label, value, key) {
+  return h('div', { class: 'metric', 'data-metric': key, 'data-key': key }, h('dt', { text: label }), h('dd', { text: value }));
+}
+
+function none(o) {
+  return h('section', { class: 'panel explainer', id: 'none-view', 'aria-labelledby': 'none-title' },
+    h('h2', { id: 'none-title', text: 'Nothing to show yet' }),
+    h('p', { text: o.explainer ?? 'This tenant has no GPU node and no pool subscription yet.' }),
+    h('p', { text: 'Connect a GPU node to see its health here, or subscribe to a shared pool to see your token usage.' }),
+    o.billingURL ? h('a', { class: 'button primary', id: 'billing-link', href: o.billingURL, text: 'Usage & Pricing' }) : null);
+}

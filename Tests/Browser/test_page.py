@@ -1,0 +1,499 @@
+#!/usr/bin/env python3
+"""Browser tests for the /ai-factory page: headless Chromium (Debian chromium + chromium-driver)
+driven by selenium against a running `aifactory demo` (started by scripts/browser-test.sh).
+
+Each scenario runs in a fresh browser profile (no cookie, no localStorage) and ends with a check
+that the browser console holds no SEVERE entry, except the network errors the scenario provokes on
+purpose (a 401 for a bad key, 503s from the API while Prometheus is stopped). Screenshots go to
+<out>/screenshots/, figures to <out>/figures.json.
+
+Usage: test_page.py --base http://127.0.0.1:PORT --state-dir DIR --out .test-output
+"""
+import argparse
+import json
+import os
+import re
+import signal
+import sys
+import time
+import traceback
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+ARGS = None
+CREDS = None
+FIGURES = {}
+
+
+# ---------------------------------------------------------------- helpers
+
+def http_json(url, key=None, timeout=10):
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {key}"} if key else {})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+def http_text(url, timeout=10):
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.read().decode("utf-8", "replace")
+
+
+def key_for(tenant):
+    return next(t["apiKey"] for t in CREDS["tenants"] if t["tenant"] == tenant)
+
+
+def make_driver(width=1280, height=720):
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--no-first-run", "--disable-extensions", "--force-device-scale-factor=1",
+                f"--window-size={width},{height}"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    service = Service(executable_path=os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.set_window_size(width, height)
+    driver.execute_cdp_cmd("Network.enable", {"maxTotalBufferSize": 50_000_000, "maxResourceBufferSize": 10_000_000})
+    return driver
+
+
+def wait(driver, condition, timeout=20, message=""):
+    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(condition, message)
+
+
+def visible(driver, css, timeout=20):
+    return wait(driver, EC.visibility_of_element_located((By.CSS_SELECTOR, css)), timeout, f"{css} not visible")
+
+
+def screenshot(driver, name):
+    folder = os.path.join(ARGS.out, "screenshots")
+    os.makedirs(folder, exist_ok=True)
+    # Full page (beyond the viewport), so the chart and tables below the fold are in the picture.
+    import base64
+    metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+    size = metrics.get("cssContentSize") or metrics["contentSize"]
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 6000), "scale": 1},
+    })
+    with open(os.path.join(folder, f"{name}.png"), "wb") as f:
+        f.write(base64.b64decode(shot["data"]))
+
+
+def open_page(driver, query="poll=2"):
+    driver.get(f"{ARGS.base}/ai-factory?{query}" if query else f"{ARGS.base}/ai-factory")
+    visible(driver, "#api-key")
+
+
+def login(driver, tenant, query="poll=2"):
+    open_page(driver, query)
+    field = driver.find_element(By.ID, "api-key")
+    field.send_keys(key_for(tenant))
+    field.send_keys(Keys.ENTER)
+    visible(driver, "#top")
+    wait(driver, lambda d: d.find_element(By.ID, "tenant").text == tenant, 20, "tenant name in the header")
+
+
+def console_errors(driver, allowed=()):
+    """SEVERE console entries not matching one of the `allowed` regular expressions."""
+    bad = []
+    for entry in driver.get_log("browser"):
+        if entry["level"] != "SEVERE":
+            continue
+        if any(re.search(pattern, entry["message"]) for pattern in allowed):
+            continue
+        bad.append(entry["message"])
+    return bad
+
+
+def fetched_bodies(driver):
+    """Every response the page received (URL → body), from the performance log and CDP."""
+    bodies = {}
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") != "Network.responseReceived":
+            continue
+        params = message["params"]
+        url = params["response"]["url"]
+        try:
+            body = driver.execute_cdp_cmd("Network.getResponseBody", {"requestId": params["requestId"]})
+            bodies[f"{url}#{params['requestId']}"] = body.get("body", "")
+        except Exception:  # redirects and preflights have no body
+            bodies[f"{url}#{params['requestId']}"] = ""
+    return bodies
+
+
+def canvas_has_ink(driver):
+    return driver.execute_script("""
+        const canvas = document.querySelector('#trend-chart canvas');
+        if (!canvas || !canvas.width) return false;
+        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let ink = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) ink++;
+        const chart = window.Chart && window.Chart.getChart(canvas);
+        const points = chart ? chart.data.datasets.reduce((n, d) => n + d.data.length, 0) : 0;
+        return ink > 500 && points > 0;
+    """)
+
+
+def no_placeholders(driver):
+    text = driver.find_element(By.ID, "main").text
+    for word in ("null", "undefined", "NaN", "[object"):
+        expect(word not in text, f"{word!r} rendered in the page: {text[:300]!r}")
+
+
+def expect(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+# ---------------------------------------------------------------- scenarios
+
+def test_bad_key():
+    driver = make_driver()
+    try:
+        open_page(driver)
+        screenshot(driver, "login")
+        field = driver.find_element(By.ID, "api-key")
+        field.send_keys("aif_" + "0" * 64)
+        field.send_keys(Keys.ENTER)
+        error = visible(driver, "#login-error")
+        expect("not accepted" in error.text, f"bad-key message: {error.text!r}")
+        expect(not driver.find_element(By.ID, "top").is_displayed(), "header shown after a bad key")
+        screenshot(driver, "login-bad-key")
+        errors = console_errors(driver, allowed=[r"/api/v1/session .*401"])
+        expect(not errors, f"console errors: {errors}")
+    finally:
+        driver.quit()
+
+
+def test_owner_cards_detail_chart():
+    driver = make_driver()
+    try:
+        started = time.monotonic()
+        login(driver, "acme")
+        cards = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#cards .card") or False, 20, "cards")
+        expect(len(cards) == 2, f"acme has 2 nodes, saw {len(cards)} cards")
+        wait(driver, lambda d: d.find_element(By.ID, "health-pill").text in ("Healthy", "Degraded", "Critical", "Unknown"))
+        expect(driver.find_element(By.CSS_SELECTOR, "#gpu-classes .chip").text in ("ada-16", "h100-80"), "GPU-class chip")
+        expect(driver.find_element(By.ID, "role-badge").text.lower() == "owner", "role badge")
+        visible(driver, "#reliability table")
+        wait(driver, lambda d: "updated" in d.find_element(By.ID, "updated").text)
+        FIGURES["coldLoadToCardsBytes"] = driver.execute_script("""
+            const nav = performance.getEntriesByType('navigation')[0];
+            return nav.transferSize + performance.getEntriesByType('resource').reduce((n, r) => n + r.transferSize, 0);
+        """)
+        no_placeholders(driver)
+        screenshot(driver, "owner-hardware")
+
+        # Time to first render with a session (reload): first contentful paint and cards on screen.
+        driver.get(f"{ARGS.base}/ai-factory?poll=2")
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#cards .card") or False, 20, "cards after reload")
+        timing = driver.execute_script("""
+            const paints = performance.getEntriesByType('paint');
+            const fcp = paints.find((p) => p.name === 'first-contentful-paint') ?? paints[0];
+            const nav = performance.getEntriesByType('navigation')[0];
+            return {fcp: fcp ? fcp.startTime : null, dcl: nav.domContentLoadedEventEnd, now: performance.now()};
+        """)
+        FIGURES["firstContentfulPaintMs"] = round(timing["fcp"] or -1, 1)
+        FIGURES["domContentLoadedMs"] = round(timing["dcl"], 1)
+        FIGURES["cardsVisibleMsUpperBound"] = round(timing["now"], 1)
+
+        # Keyboard: Tab reaches a card, Enter opens its detail.
+        for _ in range(25):
+            ActionChains(driver).send_keys(Keys.TAB).perform()
+            if driver.switch_to.active_element.get_attribute("data-node"):
+                break
+        focused = driver.switch_to.active_element.get_attribute("data-node")
+        expect(focused, "Tab never reached a node card")
+        driver.switch_to.active_element.send_keys(Keys.ENTER)
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f'#detail-view[data-node="{focused}"]') or False, 20, "detail by keyboard")
+        driver.back()
+        visible(driver, "#cards .card")
+
+        # Click the two-GPU node: five metrics, a per-GPU table and a drawn chart.
+        driver.find_element(By.CSS_SELECTOR, '#cards .card[data-node="acme-h100-1"]').click()
+        expect(driver.current_url.endswith("#/nodes/acme-h100-1"), f"detail URL: {driver.current_url}")
+        wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#detail-metrics .metric")) == 5, 20, "five metric cards")
+        labels = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#detail-metrics .metric dt")]
+        expect(labels[0].startswith("Temperature") and labels[4] == "SM active", f"metric labels {labels}")
+        values = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#detail-metrics .metric dd")]
+        expect(all(v and v != "—" for v in values), f"metric values {values}")
+        visible(driver, "#gpu-table table")
+        expect(len(driver.find_elements(By.CSS_SELECTOR, "#gpu-table tbody tr")) == 2, "per-GPU rows")
+        chart_start = time.monotonic()
+        wait(driver, lambda d: canvas_has_ink(d), 30, "trend chart drawn")
+        FIGURES["chartDrawnAfterMetricsMs"] = round((time.monotonic() - chart_start) * 1000)
+        visible(driver, "#no-events, #events table")
+        FIGURES["detailWithChartBytes"] = driver.execute_script("""
+            const nav = performance.getEntriesByType('navigation')[0];
+            return nav.transferSize + performance.getEntriesByType('resource').reduce((n, r) => n + r.transferSize, 0);
+        """)
+        no_placeholders(driver)
+        screenshot(driver, "owner-detail")
+
+        # Switch metric, then range; the chart redraws with each new answer and the URL keeps them.
+        # (A young demo has few points at 6 h steps of 72 s, so ink is checked on the 1 h power chart.)
+        driver.find_element(By.CSS_SELECTOR, '[data-picker="metric"] button[data-value="power"]').click()
+        wait(driver, lambda d: d.find_element(By.ID, "trend-chart").get_attribute("data-metric") == "power"
+             and d.find_element(By.ID, "trend-chart").get_attribute("data-state") == "drawn", 20, "metric power")
+        wait(driver, lambda d: canvas_has_ink(d), 20, "power chart drawn")
+        driver.find_element(By.CSS_SELECTOR, '[data-picker="range"] button[data-value="6h"]').click()
+        wait(driver, lambda d: d.find_element(By.ID, "trend-chart").get_attribute("data-range") == "6h"
+             and d.find_element(By.ID, "trend-chart").get_attribute("data-state") == "drawn", 20, "range 6h")
+        expect(driver.find_element(By.CSS_SELECTOR, '[data-picker="range"] button[data-value="6h"]').get_attribute("aria-pressed") == "true", "6h pressed")
+        expect("metric=power&range=6h" in driver.current_url, f"picker state in URL: {driver.current_url}")
+        screenshot(driver, "owner-detail-power-6h")
+
+        # The shared URL opens the same view; Back returns to the cards.
+        driver.get(driver.current_url)
+        wait(driver, lambda d: d.find_element(By.ID, "trend-chart").get_attribute("data-range") == "6h", 20, "deep link")
+        driver.back()
+        driver.get(f"{ARGS.base}/ai-factory?poll=2#/")
+        visible(driver, "#cards .card")
+
+        # The idle vLLM node carries the inline explanation.
+        driver.find_element(By.CSS_SELECTOR, '#cards .card[data-node="acme-ada16-1"]').click()
+        note = visible(driver, "#idle-note")
+        expect("healthy idle vLLM" in note.text and "KV cache" in note.text, f"idle note: {note.text}")
+        expect(len(driver.find_elements(By.CSS_SELECTOR, "#gpu-table table")) == 0, "single GPU has no per-GPU table")
+        wait(driver, lambda d: canvas_has_ink(d), 30, "idle node chart")
+        screenshot(driver, "owner-detail-idle-vllm")
+        driver.back()
+        visible(driver, "#cards .card")
+
+        # Log out: back to the login form, and the API no longer answers for this browser.
+        driver.find_element(By.ID, "logout").click()
+        visible(driver, "#api-key")
+        FIGURES["ownerScenarioSeconds"] = round(time.monotonic() - started, 1)
+        errors = console_errors(driver)
+        expect(not errors, f"console errors: {errors}")
+    finally:
+        driver.quit()
+
+
+def test_xid79_critical():
+    driver = make_driver()
+    try:
+        login(driver, "initrode")
+        card = '#cards .card[data-node="initrode-xid79"]'
+        visible(driver, card)
+        wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, card).get_attribute("data-health") == "critical", 90,
+             "initrode-xid79 Critical")
+        expect(driver.find_element(By.ID, "health-pill").text == "Critical", "page pill Critical")
+        screenshot(driver, "initrode-hardware")
+        driver.find_element(By.CSS_SELECTOR, card).click()
+        pill = visible(driver, "#detail-pill")
+        expect(pill.text == "Critical", f"detail pill {pill.text}")
+        finding = visible(driver, '#findings .finding[data-signal="xid"]')
+        expect("79" in finding.text and "Action:" in finding.text, f"XID finding: {finding.text}")
+        wait(driver, lambda d: canvas_has_ink(d), 30, "xid node chart")
+        no_placeholders(driver)
+        screenshot(driver, "initrode-xid79-detail")
+        errors = console_errors(driver)
+        expect(not errors, f"console errors: {errors}")
+    finally:
+        driver.quit()
+
+
+def hardware_identifiers():
+    """Every node name, host and GPU UUID of the fleet: the operator's inventory plus the UUIDs
+    the simulated exporters publish."""
+    nodes = http_json(f"{ARGS.base}/api/v1/admin/nodes", key_for("operator"))
+    secrets = set()
+    for node in nodes:
+        secrets.add(node["name"])
+        secrets.add(node["host"])
+        secrets.update(node.get("gpuUUIDs") or [])
+        try:
+            text = http_text(f"{CREDS['simulatorURL'].rstrip('/')}/nodes/{node['name']}/dcgm/metrics")
+            secrets.update(re.findall(r'UUID="(GPU-[^"]+)"', text))
+        except Exception:
+            pass  # the exporter-down scenario answers 503 part of the time
+    expect(len(nodes) >= 12, f"operator sees {len(nodes)} nodes")
+    expect(any(s.startswith("GPU-") for s in secrets), "no GPU UUIDs collected")
+    return sorted(secrets, key=len, reverse=True)
+
+
+def test_consumer_usage_no_hardware():
+    secrets = hardware_identifiers()
+    driver = make_driver()
+    try:
+        login(driver, "umbrella")
+        visible(driver, "#consumer-view .usage")
+        visible(driver, "#consumer-view .quota")
+        expect(driver.find_element(By.ID, "role-badge").text.lower() == "consumer", "role badge")
+        labels = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#consumer-view .metric dt")]
+        for label in ("Tokens in", "Tokens out", "Requests", "Average latency"):
+            expect(label in labels, f"consumer metric {label} missing from {labels}")
+        level = driver.find_element(By.CSS_SELECTOR, "#consumer-view .quota").get_attribute("data-level")
+        expect(level in ("ok", "amber", "red", "unknown"), f"quota level {level}")
+        levels = driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            import('/ai-factory/js/format.js').then((f) => done([0, 74.9, 75, 89.9, 90, 100].map((u) => f.quotaLevel(u, 100))
+                .concat([f.quotaLevel(null, 100), f.quotaLevel(5, 0)])));
+        """)
+        expect(levels == ["ok", "ok", "amber", "amber", "red", "red", "unknown", "unknown"], f"quota levels {levels}")
+        time.sleep(5)  # let a few polls happen so they are captured too
+        no_placeholders(driver)
+        screenshot(driver, "consumer-usage")
+        dom = driver.execute_script("return document.documentElement.outerHTML")
+        bodies = fetched_bodies(driver)
+        expect(any("/api/v1/factory/overview" in url for url in bodies), "overview response captured")
+        expect(any("/api/v1/factory/summary" in url for url in bodies), "summary response captured")
+        leaks = [s for s in secrets if s in dom]
+        expect(not leaks, f"hardware identifiers in the consumer DOM: {leaks}")
+        for url, body in bodies.items():
+            leaks = [s for s in secrets if s in body]
+            expect(not leaks, f"hardware identifiers in {url}: {leaks}")
+        FIGURES["consumerResponsesChecked"] = len(bodies)
+        FIGURES["hardwareIdentifiersChecked"] = len(secrets)
+        errors = console_errors(driver)
+        expect(not errors, f"console errors: {errors}")
+    finally:
+        driver.quit()
+
+
+def test_none_explainer():
+    driver = make_driver()
+    try:
+        login(driver, "hooli")
+        view = visible(driver, "#none-view")
+        link = driver.find_element(By.ID, "billing-link")
+        expect(link.get_attribute("href").endswith("/billing") and link.text == "Usage & Pricing", "billing button")
+        expect("no GPU node" in view.text, f"explainer: {view.text}")
+        screenshot(driver, "none-explainer")
+        errors = console_errors(driver)
+        expect(not errors, f"console errors: {errors}")
+    finally:
+        driver.quit()
+
+
+def test_provider_pool_note():
+    driver = make_driver()
+    try:
+        login(driver, "globex")
+        note = visible(driver, "#pool-note")
+        expect("shared-ada" in note.text, f"pool note: {note.text}")
+        expect(len(driver.find_elements(By.CSS_SELECTOR, "#cards .card")) == 2, "globex cards")
+        screenshot(driver, "provider-hardware")
+        errors = console_errors(driver)
+        expect(not errors, f"console errors: {errors}")
+    finally:
+        driver.quit()
+
+
+def test_wall_display():
+    for width, height in ((1280, 720), (3840, 2160)):
+        driver = make_driver(width, height)
+        try:
+            login(driver, "initrode", query="poll=2&wall=1")
+            visible(driver, "#cards .card")
+            expect(not driver.find_element(By.ID, "logout").is_displayed(), "controls hidden on the wall")
+            expect("wall" in driver.find_element(By.TAG_NAME, "html").get_attribute("class"), "wall class")
+            overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+            expect(overflow <= 0, f"horizontal overflow {overflow}px at {width}x{height}")
+            size = driver.execute_script("return parseFloat(getComputedStyle(document.documentElement).fontSize)")
+            expect(size >= 20, f"wall font size {size}px")
+            screenshot(driver, f"wall-{width}x{height}")
+            errors = console_errors(driver)
+            expect(not errors, f"console errors: {errors}")
+        finally:
+            driver.quit()
+
+
+def prometheus_pid():
+    with open(os.path.join(ARGS.state_dir, "prometheus.pid")) as f:
+        pid = int(f.read().strip())
+    with open(f"/proc/{pid}/cmdline", "rb") as f:
+        expect(ARGS.state_dir.encode() in f.read(), "prometheus.pid does not name this demo's Prometheus")
+    return pid
+
+
+def test_stale_banner():
+    driver = make_driver()
+    pid = prometheus_pid()
+    stopped = False
+    try:
+        login(driver, "acme")
+        visible(driver, "#cards .card")
+        expect(not driver.find_element(By.ID, "stale-banner").is_displayed(), "banner before the outage")
+        os.kill(pid, signal.SIGSTOP)
+        stopped = True
+        t0 = time.monotonic()
+        banner = visible(driver, "#stale-banner", timeout=90)
+        FIGURES["staleBannerAfterStopSeconds"] = round(time.monotonic() - t0, 1)
+        expect(len(banner.text) > 30, f"banner names a reason: {banner.text}")
+        screenshot(driver, "stale-banner")
+        # Still usable: the cards are there and a detail opens from the last known values.
+        driver.find_element(By.CSS_SELECTOR, '#cards .card[data-node="acme-h100-1"]').click()
+        visible(driver, "#detail-pill", timeout=30)
+        expect(driver.find_element(By.ID, "stale-banner").is_displayed(), "banner stays on the detail")
+        screenshot(driver, "stale-detail")
+        os.kill(pid, signal.SIGCONT)
+        stopped = False
+        wait(driver, lambda d: not d.find_element(By.ID, "stale-banner").is_displayed(), 90, "banner clears after recovery")
+        errors = console_errors(driver, allowed=[r"/api/v1/factory/.* (503|504)"])
+        expect(not errors, f"console errors: {errors}")
+    finally:
+        if stopped:
+            os.kill(pid, signal.SIGCONT)
+        driver.quit()
+
+
+SCENARIOS = [
+    test_bad_key,
+    test_owner_cards_detail_chart,
+    test_xid79_critical,
+    test_consumer_usage_no_hardware,
+    test_none_explainer,
+    test_provider_pool_note,
+    test_wall_display,
+    test_stale_banner,
+]
+
+
+def main():
+    global ARGS, CREDS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--state-dir", required=True)
+    parser.add_argument("--out", default=".test-output")
+    parser.add_argument("--only", default="")
+    ARGS = parser.parse_args()
+    ARGS.state_dir = os.path.realpath(ARGS.state_dir)
+    with open(os.path.join(ARGS.state_dir, "demo-credentials.json")) as f:
+        CREDS = json.load(f)
+    os.makedirs(ARGS.out, exist_ok=True)
+    failures = 0
+    started = time.monotonic()
+    for scenario in SCENARIOS:
+        if ARGS.only and ARGS.only not in scenario.__name__:
+            continue
+        t0 = time.monotonic()
+        try:
+            scenario()
+            print(f"browser: ok   {scenario.__name__} ({time.monotonic() - t0:.1f} s)", flush=True)
+        except Exception as error:
+            failures += 1
+            print(f"browser: FAIL {scenario.__name__} ({time.monotonic() - t0:.1f} s): {error}", flush=True)
+            traceback.print_exc()
+    FIGURES["browserTestSeconds"] = round(time.monotonic() - started, 1)
+    with open(os.path.join(ARGS.out, "figures.json"), "w") as f:
+        json.dump(FIGURES, f, indent=2, sort_keys=True)
+    print("browser: figures " + json.dumps(FIGURES, sort_keys=True))
+    if failures:
+        print(f"browser: {failures} scenario(s) failed")
+        sys.exit(1)
+    print("browser: all scenarios passed")
+
+
+if __name__ == "__main__":
+    main()

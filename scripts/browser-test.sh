@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Browser tests for the /ai-factory page (issue 6): starts the already built `aifactory demo` on a
+# free loopback port with a temporary state directory, waits until Prometheus has scraped every
+# target, runs Tests/Browser/test_page.py in headless Chromium, and stops the demo with SIGINT.
+# Builds nothing. Screenshots and figures land in .test-output/ (ignored by git).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bin="$(swift build --show-bin-path)/aifactory"
+[ -x "$bin" ] || { echo "browser-test: $bin is missing; run swift build first" >&2; exit 1; }
+for tool in chromium chromedriver; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "browser-test: $tool is missing; run scripts/setup.sh" >&2; exit 1; }
+done
+python3 -c 'import selenium' 2>/dev/null || { echo "browser-test: PyPI selenium is missing; run scripts/setup.sh" >&2; exit 1; }
+
+out="${TEST_OUTPUT:-.test-output}"
+mkdir -p "$out"
+state="$(mktemp -d /tmp/aif-browser.XXXXXX)"
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+
+# Faults start 90 s into the scenario timeline; start at 75 s so XID 79 fires shortly after the
+# first scrapes (the health model needs it inside its one-hour window), alerts 20x faster.
+"$bin" demo --state-dir "$state" --port "$port" --simulation-offset 75 --alert-scale 0.05 >"$out/demo.log" 2>&1 &
+demo=$!
+
+stop_demo() {
+  if kill -0 "$demo" 2>/dev/null; then
+    # A Prometheus left stopped by a failed test would block the graceful stop.
+    if [ -f "$state/prometheus.pid" ]; then kill -CONT "$(cat "$state/prometheus.pid")" 2>/dev/null || true; fi
+    kill -INT "$demo" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$demo" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$demo" 2>/dev/null && { echo "browser-test: demo did not stop on SIGINT; sending SIGTERM" >&2; kill -TERM "$demo" 2>/dev/null || true; }
+  fi
+  wait "$demo" 2>/dev/null || true
+  rm -rf "$state"
+}
+trap stop_demo EXIT
+
+echo "browser-test: demo on 127.0.0.1:$port (state $state)"
+python3 - "$state" <<'PY'
+import json, sys, time, urllib.request
+state = sys.argv[1]
+deadline = time.monotonic() + 240
+creds = None
+while time.monotonic() < deadline:
+    try:
+        creds = json.load(open(f"{state}/demo-credentials.json"))
+        targets = json.load(urllib.request.urlopen(creds["prometheusURL"].rstrip("/") + "/api/v1/targets", timeout=5))["data"]["activeTargets"]
+        scraped = [t for t in targets if not t.get("lastScrape", "").startswith("0001-")]
+        if len(targets) >= 12 and len(scraped) == len(targets):
+            print(f"browser-test: {len(targets)} targets scraped")
+            sys.exit(0)
+    except Exception:
+        pass
+    time.sleep(1)
+print("browser-test: the demo did not come up with every target scraped in 240 s", file=sys.stderr)
+sys.exit(1)
+PY
+
+start=$(date +%s)
+python3 Tests/Browser/test_page.py --base "http://127.0.0.1:$port" --state-dir "$state" --out "$out" ${BROWSER_ONLY:+--only "$BROWSER_ONLY"}
+echo "browser-test: passed in $(( $(date +%s) - start )) s (screenshots in $out/screenshots)"
