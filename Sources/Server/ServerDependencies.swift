@@ -21,6 +21,8 @@ public struct ServerDependencies: Sendable {
     public var usageReader: UsageReader?
     /// Per-GPU trend reads for node holders; `nil` without Prometheus.
     public var trendReader: TrendReader?
+    /// vLLM golden signals of one node; `nil` without Prometheus.
+    public var inferenceReader: InferenceReader?
     public var now: @Sendable () -> Date
 
     public init(
@@ -43,6 +45,7 @@ public struct ServerDependencies: Sendable {
         self.healthReader = prometheus.map { HealthReader(backend: $0, model: healthModel, refresh: healthRefresh) }
         self.usageReader = prometheus.map { UsageReader(backend: $0, refresh: healthRefresh) }
         self.trendReader = prometheus.map { TrendReader(backend: $0) }
+        self.inferenceReader = prometheus.map { InferenceReader(backend: $0, refresh: healthRefresh) }
         self.now = now
     }
 }

@@ -74,6 +74,16 @@ struct FactoryAPITests {
             #expect(idle?["health"] as? String == "healthy")
             #expect(acme["health"] as? String == "healthy")
 
+            // Golden signals for a node that serves vLLM; none for one that does not.
+            let serving = try await getJSON("/api/v1/factory/nodes/acme-h100-1", "acme")
+            let inference = serving["inference"] as? [String: Any]
+            #expect(inference?["model"] as? String == "meta-llama/Llama-3.1-70B-Instruct", "\(serving["inference"] ?? "none")")
+            #expect(inference?["requestsRunning"] is Double)
+            #expect(inference?["kvCachePct"] is Double)
+            #expect((inference?["notCollected"] as? [String])?.contains("requestsRunning") == false)
+            let noVLLM = try await getJSON("/api/v1/factory/nodes/initrode-xid79", "initrode")
+            #expect(noVLLM["inference"] == nil || noVLLM["inference"] is NSNull)
+
             // Isolation: another tenant's node is a 404, the same as a missing one.
             await #expect(throws: (any Error).self) { _ = try await getJSON("/api/v1/factory/nodes/initrode-thermal", "acme") }
 

@@ -27,7 +27,9 @@ struct FactoryRoutes {
             let reader = try healthReader()
             let reports = try await upstream(context) { try await reader.reports(tenant: node.tenant, nodes: [node.record], now: dependencies.now()) }
             guard let report = reports.value.first else { throw APIError.notFound("node") }
-            return try NodeDetail(report, freshness: reports).jsonResponse()
+            var detail = NodeDetail(report, freshness: reports)
+            detail.inference = await inference(node.record, tenant: node.tenant, context: context)
+            return try detail.jsonResponse()
         }
         group.get("nodes/:id/trend") { request, context -> Response in
             let identity = try context.requireIdentity()
@@ -67,6 +69,18 @@ struct FactoryRoutes {
         } catch let error as PrometheusClientError {
             context.logger.warning("reading telemetry failed", metadata: ["error": "\(error)"])
             throw APIError.unavailable("\(error.userMessage); try again shortly")
+        }
+    }
+
+    /// The node's vLLM golden signals; `nil` when it serves no vLLM or they cannot be read (the
+    /// hardware detail must not fail because the inference figures did).
+    func inference(_ node: NodeRecord, tenant: String, context: AppRequestContext) async -> InferenceSignals? {
+        guard node.vllmAddress != nil, let reader = dependencies.inferenceReader else { return nil }
+        do {
+            return try await reader.signals(tenant: tenant, node: node.name, now: dependencies.now()).value
+        } catch {
+            context.logger.warning("reading inference signals failed", metadata: ["node": "\(node.name)", "error": "\(error)"])
+            return nil
         }
     }
 
@@ -235,6 +249,8 @@ struct NodeDetail: Encodable, Sendable {
     }
     var card: FactoryOverview.NodeCard
     var gpus: [GPU]
+    /// vLLM golden signals when the node serves vLLM; `null` otherwise.
+    var inference: InferenceSignals?
     var stale: Bool
     var asOf: Date
     var reason: String?

@@ -1,0 +1,117 @@
+import Foundation
+import PromQL
+import PrometheusClient
+
+/// Reads one node's vLLM golden signals for its holder (`GET /api/v1/factory/nodes/{id}`).
+///
+/// Every query is written for all nodes and rewritten by `TenantScope` twice, to the `node` and
+/// then to the caller's `tenant`, so neither label is concatenated into query text. Renamed vLLM
+/// series are read under both names (`kv_cache_usage_perc` / `gpu_cache_usage_perc`,
+/// `inter_token_latency_seconds` / `time_per_output_token_seconds`, docs: metrics.md §3.2).
+/// Answers are cached per interval and fall back to the last known answer in an outage, like
+/// the health reads.
+public struct InferenceReader: Sendable {
+    public let backend: any MetricsBackend
+    public let refresh: Duration
+    let cache: CoalescingCache<InferenceSignals?>
+    let lastGood: LastKnownGood<String, InferenceSignals?>
+
+    public init(backend: any MetricsBackend, refresh: Duration = .seconds(15)) {
+        self.backend = backend
+        self.refresh = refresh
+        self.cache = CoalescingCache(capacity: 1024)
+        self.lastGood = LastKnownGood()
+    }
+
+    /// One figure: its name in `InferenceSignals`, its query, and how the value is scaled.
+    struct Figure: Sendable {
+        var name: String
+        var query: String
+        var scale: Double = 1
+    }
+
+    static let figures: [Figure] = [
+        Figure(name: "ttftP95Ms", query: "histogram_quantile(0.95, sum by (le) (rate(vllm:time_to_first_token_seconds_bucket[5m])))", scale: 1000),
+        Figure(name: "ttftP99Ms", query: "histogram_quantile(0.99, sum by (le) (rate(vllm:time_to_first_token_seconds_bucket[5m])))", scale: 1000),
+        Figure(
+            name: "tpotMs",
+            query: #"sum(rate({__name__=~"vllm:inter_token_latency_seconds_sum|vllm:time_per_output_token_seconds_sum"}[5m])) / sum(rate({__name__=~"vllm:inter_token_latency_seconds_count|vllm:time_per_output_token_seconds_count"}[5m]))"#,
+            scale: 1000),
+        Figure(name: "requestsRunning", query: "sum(vllm:num_requests_running)"),
+        Figure(name: "requestsWaiting", query: "sum(vllm:num_requests_waiting)"),
+        Figure(name: "kvCachePct", query: #"max({__name__=~"vllm:kv_cache_usage_perc|vllm:gpu_cache_usage_perc"})"#, scale: 100),
+        Figure(name: "preemptionsPerMin", query: "sum(rate(vllm:num_preemptions_total[5m]))", scale: 60),
+        Figure(
+            name: "prefixCacheHitPct",
+            query: #"sum(rate({__name__=~"vllm:prefix_cache_hits_total|vllm:gpu_prefix_cache_hits_total"}[5m])) / sum(rate({__name__=~"vllm:prefix_cache_queries_total|vllm:gpu_prefix_cache_queries_total"}[5m]))"#,
+            scale: 100),
+        Figure(name: "promptTokensPerSec", query: "sum(rate(vllm:prompt_tokens_total[1m]))"),
+        Figure(name: "generationTokensPerSec", query: "sum(rate(vllm:generation_tokens_total[1m]))"),
+    ]
+
+    /// The signals of `node`, or `nil` when the node exports no vLLM series at all. The caller
+    /// has already checked that `tenant` holds `node`.
+    public func signals(tenant: String, node: String, now: Date) async throws -> Freshness<InferenceSignals?> {
+        let tenantScope = try TenantScope(label: "tenant", value: tenant)
+        let nodeScope = try TenantScope(label: "node", value: node)
+        func scoped(_ text: String) throws -> ScopedQuery { try tenantScope.rewrite(try nodeScope.rewrite(text).text) }
+        let queries = try Self.figures.map { ($0, try scoped($0.query)) }
+        let presence = try scoped(#"count by (model_name) ({__name__=~"vllm:num_requests_running|vllm:num_requests_waiting", job="vllm"})"#)
+
+        let seconds = max(1, Int64(refresh.components.seconds))
+        let bucket = Int64(now.timeIntervalSince1970) / seconds
+        let evaluation = Date(timeIntervalSince1970: TimeInterval(bucket * seconds))
+        let key = CacheKey(backend: backend.identity, tenant: tenant, query: "inference:\(node)", bucket: bucket)
+        let backend = self.backend
+        let cache = self.cache
+        return try await lastGood.read(
+            "\(tenant)|\(node)",
+            isOutage: { ($0 as? PrometheusClientError)?.isUpstreamOutage ?? false },
+            reason: { error in
+                let detail = (error as? PrometheusClientError)?.userMessage ?? "the metrics backend failed"
+                return "\(detail); showing the last known values"
+            },
+            fetch: {
+                let (signals, servedBucket) = try await cache.latest(for: key) {
+                    let models = try await Self.samples(backend, presence, at: evaluation)
+                    guard !models.isEmpty else { return nil }
+                    // An absent answer means the series is not exported ("not collected"); a NaN
+                    // answer means it is, but nothing happened in the window (0/0: no requests).
+                    let values = try await withThrowingTaskGroup(of: (String, Double??).self) { group in
+                        for (figure, query) in queries {
+                            group.addTask {
+                                guard let value = try await Self.samples(backend, query, at: evaluation).first?.value else { return (figure.name, nil) }
+                                return (figure.name, .some(value.isFinite ? Self.round(value * figure.scale) : nil))
+                            }
+                        }
+                        var values: [String: Double??] = [:]
+                        for try await (name, value) in group { values[name] = value }
+                        return values
+                    }
+                    func value(_ name: String) -> Double? { (values[name] ?? nil) ?? nil }
+                    let modelNames = Set(models.compactMap { $0.labels["model_name"] })
+                    return InferenceSignals(
+                        model: modelNames.count == 1 ? modelNames.first : nil,
+                        ttftP95Ms: value("ttftP95Ms"), ttftP99Ms: value("ttftP99Ms"), tpotMs: value("tpotMs"),
+                        requestsRunning: value("requestsRunning"), requestsWaiting: value("requestsWaiting"),
+                        kvCachePct: value("kvCachePct"), preemptionsPerMin: value("preemptionsPerMin"),
+                        prefixCacheHitPct: value("prefixCacheHitPct"), promptTokensPerSec: value("promptTokensPerSec"),
+                        generationTokensPerSec: value("generationTokensPerSec"),
+                        notCollected: Self.figures.map(\.name).filter { (values[$0] ?? nil) == nil }
+                    )
+                }
+                return (signals, Date(timeIntervalSince1970: TimeInterval(servedBucket * seconds)))
+            }
+        )
+    }
+
+    static func samples(_ backend: any MetricsBackend, _ query: ScopedQuery, at time: Date) async throws -> [VectorSample] {
+        switch try await backend.instantQuery(query, at: time) {
+        case .vector(let samples): return samples
+        case .scalar(let point): return [VectorSample(labels: [:], value: point.value, timestamp: point.time)]
+        case .matrix, .string: return []
+        }
+    }
+
+    static func round(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+}
