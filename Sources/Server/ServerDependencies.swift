@@ -23,6 +23,8 @@ public struct ServerDependencies: Sendable {
     public var trendReader: TrendReader?
     /// vLLM golden signals of one node; `nil` without Prometheus.
     public var inferenceReader: InferenceReader?
+    /// Per-interval caches of the overview's extras (alerts, reliability).
+    public var overviewCaches: OverviewCaches
     public var now: @Sendable () -> Date
 
     public init(
@@ -46,6 +48,16 @@ public struct ServerDependencies: Sendable {
         self.usageReader = prometheus.map { UsageReader(backend: $0, refresh: healthRefresh) }
         self.trendReader = prometheus.map { TrendReader(backend: $0) }
         self.inferenceReader = prometheus.map { InferenceReader(backend: $0, refresh: healthRefresh) }
+        self.overviewCaches = OverviewCaches()
         self.now = now
     }
+}
+
+/// What the overview adds to the node cards, shared within one refresh interval so a wall of
+/// viewers does not turn into one events read and one alerts read per request.
+public struct OverviewCaches: Sendable {
+    let alerts = CoalescingCache<[PrometheusAlert]>(capacity: 16)
+    let reliability = CoalescingCache<[EventRoutes.NodeReliability]>(capacity: 1024)
+
+    public init() {}
 }

@@ -73,6 +73,10 @@ struct FactoryAPITests {
             #expect(idle?["idleVLLM"] as? Bool == true)
             #expect(idle?["health"] as? String == "healthy")
             #expect(acme["health"] as? String == "healthy")
+            // The overview carries firing alerts and the reliability panel for the held nodes.
+            #expect(acme["alerts"] is [Any], "\(acme["alerts"] ?? "absent")")
+            let reliabilityNodes = (acme["reliability"] as? [[String: Any]] ?? []).compactMap { $0["node"] as? String }
+            #expect(reliabilityNodes == ["acme-ada16-1", "acme-h100-1"])
 
             // Golden signals for a node that serves vLLM; none for one that does not.
             let serving = try await getJSON("/api/v1/factory/nodes/acme-h100-1", "acme")

@@ -34,7 +34,7 @@ struct EventRoutes {
         var nodes: [NodeReliability]
     }
 
-    struct NodeReliability: Encodable, Equatable {
+    struct NodeReliability: Encodable, Equatable, Sendable {
         var node: String
         /// 1 − (time inside non-healthy events) / (time observed), 0…1; `nil` when nothing was observed.
         var availability: Double?
@@ -75,16 +75,21 @@ struct EventRoutes {
             let identity = try context.requireIdentity()
             let now = dependencies.now()
             let nodes = try await dependencies.store.nodes().filter { InventoryRoutes.visible($0, to: identity) }
-            let start = now.addingTimeInterval(-Self.window)
-            let events = try await dependencies.store.events(nodes: nodes.map(\.name), since: start)
-            let upFractions = await exporterUp(nodes, now: now, logger: context.logger)
-            let byNode = Dictionary(grouping: events, by: \.node)
-            let rows = nodes.sorted { $0.name < $1.name }.map { node in
-                var row = Self.reliability(node: node, events: byNode[node.name] ?? [], now: now)
-                row.exporterUpFraction = upFractions[node.name]
-                return row
-            }
+            let rows = try await reliabilityRows(nodes, now: now, logger: context.logger)
             return try ReliabilityResponse(windowDays: 30, asOf: now, definition: Self.definition, nodes: rows).jsonResponse()
+        }
+    }
+
+    /// The 30-day reliability of `nodes` (already limited to what the caller may see), by name.
+    func reliabilityRows(_ nodes: [NodeRecord], now: Date, logger: Logger) async throws -> [NodeReliability] {
+        let start = now.addingTimeInterval(-Self.window)
+        let events = try await dependencies.store.events(nodes: nodes.map(\.name), since: start)
+        let upFractions = await exporterUp(nodes, now: now, logger: logger)
+        let byNode = Dictionary(grouping: events, by: \.node)
+        return nodes.sorted { $0.name < $1.name }.map { node in
+            var row = Self.reliability(node: node, events: byNode[node.name] ?? [], now: now)
+            row.exporterUpFraction = upFractions[node.name]
+            return row
         }
     }
 

@@ -1,5 +1,6 @@
 import Fleet
 import Foundation
+import PrometheusClient
 import Telemetry
 
 /// Body of `GET /api/v1/factory/overview`: what the header and the first screen need.
@@ -102,6 +103,11 @@ struct FactoryOverview: Encodable, Sendable {
     var asOf: Date?
     var reason: String?
     var nodes: [NodeCard]?
+    /// Owner/provider: alerts firing on the tenant's hardware (critical first); absent when
+    /// Prometheus' alerts could not be read.
+    var alerts: [PrometheusAlert]?
+    /// Owner/provider: the 30-day reliability per node (as `GET reliability`); absent on error.
+    var reliability: [EventRoutes.NodeReliability]?
     var poolNote: String?
     var consumer: Consumer?
     var explainer: String?

@@ -1,6 +1,7 @@
 import Fleet
 import Foundation
 import Hummingbird
+import Logging
 import PrometheusClient
 import Telemetry
 
@@ -15,7 +16,7 @@ struct FactoryRoutes {
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("overview") { _, context -> Response in
             let identity = try context.requireIdentity()
-            return try await upstream(context) { try await overview(identity) }.jsonResponse()
+            return try await upstream(context) { try await overview(identity, context: context) }.jsonResponse()
         }
         group.get("summary") { _, context -> Response in
             let identity = try context.requireIdentity()
@@ -145,7 +146,7 @@ struct FactoryRoutes {
         return (usage, stale, asOf, unique.isEmpty ? nil : unique.joined(separator: "; "))
     }
 
-    func overview(_ identity: Identity) async throws -> FactoryOverview {
+    func overview(_ identity: Identity, context: AppRequestContext) async throws -> FactoryOverview {
         guard let tenant = identity.tenant else {
             return FactoryOverview(
                 tenant: nil, role: "none", gpuClasses: [], health: Severity.unknown.rawValue, stale: false,
@@ -174,6 +175,8 @@ struct FactoryRoutes {
                 body.stale = true
                 body.reason = "\(error.userMessage); no earlier values to show yet"
             }
+            body.alerts = await firingAlerts(identity, logger: context.logger)
+            body.reliability = await reliability(tenant, standing.held, logger: context.logger)
             let pools = Set(standing.held.compactMap(\.holding.pool)).sorted()
             if !pools.isEmpty {
                 body.poolNote = "Contributed to pool \(pools.joined(separator: ", ")): consumers draw on this hardware but never see it."
@@ -195,6 +198,41 @@ struct FactoryRoutes {
             body.billingURL = "/billing"
         }
         return body
+    }
+
+    /// Firing alerts the caller may see. Prometheus' alert list is read once per refresh interval
+    /// for everyone (it cannot be scoped upstream) and filtered per caller (`AlertRoutes.visible`).
+    func firingAlerts(_ identity: Identity, logger: Logger) async -> [PrometheusAlert]? {
+        guard let prometheus = dependencies.prometheus else { return nil }
+        let key = CacheKey(backend: prometheus.identity, tenant: "*", query: "alerts", bucket: intervalBucket())
+        do {
+            let all = try await dependencies.overviewCaches.alerts.value(for: key) { try await prometheus.alerts() }
+            return AlertRoutes.visible(all.filter { $0.state == "firing" }, to: identity, node: nil)
+        } catch {
+            logger.warning("reading alerts for the overview failed", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// The tenant's reliability rows, computed once per refresh interval.
+    func reliability(_ tenant: String, _ held: [NodeRecord], logger: Logger) async -> [EventRoutes.NodeReliability]? {
+        let names = held.map(\.name).sorted().joined(separator: ",")
+        let key = CacheKey(backend: dependencies.prometheus?.identity ?? "-", tenant: tenant, query: "reliability:\(names)", bucket: intervalBucket())
+        let routes = EventRoutes(dependencies: dependencies)
+        let now = dependencies.now()
+        do {
+            return try await dependencies.overviewCaches.reliability.value(for: key) {
+                try await routes.reliabilityRows(held, now: now, logger: logger)
+            }
+        } catch {
+            logger.warning("reading reliability for the overview failed", metadata: ["tenant": "\(tenant)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    private func intervalBucket() -> Int64 {
+        let seconds = max(1, Int64(dependencies.healthReader?.refresh.components.seconds ?? 15))
+        return Int64(dependencies.now().timeIntervalSince1970) / seconds
     }
 
     func summary(_ identity: Identity) async throws -> FactorySummary {
