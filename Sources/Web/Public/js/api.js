@@ -28,3 +28,16 @@ export async function api(path, { method = 'GET', body } = {}) {
   }
   return json;
 }
+
+// Whether the server answers a route, from its /openapi.json (fetched once per page load). Asking
+// the route itself would put a 404 in the console while an API is not deployed yet.
+let documented = null;
+export function hasRoute(path) {
+  if (!documented) {
+    documented = fetch('/openapi.json', { credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((doc) => new Set(Object.keys(doc?.paths ?? {})))
+      .catch(() => new Set());
+  }
+  return documented.then((paths) => paths.has(path));
+}

@@ -1,6 +1,7 @@
 // The role's home view: hardware (owner, provider), usage (consumer) or the explainer (none).
 import { h, clear, patch } from '../dom.js';
 import { num, compact, healthKey, healthLabel, when, quotaLevel } from '../format.js';
+import { benchList, refreshBenchList } from './bench.js';
 
 let root = null;
 
@@ -21,6 +22,7 @@ export function refreshHome(state) {
     fillCards(state);
     fillAlerts(state);
     fillReliability(state);
+    refreshBenchList(undefined, false);
   } else if (role === 'consumer') {
     fillConsumer(state);
   }
@@ -37,7 +39,8 @@ function hardware(state) {
       h('section', { class: 'panel', 'aria-labelledby': 'alerts-title' },
         h('h3', { id: 'alerts-title', text: 'Firing alerts' }), h('div', { id: 'alerts' })),
       h('section', { class: 'panel', 'aria-labelledby': 'rel-title' },
-        h('h3', { id: 'rel-title', text: 'Reliability (30 days)' }), h('div', { id: 'reliability' }))));
+        h('h3', { id: 'rel-title', text: 'Reliability (30 days)' }), h('div', { id: 'reliability' })),
+      benchList()));
 }
 
 /// Cards from the overview, with health and live numbers from the newer summary when present.
