@@ -1,5 +1,4 @@
-// Pure helpers for load tests and vLLM golden signals: labels, table rows, chart series, plan
-// validation. No DOM and no fetch, so the browser tests can check them with fixture JSON.
+// Pure helpers for load tests: level labels, table rows, chart series, plan validation. No DOM and no fetch, so the browser tests can check them with fixture JSON.
 import { num, dash } from './format.js';
 
 export const CAPS = { concurrency: 256, totalSeconds: 1800, levels: 16 };
@@ -147,32 +146,4 @@ export function buildPlan(values, node) {
   }
   if (!values.acknowledged) return { field: 'acknowledged', error: 'Tick the acknowledgement: a load test stresses the node and its users.' };
   return { plan };
-}
-
-/// KV-cache bar level: amber from 80 %, red from 95 %.
-export function kvLevel(pct) {
-  if (!finite(pct)) return 'unknown';
-  return pct >= 95 ? 'red' : pct >= 80 ? 'amber' : 'ok';
-}
-
-/// The vLLM golden signals as [key, label, text, collected] rows; null when the block is absent.
-export function inferenceRows(inf) {
-  if (!inf || typeof inf !== 'object') return null;
-  const missing = new Set(Array.isArray(inf.notCollected) ? inf.notCollected : []);
-  const v = (k) => (finite(inf[k]) ? inf[k] : null);
-  const pair = (a, b, digits, unit) => (v(a) === null && v(b) === null ? dash : `${num(v(a), digits)} / ${num(v(b), digits)}${unit}`);
-  const rows = [
-    ['ttft', 'TTFT p95 / p99', pair('ttftP95Ms', 'ttftP99Ms', 0, ' ms'), ['ttftP95Ms', 'ttftP99Ms']],
-    ['tpot', 'TPOT', num(v('tpotMs'), 1, ' ms'), ['tpotMs']],
-    ['requests', 'Running / waiting', pair('requestsRunning', 'requestsWaiting', 0, ''), ['requestsRunning', 'requestsWaiting']],
-    ['kv-cache', 'KV cache', num(v('kvCachePct'), 1, ' %'), ['kvCachePct']],
-    ['preemptions', 'Preemptions / min', num(v('preemptionsPerMin'), 1), ['preemptionsPerMin']],
-    ['prefix-cache', 'Prefix-cache hits', num(v('prefixCacheHitPct'), 1, ' %'), ['prefixCacheHitPct']],
-    ['tokens', 'Tokens/s in / out', pair('promptTokensPerSec', 'generationTokensPerSec', 0, ''), ['promptTokensPerSec', 'generationTokensPerSec']],
-  ];
-  return rows.map(([key, label, text, fields]) => ({
-    key, label, text,
-    notCollected: fields.every((f) => v(f) === null),
-    reason: fields.some((f) => missing.has(f)) ? 'not collected by this node’s exporter' : 'not collected',
-  }));
 }

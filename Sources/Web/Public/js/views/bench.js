@@ -3,7 +3,7 @@
 // SLO/capacity chart and per-level table when it is done, and the list of load tests on the home
 // view. Shown only when the server documents /api/v1/factory/loadtests (see api.js hasRoute).
 import { api, hasRoute } from '../api.js';
-import { h, clear } from '../dom.js';
+import { h, clear, append } from '../dom.js';
 import { num, when } from '../format.js';
 import { loadChart } from '../chart.js';
 import {
@@ -201,10 +201,10 @@ export function renderResults(box, test) {
   }
   const search = searchText(test.search);
   const chartBox = h('div', { class: 'chart-box', id: 'bench-chart', 'data-state': 'loading' });
-  box.append(
+  append(box, [
     search ? h('p', { class: 'search-result', id: 'bench-search', text: search }) : null,
     h('h4', { text: 'SLO and capacity' }), chartBox,
-    h('h4', { text: 'Per level' }), levelTable(levels));
+    h('h4', { text: 'Per level' }), levelTable(levels)]);
   return drawCapacity(chartBox, levels).then((chart) => { box.__chart = chart; return chart; });
 }
 

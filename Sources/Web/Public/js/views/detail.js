@@ -1,13 +1,14 @@
 // Node detail (#/nodes/<id>?metric=&range=): five metric cards, per-GPU table, trend chart with
 // metric and range pickers, XID/ECC events, the node's alerts, findings with their actions.
-import { api } from '../api.js';
+import { api, hasRoute } from '../api.js';
 import { h, clear, patch } from '../dom.js';
 import { num, healthKey, healthLabel, gpuIndex, actionLabel, when } from '../format.js';
 import { drawTrend } from '../chart.js';
 import { alertList, metric } from './home.js';
 import { failed, fresh, renderChrome } from '../app.js';
 import { renderInference } from './inference.js';
-import { benchmarkPanel } from './bench.js';
+
+const LOADTESTS = '/api/v1/factory/loadtests';
 
 const METRICS = [['utilisation', 'Utilisation'], ['temperature', 'Temperature'], ['memory', 'Memory'], ['power', 'Power']];
 const RANGES = ['1h', '6h', '24h', '7d'];
@@ -22,7 +23,6 @@ export function renderDetail(container, state, route) {
   const range = RANGES.includes(route.query.get('range')) ? route.query.get('range') : '1h';
   current?.chart?.destroy?.();
   current?.bench?.stop();
-  const bench = benchmarkPanel(id, route.query.get('loadtest'));
   const els = {
     heading: h('h2', { id: 'detail-title', text: id }),
     health: h('p', { id: 'detail-health' }),
@@ -36,7 +36,17 @@ export function renderDetail(container, state, route) {
     alerts: h('div', { id: 'node-alerts' }),
     error: h('p', { class: 'error', role: 'alert', hidden: true }),
   };
-  current = { id, metric: metricName, range, chart: null, els, bench };
+  const benchSlot = h('div', { id: 'bench-slot' });
+  const mine = current = { id, metric: metricName, range, chart: null, els, bench: null, servesVLLM: undefined };
+  // The benchmarking panel (and its code) only when the server has the load-test API.
+  hasRoute(LOADTESTS).then(async (yes) => {
+    if (!yes || current !== mine) return;
+    const { benchmarkPanel } = await import('./bench.js');
+    if (current !== mine) return;
+    mine.bench = benchmarkPanel(id, route.query.get('loadtest'));
+    benchSlot.replaceWith(mine.bench.element);
+    if (mine.servesVLLM !== undefined) mine.bench.servesVLLM(mine.servesVLLM);
+  }).catch(() => {});
   document.title = `${id} · AI Factory`;
   container.append(h('article', { id: 'detail-view', 'data-node': id, 'aria-labelledby': 'detail-title' },
     h('a', { class: 'back control', href: '#/', text: '← All nodes' }),
@@ -52,7 +62,7 @@ export function renderDetail(container, state, route) {
         h('section', { class: 'panel', 'aria-labelledby': 'findings-title' }, h('h3', { id: 'findings-title', text: 'Findings' }), els.findings),
         h('section', { class: 'panel', 'aria-labelledby': 'events-title' }, h('h3', { id: 'events-title', text: 'XID and ECC events (30 days)' }), els.events)),
       h('section', { class: 'panel', 'aria-labelledby': 'node-alerts-title' }, h('h3', { id: 'node-alerts-title', text: 'Alerts for this node' }), els.alerts)),
-    bench.element));
+    benchSlot));
   refreshDetail(state, true);
   refreshTrend();
 }
@@ -140,7 +150,8 @@ function fill(mine, detail) {
   els.idle.hidden = !(card.idleVLLM || gpus.some((g) => g.idleVLLM));
   renderInference(els.inference, detail.inference);
   // `inference: null` says the node serves no vLLM; an older server sends no field at all.
-  mine.bench.servesVLLM(detail.inference !== null);
+  mine.servesVLLM = detail.inference !== null;
+  mine.bench?.servesVLLM(mine.servesVLLM);
   const present = gpus.filter((g) => g.utilisationPct !== null && g.utilisationPct !== undefined || g.temperatureC !== null && g.temperatureC !== undefined);
   const sum = (k) => { const v = present.map((g) => g[k]).filter((x) => x !== null && x !== undefined); return v.length ? v.reduce((a, b) => a + b, 0) : null; };
   const mean = (k) => { const v = present.map((g) => g[k]).filter((x) => x !== null && x !== undefined); return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null; };
