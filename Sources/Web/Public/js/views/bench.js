@@ -145,7 +145,10 @@ function show(panel, test) {
   const { status, results, section } = panel.els;
   const active = ACTIVE.includes(test.status);
   section.dataset.status = test.status ?? 'unknown';
+  // The status is rebuilt on every poll; keep keyboard focus on Cancel if it was there.
+  const hadFocus = document.activeElement?.id === 'bench-cancel' && status.contains(document.activeElement);
   clear(status).append(statusBlock(test, active ? () => cancel(panel) : null));
+  if (hadFocus) status.querySelector('#bench-cancel')?.focus();
   if (!active) renderResults(results, test);
   else clear(results);
   if (active) panel.timer = setTimeout(() => poll(panel), POLL_MS);
