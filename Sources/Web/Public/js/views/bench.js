@@ -231,6 +231,8 @@ async function drawCapacity(box, levels) {
     box.append(h('p', { class: 'note', text: 'Charts are unavailable (Chart.js is not installed on the server); the table below has every figure.' }));
     return null;
   }
+  Chart.defaults.color = '#9aa7b4';
+  Chart.defaults.borderColor = '#2d3643';
   const canvas = h('canvas', { role: 'img', 'aria-label': `Request throughput and latency by level: ${s.labels.join(', ')}` });
   box.append(canvas);
   const line = (label, data, colour) => ({ type: 'line', label, data, yAxisID: 'y2', borderColor: colour, backgroundColor: colour, borderWidth: 2, pointRadius: 3, spanGaps: true });
@@ -279,19 +281,24 @@ export async function refreshBenchList(section = document.getElementById('bench-
     section.hidden = false;
     clear(body).append(tests.length
       ? h('table', {},
-        h('thead', {}, h('tr', {}, ['Node', 'Status', 'Levels', 'Result', 'Started'].map((t) => h('th', { scope: 'col', text: t })))),
+        h('thead', {}, h('tr', {}, ['Node', 'Status', 'Levels · result', 'Started'].map((t) => h('th', { scope: 'col', text: t })))),
         h('tbody', {}, tests.slice(0, 10).map((t) => h('tr', { 'data-loadtest': t.id ?? '' },
-          h('td', {}, h('a', { class: 'mono', href: `#/nodes/${encodeURIComponent(t.node ?? '')}?loadtest=${encodeURIComponent(t.id ?? '')}`, text: t.node ?? '—' })),
+          h('td', { class: 'nowrap' }, h('a', { class: 'mono', href: `#/nodes/${encodeURIComponent(t.node ?? '')}?loadtest=${encodeURIComponent(t.id ?? '')}`, text: t.node ?? '—' })),
           h('td', {}, h('span', { class: 'badge status-badge', 'data-status': t.status ?? 'unknown', text: statusLabel(t.status) })),
-          h('td', { text: (t.levels ?? []).map((l) => levelLabel(l.level)).join(', ') || (t.plan?.concurrency ?? t.plan?.rate ?? []).join(', ') || '—' }),
-          h('td', { text: summary(t) }),
-          h('td', { class: 'nowrap', text: when(t.startedAt ?? t.createdAt) })))))
+          h('td', { text: `${(t.levels ?? []).map((l) => levelLabel(l.level)).join(', ') || (t.plan?.concurrency ?? t.plan?.rate ?? []).join(', ') || '—'} · ${summary(t)}` }),
+          h('td', { class: 'nowrap', text: shortWhen(t.startedAt ?? t.createdAt) })))))
       : h('p', { class: 'note', text: 'No load tests yet. Open a node and use “Benchmark this node”.' }));
   } catch (error) {
     if (error.status === 401) return;
     section.hidden = false;
     clear(body).append(h('p', { class: 'note', text: `Load tests are not available right now: ${error.message}` }));
   }
+}
+
+function shortWhen(iso) {
+  const d = iso ? new Date(iso) : null;
+  if (!d || Number.isNaN(d.getTime())) return '—';
+  return d.toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 }
 
 function summary(test) {
