@@ -28,3 +28,25 @@ export async function api(path, { method = 'GET', body } = {}) {
   }
   return json;
 }
+
+// Whether the server answers a route, from its /openapi.json: fetched once per browser session (the
+// paths are kept in sessionStorage). Asking the route itself would put a 404 in the console while
+// an API is not deployed yet.
+const ROUTES = 'aif.routes';
+let documented = null;
+export function hasRoute(path) {
+  if (!documented) {
+    let saved = null;
+    try { saved = JSON.parse(sessionStorage.getItem(ROUTES) ?? 'null'); } catch { saved = null; }
+    documented = Array.isArray(saved) ? Promise.resolve(new Set(saved))
+      : fetch('/openapi.json', { credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
+        .then((r) => (r.ok ? r.json() : null))
+        .then((doc) => {
+          const paths = Object.keys(doc?.paths ?? {});
+          if (doc) try { sessionStorage.setItem(ROUTES, JSON.stringify(paths)); } catch { /* private mode */ }
+          return new Set(paths);
+        })
+        .catch(() => new Set());
+  }
+  return documented.then((paths) => paths.has(path));
+}

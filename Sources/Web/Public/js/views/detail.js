@@ -1,11 +1,14 @@
 // Node detail (#/nodes/<id>?metric=&range=): five metric cards, per-GPU table, trend chart with
 // metric and range pickers, XID/ECC events, the node's alerts, findings with their actions.
-import { api } from '../api.js';
+import { api, hasRoute } from '../api.js';
 import { h, clear, patch } from '../dom.js';
 import { num, healthKey, healthLabel, gpuIndex, actionLabel, when } from '../format.js';
 import { drawTrend } from '../chart.js';
 import { alertList, metric } from './home.js';
 import { failed, fresh, renderChrome } from '../app.js';
+import { renderInference } from './inference.js';
+
+const LOADTESTS = '/api/v1/factory/loadtests';
 
 const METRICS = [['utilisation', 'Utilisation'], ['temperature', 'Temperature'], ['memory', 'Memory'], ['power', 'Power']];
 const RANGES = ['1h', '6h', '24h', '7d'];
@@ -19,11 +22,13 @@ export function renderDetail(container, state, route) {
   const metricName = METRICS.some(([m]) => m === route.query.get('metric')) ? route.query.get('metric') : 'utilisation';
   const range = RANGES.includes(route.query.get('range')) ? route.query.get('range') : '1h';
   current?.chart?.destroy?.();
+  current?.bench?.stop();
   const els = {
     heading: h('h2', { id: 'detail-title', text: id }),
     health: h('p', { id: 'detail-health' }),
     idle: h('div', { class: 'idle-note', id: 'idle-note', role: 'note', hidden: true, text: IDLE_NOTE }),
     metrics: h('dl', { class: 'metrics', id: 'detail-metrics' }),
+    inference: h('section', { class: 'panel', id: 'inference', 'aria-labelledby': 'inference-title', hidden: true }),
     gpus: h('div', { id: 'gpu-table' }),
     findings: h('div', { id: 'findings' }),
     chart: h('div', { class: 'chart-box', id: 'trend-chart' }),
@@ -31,11 +36,21 @@ export function renderDetail(container, state, route) {
     alerts: h('div', { id: 'node-alerts' }),
     error: h('p', { class: 'error', role: 'alert', hidden: true }),
   };
-  current = { id, metric: metricName, range, chart: null, els };
+  const benchSlot = h('div', { id: 'bench-slot' });
+  const mine = current = { id, metric: metricName, range, chart: null, els, bench: null, servesVLLM: undefined };
+  // The benchmarking panel (and its code) only when the server has the load-test API.
+  hasRoute(LOADTESTS).then(async (yes) => {
+    if (!yes || current !== mine) return;
+    const { benchmarkPanel } = await import('./bench.js');
+    if (current !== mine) return;
+    mine.bench = benchmarkPanel(id, route.query.get('loadtest'));
+    benchSlot.replaceWith(mine.bench.element);
+    if (mine.servesVLLM !== undefined) mine.bench.servesVLLM(mine.servesVLLM);
+  }).catch(() => {});
   document.title = `${id} · AI Factory`;
   container.append(h('article', { id: 'detail-view', 'data-node': id, 'aria-labelledby': 'detail-title' },
     h('a', { class: 'back control', href: '#/', text: '← All nodes' }),
-    els.heading, els.health, els.error, els.idle, els.metrics, els.gpus,
+    els.heading, els.health, els.error, els.idle, els.metrics, els.inference, els.gpus,
     h('section', { class: 'panel', 'aria-labelledby': 'trend-title' },
       h('h3', { id: 'trend-title', text: 'Trend' }),
       h('div', { class: 'pickers picker' },
@@ -46,7 +61,8 @@ export function renderDetail(container, state, route) {
       h('div', {},
         h('section', { class: 'panel', 'aria-labelledby': 'findings-title' }, h('h3', { id: 'findings-title', text: 'Findings' }), els.findings),
         h('section', { class: 'panel', 'aria-labelledby': 'events-title' }, h('h3', { id: 'events-title', text: 'XID and ECC events (30 days)' }), els.events)),
-      h('section', { class: 'panel', 'aria-labelledby': 'node-alerts-title' }, h('h3', { id: 'node-alerts-title', text: 'Alerts for this node' }), els.alerts))));
+      h('section', { class: 'panel', 'aria-labelledby': 'node-alerts-title' }, h('h3', { id: 'node-alerts-title', text: 'Alerts for this node' }), els.alerts)),
+    benchSlot));
   refreshDetail(state, true);
   refreshTrend();
 }
@@ -132,6 +148,10 @@ function fill(mine, detail) {
     h('span', { text: card.summary }), ' ',
     h('span', { class: 'note mono', text: `${card.host} · ${card.gpuClass}` }));
   els.idle.hidden = !(card.idleVLLM || gpus.some((g) => g.idleVLLM));
+  renderInference(els.inference, detail.inference);
+  // `inference: null` says the node serves no vLLM; an older server sends no field at all.
+  mine.servesVLLM = detail.inference !== null;
+  mine.bench?.servesVLLM(mine.servesVLLM);
   const present = gpus.filter((g) => g.utilisationPct !== null && g.utilisationPct !== undefined || g.temperatureC !== null && g.temperatureC !== undefined);
   const sum = (k) => { const v = present.map((g) => g[k]).filter((x) => x !== null && x !== undefined); return v.length ? v.reduce((a, b) => a + b, 0) : null; };
   const mean = (k) => { const v = present.map((g) => g[k]).filter((x) => x !== null && x !== undefined); return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null; };

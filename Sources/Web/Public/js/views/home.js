@@ -1,6 +1,10 @@
 // The role's home view: hardware (owner, provider), usage (consumer) or the explainer (none).
 import { h, clear, patch } from '../dom.js';
 import { num, compact, healthKey, healthLabel, when, quotaLevel } from '../format.js';
+import { hasRoute } from '../api.js';
+
+const LOADTESTS = '/api/v1/factory/loadtests';
+let bench = null; // views/bench.js once the server has the load-test API
 
 let root = null;
 
@@ -21,6 +25,7 @@ export function refreshHome(state) {
     fillCards(state);
     fillAlerts(state);
     fillReliability(state);
+    loadBenchList();
   } else if (role === 'consumer') {
     fillConsumer(state);
   }
@@ -37,7 +42,8 @@ function hardware(state) {
       h('section', { class: 'panel', 'aria-labelledby': 'alerts-title' },
         h('h3', { id: 'alerts-title', text: 'Firing alerts' }), h('div', { id: 'alerts' })),
       h('section', { class: 'panel', 'aria-labelledby': 'rel-title' },
-        h('h3', { id: 'rel-title', text: 'Reliability (30 days)' }), h('div', { id: 'reliability' }))));
+        h('h3', { id: 'rel-title', text: 'Reliability (30 days)' }), h('div', { id: 'reliability' })),
+      h('div', { id: 'bench-list-slot' })));
 }
 
 /// Cards from the overview, with health and live numbers from the newer summary when present.
@@ -62,6 +68,17 @@ function fillCards(state) {
     items.push(h('li', { 'data-key': node.id }, card));
   }
   patch(list, items);
+}
+
+/// The load-test list (and its code) only when the server has the load-test API.
+function loadBenchList() {
+  const slot = document.getElementById('bench-list-slot');
+  if (bench) { if (slot) slot.replaceWith(bench.benchList()); else bench.refreshBenchList(undefined, false); return; }
+  hasRoute(LOADTESTS).then(async (yes) => {
+    if (!yes) return;
+    bench = await import('./bench.js');
+    document.getElementById('bench-list-slot')?.replaceWith(bench.benchList());
+  }).catch(() => {});
 }
 
 function fillAlerts(state) {
