@@ -79,7 +79,12 @@ struct FactoryAPITests {
             #expect(reliabilityNodes == ["acme-ada16-1", "acme-h100-1"])
 
             // Golden signals for a node that serves vLLM; none for one that does not.
-            let serving = try await getJSON("/api/v1/factory/nodes/acme-h100-1", "acme")
+            // vLLM targets are scraped on their own schedule: wait until the signals are there.
+            var serving: [String: Any] = [:]
+            _ = try await PrometheusHTTP.eventually(timeout: .seconds(60)) {
+                serving = try await getJSON("/api/v1/factory/nodes/acme-h100-1", "acme")
+                return (serving["inference"] as? [String: Any])?["requestsRunning"] is Double
+            }
             let inference = serving["inference"] as? [String: Any]
             #expect(inference?["model"] as? String == "meta-llama/Llama-3.1-70B-Instruct", "\(serving["inference"] ?? "none")")
             #expect(inference?["requestsRunning"] is Double)
