@@ -22,6 +22,8 @@ public struct ServerDependencies: Sendable {
     /// Per-GPU trend reads for node holders; `nil` without Prometheus.
     public var trendReader: TrendReader?
     public var now: @Sendable () -> Date
+    /// Runs load tests (`/api/v1/factory/loadtests`); `nil` answers 503 "load tests are not enabled".
+    public var loadTests: LoadTestManager?
 
     public init(
         store: any Store,
