@@ -104,6 +104,20 @@ struct LoadTestStoreTests {
             #expect(try await store.loadTest(id: newer.id)?.status == .queued)
         }
     }
+
+    @Test("CachingStore forwards every load test call", arguments: Backend.allCases)
+    func throughCache(_ backend: Backend) async throws {
+        try await withStore(backend) { database in
+            let store = CachingStore(database.store)
+            try await store.seedBasics()
+            let created = try await store.createLoadTest(tenant: "acme", node: "gpu-1", requestedBy: "u", plan: Self.plan)
+            let running = try await store.updateLoadTest(id: created.id, LoadTestUpdate(status: .running))
+            #expect(try await store.loadTest(id: created.id) == running)
+            #expect(try await store.loadTests(tenant: "acme", limit: 5) == [running])
+            #expect(try await store.failActiveLoadTests(reason: "gone", createdBefore: Date().addingTimeInterval(1)) == 1)
+            #expect(try await database.store.loadTest(id: created.id)?.status == .failed)
+        }
+    }
 }
 
 extension StoreError {

@@ -45,12 +45,12 @@ final class LoadTestCollector: @unchecked Sendable {
         lock.withLock {
             guard dirty else { return nil }
             dirty = false
-            return LoadTestUpdate(progress: latest.flatMap(LoadTestCoding.text), result: LoadTestCoding.text(result))
+            return LoadTestUpdate(progress: latest.flatMap { LoadTestCoding.text($0) }, result: LoadTestCoding.text(result))
         }
     }
 
     func resultJSON() -> String? { lock.withLock { LoadTestCoding.text(result) } }
-    func progressJSON() -> String? { lock.withLock { latest.flatMap(LoadTestCoding.text) } }
+    func progressJSON() -> String? { lock.withLock { latest.flatMap { LoadTestCoding.text($0) } } }
 }
 
 /// JSON for the stored plan, progress and result: sorted keys, and non-finite numbers (a

@@ -36,7 +36,9 @@ public final class LoadTestManager: Service, Sendable {
         self.progressInterval = progressInterval
         self.logger = logger
         self.created = Date()
-        (submissions, continuation) = AsyncStream.makeStream(of: LoadTestJob.self)
+        let (submissions, continuation) = AsyncStream.makeStream(of: LoadTestJob.self)
+        self.submissions = submissions
+        self.continuation = continuation
     }
 
     public func run() async throws {
