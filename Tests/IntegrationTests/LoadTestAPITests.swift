@@ -16,7 +16,7 @@ struct LoadTestAPITests {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("aif-loadtest-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: state) }
         let fleet = FleetFile.demo
-        let node = try #require(fleet.spec.nodes.first { $0.servedModel != nil })
+        let node = try #require(fleet.spec.nodes.first { $0.servedModel != nil && $0.scenarios.isEmpty })
         let configuration = DemoConfiguration(stateDirectory: state, port: 0, fleet: fleet, scrapeInterval: .seconds(1))
         let ready = Rendezvous<DemoCredentials>()
         let stop = Rendezvous<Void>()

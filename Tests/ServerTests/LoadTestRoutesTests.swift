@@ -85,7 +85,7 @@ struct LoadTestRoutesTests {
         }
     }
 
-    static let minimal: [String: Any] = ["node": "acme-gpu", "concurrency": [1, 2], "requests": 10, "durationSeconds": 5]
+    nonisolated(unsafe) static let minimal: [String: Any] = ["node": "acme-gpu", "concurrency": [1, 2], "requests": 10, "durationSeconds": 5]
 
     struct Case: Sendable, CustomTestStringConvertible {
         var person: String
@@ -126,6 +126,7 @@ struct LoadTestRoutesTests {
                 #expect(try await fleet.store.loadTests(tenant: nil, limit: 10).isEmpty, "nothing stored on a refused request")
             }
         }
+        await fleet.close()
     }
 
     struct Refusal: Sendable, CustomTestStringConvertible {
@@ -134,7 +135,6 @@ struct LoadTestRoutesTests {
         var removes: [String] = []
         var field: String
         var testDescription: String { name }
-        await fleet.close()
     }
 
     @Test("refuses bad requests with 422 naming the field, storing nothing", arguments: [

@@ -1,5 +1,6 @@
 import Foundation
 import LoadTest
+import Store
 
 /// What a running test reported so far, filled from the runner's callbacks (any task) and read
 /// by the persisting loop; `pendingUpdate` returns only what changed since the last call.
