@@ -49,9 +49,9 @@ struct LoadTestRoutesTests {
     }
 
     /// Runs `body` with the production router and a running manager, then shuts the manager down.
-    static func withApp(_ fleet: TestFleet, runner: LoadTestRunner = waitsForStop, enabled: Bool = true,
+    static func withApp(_ fleet: TestFleet, runner: LoadTestRunner = waitsForStop, enabled: Bool = true, watchdog: Duration = .seconds(1800),
                         _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let manager = LoadTestManager(store: fleet.store, runner: runner, progressInterval: .milliseconds(20))
+        let manager = LoadTestManager(store: fleet.store, runner: runner, watchdog: watchdog, progressInterval: .milliseconds(20))
         var dependencies = fleet.dependencies()
         if enabled { dependencies.loadTests = manager }
         let app = Application(router: buildRouter(ServerConfiguration(), dependencies: dependencies))
@@ -249,6 +249,49 @@ struct LoadTestRoutesTests {
             #expect((consumer.object["loadTests"] as? [[String: Any]])?.isEmpty == true)
             let stored = try #require(try await fleet.store.loadTest(id: acmeID))
             #expect(stored.status == .succeeded && stored.result?.contains("time_to_first_token") == true)
+        }
+        await fleet.close()
+    }
+
+    /// A max-concurrency search whose levels pass up to concurrency 5.
+    static let searches = LoadTestRunner { job, _, events in
+        let result = await CapacitySearch.maxConcurrency(limit: job.searchLimit) { (concurrency: Int) -> (outcome: LevelReport, passed: Bool)? in
+            let level = report(.concurrency(concurrency))
+            events.level(level)
+            return (level, concurrency <= 5)
+        }
+        return LoadTestOutcome(levels: result.trials.map(\.outcome), search: result)
+    }
+
+    @Test("a search stores its answer and trials")
+    func search() async throws {
+        let fleet = try await Self.fleet()
+        try await Self.withApp(fleet, runner: Self.searches) { client in
+            let response = try await Self.start(client, fleet.keys["acme-admin"], [
+                "node": "acme-gpu", "search": "max-concurrency-under-slo", "slo": "ttft_p99=500ms", "searchLimit": 16, "durationSeconds": 10,
+            ])
+            #expect(response.status == .accepted, "\(response.text)")
+            let id = try #require(response.object["id"] as? String)
+            let done = try await Self.poll(client, fleet.keys["acme-admin"], id) { $0["status"] as? String == "succeeded" }
+            let search = try #require(done["search"] as? [String: Any])
+            #expect(search["maxConcurrency"] as? Int == 5 && search["limit"] as? Int == 16 && search["hitLimit"] as? Bool == false)
+            #expect(search["goal"] as? String == "max-concurrency-under-slo")
+            let trials = (search["trials"] as? [[String: Any]])?.compactMap { $0["concurrency"] as? Int }
+            #expect(trials == [1, 2, 4, 8, 6, 5])
+            #expect((done["levels"] as? [[String: Any]])?.count == 6)
+        }
+        await fleet.close()
+    }
+
+    @Test("the watchdog stops a test that outlives it and records it failed")
+    func watchdog() async throws {
+        let fleet = try await Self.fleet()
+        try await Self.withApp(fleet, watchdog: .milliseconds(200)) { client in
+            let response = try await Self.start(client, fleet.keys["acme-admin"], Self.minimal)
+            let id = try #require(response.object["id"] as? String)
+            let done = try await Self.poll(client, fleet.keys["acme-admin"], id) { $0["status"] as? String == "failed" }
+            #expect(done["status"] as? String == "failed")
+            #expect((done["error"] as? String)?.hasPrefix("stopped by the watchdog") == true)
         }
         await fleet.close()
     }

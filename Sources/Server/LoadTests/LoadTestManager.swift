@@ -155,7 +155,8 @@ public final class LoadTestManager: Service, Sendable {
             update.error = Self.shutdownReason
         case (.watchdog?, _):
             update.status = .failed
-            update.error = "stopped by the watchdog after \(watchdog.components.seconds / 60) minutes"
+            let seconds = watchdog.components.seconds
+            update.error = "stopped by the watchdog after " + (seconds >= 60 ? "\(seconds / 60) minutes" : "\(seconds) s")
         case (nil, .failure(let error)):
             update.status = .failed
             update.error = Self.message(error)
