@@ -339,7 +339,7 @@ struct LoadTestRoutesTests {
             _ = try await Self.poll(client, fleet.keys["acme-admin"], started) { $0["status"] as? String == "running" }
         }
         let record = try #require(try await fleet.store.loadTests(tenant: "acme", limit: 1).first)
-        #expect(record.status == .cancelled && record.error == LoadTestManager.shutdownReason)
+        #expect(record.status == .cancelled && record.error == LoadTestManager.shutdownReason, "\(record)")
         await fleet.close()
     }
 }

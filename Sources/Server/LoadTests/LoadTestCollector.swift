@@ -9,6 +9,14 @@ final class LoadTestCollector: @unchecked Sendable {
     private var latest: LoadTestProgress?
     private var result = LoadTestResult()
     private var dirty = false
+    private var finished = false
+
+    /// Set once the runner returned: the periodic writer stops.
+    var isFinished: Bool { lock.withLock { finished } }
+
+    func markFinished() {
+        lock.withLock { finished = true }
+    }
 
     func progress(_ snapshot: ProgressSnapshot) {
         lock.withLock {

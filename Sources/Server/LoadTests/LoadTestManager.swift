@@ -116,27 +116,41 @@ public final class LoadTestManager: Service, Sendable {
         let runner = self.runner
         let registry = self.registry
         let (watchdog, interval) = (self.watchdog, self.progressInterval)
-        let outcome: Result<LoadTestOutcome, any Error> = await withTaskGroup(of: Result<LoadTestOutcome, any Error>?.self) { group in
-            group.addTask {
-                do { return .success(try await runner.run(job, stop, events)) } catch { return .failure(error) }
-            }
-            group.addTask {
-                while !Task.isCancelled {
+        // The writer is never cancelled mid-write (a cancelled store transaction can leave the
+        // connection unusable): it stops by itself once the run is over. Only the watchdog is
+        // cancelled, in the inner group.
+        let outcome: Result<LoadTestOutcome, any Error> = await withTaskGroup(of: Result<LoadTestOutcome, any Error>?.self) { outer in
+            outer.addTask {
+                while !collector.isFinished {
                     do { try await Task.sleep(for: interval) } catch { return nil }
-                    if let update = collector.pendingUpdate() { await self.record(job.id, update) }
+                    if !collector.isFinished, let update = collector.pendingUpdate() { await self.record(job.id, update) }
                 }
                 return nil
             }
-            group.addTask {
-                do { try await Task.sleep(for: watchdog) } catch { return nil }
-                if let signal = registry.requestStop(job.id, reason: .watchdog) { await signal.trigger() }
-                return nil
+            outer.addTask {
+                let outcome = await withTaskGroup(of: Result<LoadTestOutcome, any Error>?.self) { group in
+                    group.addTask {
+                        do { return .success(try await runner.run(job, stop, events)) } catch { return .failure(error) }
+                    }
+                    group.addTask {
+                        do { try await Task.sleep(for: watchdog) } catch { return nil }
+                        if let signal = registry.requestStop(job.id, reason: .watchdog) { await signal.trigger() }
+                        return nil
+                    }
+                    var outcome: Result<LoadTestOutcome, any Error> = .failure(CancellationError())
+                    for await value in group {
+                        guard let value else { continue }
+                        outcome = value
+                        group.cancelAll()
+                    }
+                    return outcome
+                }
+                collector.markFinished()
+                return outcome
             }
             var outcome: Result<LoadTestOutcome, any Error> = .failure(CancellationError())
-            for await value in group {
-                guard let value else { continue }
-                outcome = value
-                group.cancelAll()
+            for await value in outer {
+                if let value { outcome = value }
             }
             return outcome
         }
