@@ -86,9 +86,10 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Fleet", "Store", "PromQL", "PrometheusClient", "Telemetry", "Web",
+                "Fleet", "Store", "PromQL", "PrometheusClient", "Telemetry", "Web", "LoadTest",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("OpenAPI/openapi.json")],
             swiftSettings: strict
@@ -143,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Store", "Fleet", "PrometheusClient",
+                "Server", "Store", "Fleet", "PrometheusClient", "LoadTest",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

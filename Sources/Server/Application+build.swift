@@ -51,5 +51,6 @@ public func buildRouter(_ configuration: ServerConfiguration, dependencies: Serv
     FactoryRoutes(dependencies: dependencies).register(on: factory)
     AlertRoutes(dependencies: dependencies).register(on: factory)
     EventRoutes(dependencies: dependencies).register(on: factory)
+    LoadTestRoutes(dependencies: dependencies).register(on: factory)
     return router
 }

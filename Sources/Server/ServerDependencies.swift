@@ -26,6 +26,8 @@ public struct ServerDependencies: Sendable {
     /// Per-interval caches of the overview's extras (alerts, reliability).
     public var overviewCaches: OverviewCaches
     public var now: @Sendable () -> Date
+    /// Runs load tests (`/api/v1/factory/loadtests`); `nil` answers 503 "load tests are not enabled".
+    public var loadTests: LoadTestManager?
 
     public init(
         store: any Store,

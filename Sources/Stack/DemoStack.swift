@@ -111,7 +111,8 @@ public struct DemoStack: Sendable {
                 serviceDiscovery: jobs, trusted: [metering], ruleFiles: [rulesPath]
             )
         }
-        let dependencies = ServerDependencies(
+        let loadTests = LoadTestManager(store: store, logger: logger)
+        var dependencies = ServerDependencies(
             store: store,
             serviceDiscoveryToken: sdToken,
             serviceDiscoveryRefresh: scrapeInterval,
@@ -119,6 +120,7 @@ public struct DemoStack: Sendable {
             healthRefresh: scrapeInterval,
             healthModel: HealthModel(limits: config.healthLimits)
         )
+        dependencies.loadTests = loadTests
         let server = buildApplication(
             ServerConfiguration(host: config.host, port: config.port, prometheusURL: runtime.url),
             dependencies: dependencies,
@@ -152,6 +154,7 @@ public struct DemoStack: Sendable {
                     .init(service: simulator),
                     .init(service: seeder),
                     .init(service: server),
+                    .init(service: loadTests),
                     .init(service: prometheus),
                     .init(service: events),
                     .init(service: announcer),

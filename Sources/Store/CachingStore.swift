@@ -147,6 +147,19 @@ public final class CachingStore: Store {
     }
     public func events(nodes: [String], since: Date) async throws -> [GPUEvent] { try await base.events(nodes: nodes, since: since) }
     public func pruneEvents(before: Date) async throws -> Int { try await base.pruneEvents(before: before) }
+    public func createLoadTest(tenant: String, node: String, requestedBy: String, plan: String) async throws -> LoadTestRecord {
+        try await base.createLoadTest(tenant: tenant, node: node, requestedBy: requestedBy, plan: plan)
+    }
+    public func updateLoadTest(id: String, _ update: LoadTestUpdate) async throws -> LoadTestRecord {
+        try await base.updateLoadTest(id: id, update)
+    }
+    public func loadTest(id: String) async throws -> LoadTestRecord? { try await base.loadTest(id: id) }
+    public func loadTests(tenant: String?, limit: Int) async throws -> [LoadTestRecord] {
+        try await base.loadTests(tenant: tenant, limit: limit)
+    }
+    public func failActiveLoadTests(reason: String, createdBefore: Date) async throws -> Int {
+        try await base.failActiveLoadTests(reason: reason, createdBefore: createdBefore)
+    }
 }
 
 extension CachingStore {

@@ -12,6 +12,7 @@ enum Migrations {
     static let all: [Migration] = [
         Migration(version: 1, name: "tenancy and inventory", apply: version1),
         Migration(version: 2, name: "gpu events", apply: version2),
+        Migration(version: 3, name: "load tests", apply: version3),
     ]
 
     @Sendable
@@ -105,5 +106,27 @@ enum Migrations {
         try await db.create(index: "gpu_events_by_key").on("gpu_events").column("dedup_key").column("last_seen").run()
         try await db.create(index: "gpu_events_by_node").on("gpu_events").column("node").column("last_seen").run()
         try await db.create(index: "gpu_events_by_last_seen").on("gpu_events").column("last_seen").run()
+    }
+
+    /// Load tests (docs/FACTORY-API.md "Load tests"). Plan, progress and result are JSON object
+    /// texts; no foreign key to `nodes`, so the results outlive a node's registration.
+    @Sendable
+    private static func version3(_ db: any SQLDatabase, _ dialect: Dialect) async throws {
+        try await db.create(table: "load_tests")
+            .column("id", type: .text, .primaryKey(autoIncrement: false))
+            .column("tenant", type: .text, .notNull, .references("tenants", "name"))
+            .column("node", type: .text, .notNull)
+            .column("requested_by", type: .text, .notNull)
+            .column("status", type: .text, .notNull)
+            .column("plan", type: .text, .notNull)
+            .column("progress", type: .text)
+            .column("result", type: .text)
+            .column("error", type: .text)
+            .column("created_at", type: .bigint, .notNull)
+            .column("started_at", type: .bigint)
+            .column("finished_at", type: .bigint)
+            .run()
+        try await db.create(index: "load_tests_by_tenant").on("load_tests").column("tenant").column("created_at").run()
+        try await db.create(index: "load_tests_by_status").on("load_tests").column("status").run()
     }
 }

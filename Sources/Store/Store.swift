@@ -79,6 +79,22 @@ public protocol Store: Sendable {
     func events(nodes: [String], since: Date) async throws -> [GPUEvent]
     /// Deletes events whose `lastSeen` is before `before`; returns how many.
     func pruneEvents(before: Date) async throws -> Int
+
+    // MARK: Load tests
+
+    /// Stores a `queued` test. `plan` is a JSON object text. A tenant has at most one active
+    /// (queued or running) test: a second throws `.duplicate(entity: "active load test", name: <its id>)`.
+    func createLoadTest(tenant: String, node: String, requestedBy: String, plan: String) async throws -> LoadTestRecord
+    /// Applies `update`; moving to `running` sets `startedAt`, to a final status `finishedAt`.
+    /// A test already in a final status is never changed (`.invalid(field: "status")`); an unknown
+    /// id is `.notFound`.
+    func updateLoadTest(id: String, _ update: LoadTestUpdate) async throws -> LoadTestRecord
+    func loadTest(id: String) async throws -> LoadTestRecord?
+    /// One tenant's tests, or everyone's when `tenant` is `nil`; newest first, at most `limit` (≤ 1000).
+    func loadTests(tenant: String?, limit: Int) async throws -> [LoadTestRecord]
+    /// Marks every queued or running test created before `createdBefore` `failed` with `reason`
+    /// (start-up: the process that ran them is gone); returns how many.
+    func failActiveLoadTests(reason: String, createdBefore: Date) async throws -> Int
 }
 
 extension Store {

@@ -55,14 +55,16 @@ struct ServeCommand: AsyncParsableCommand {
         let limits = try HealthLimitsOption.load(healthLimits)
         let store = CachingStore(try await database.open(logger: logger))
         let model = HealthModel(limits: limits)
-        let dependencies = ServerDependencies(
+        let loadTests = LoadTestManager(store: store, logger: logger)
+        var dependencies = ServerDependencies(
             store: store,
             serviceDiscoveryToken: token,
             prometheus: prometheusURL.map { PrometheusClient(baseURL: $0) },
             healthModel: model
         )
+        dependencies.loadTests = loadTests
         let app = buildApplication(ServerConfiguration(host: address.host, port: address.port, prometheusURL: prometheusURL), dependencies: dependencies)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app), .init(service: loadTests)]
         if let prometheusURL {
             // XID/ECC/thermal transitions become stored events only while something polls for them.
             let recorder = EventRecorder(

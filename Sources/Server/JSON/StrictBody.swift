@@ -7,6 +7,12 @@ import Hummingbird
 /// it with the field's name is the only behaviour a person can act on.
 public protocol StrictBody: Decodable, Sendable {
     static var fields: Set<String> { get }
+    /// Fields refused with a message of their own (field → reason), checked before unknown fields.
+    static var refusedFields: [String: String] { get }
+}
+
+extension StrictBody {
+    public static var refusedFields: [String: String] { [:] }
 }
 
 enum StrictJSON {
@@ -25,6 +31,9 @@ enum StrictJSON {
         let data = Data(buffer: buffer)
         guard let object = try? JSONSerialization.jsonObject(with: data), let dictionary = object as? [String: Any] else {
             throw APIError.badRequest("request body must be a JSON object")
+        }
+        for key in dictionary.keys.sorted() {
+            if let reason = T.refusedFields[key] { throw APIError.unprocessable(field: key, reason) }
         }
         for key in dictionary.keys.sorted() where !T.fields.contains(key) {
             throw APIError.unprocessable(field: key, "unknown field (accepted: \(T.fields.sorted().joined(separator: ", ")))")

@@ -12,31 +12,37 @@ import NIOFoundationCompat
 /// - `GET /nodes/<node>/v1/stats`: the server-side truth (`InferenceStats`);
 ///   `DELETE` forgets it, so a benchmark can measure one window.
 ///
+/// Each is also served under `/nodes/<node>/vllm/v1/…`, next to the node's vLLM `/metrics`.
+///
 /// Unknown nodes and nodes without vLLM answer 404; a model name other than the node's, 404
 /// (as vLLM does); an unreadable body, 400. Error bodies follow OpenAI's `{"error": {…}}`.
 public func addInferenceRoutes<Context: RequestContext>(to router: Router<Context>, farm: InferenceFarm) {
-    router.get("nodes/:node/v1/models") { _, context in
-        let engine = try inferenceEngine(farm, context)
-        let body = #"{"object":"list","data":[{"id":\#(jsonQuoted(engine.model)),"object":"model","created":0,"owned_by":"vllm","root":\#(jsonQuoted(engine.model)),"parent":null}]}"#
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
-    }
-    router.get("nodes/:node/v1/stats") { _, context in
-        let engine = try inferenceEngine(farm, context)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(await engine.stats())
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-    router.delete("nodes/:node/v1/stats") { _, context in
-        let engine = try inferenceEngine(farm, context)
-        await engine.resetStats()
-        return Response(status: .noContent)
-    }
-    router.post("nodes/:node/v1/chat/completions") { request, context in
-        try await complete(request, context: context, farm: farm, kind: .chat)
-    }
-    router.post("nodes/:node/v1/completions") { request, context in
-        try await complete(request, context: context, farm: farm, kind: .completion)
+    // Also under the vLLM metrics root (`/nodes/<node>/vllm/v1/...`): the server derives a node's
+    // OpenAI base URL from its registered vLLM address and path, as on a real vLLM (one port).
+    for prefix in ["nodes/:node/v1", "nodes/:node/vllm/v1"] {
+        router.get("\(prefix)/models") { _, context in
+            let engine = try inferenceEngine(farm, context)
+            let body = #"{"object":"list","data":[{"id":\#(jsonQuoted(engine.model)),"object":"model","created":0,"owned_by":"vllm","root":\#(jsonQuoted(engine.model)),"parent":null}]}"#
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+        router.get("\(prefix)/stats") { _, context in
+            let engine = try inferenceEngine(farm, context)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let data = try encoder.encode(await engine.stats())
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        router.delete("\(prefix)/stats") { _, context in
+            let engine = try inferenceEngine(farm, context)
+            await engine.resetStats()
+            return Response(status: .noContent)
+        }
+        router.post("\(prefix)/chat/completions") { request, context in
+            try await complete(request, context: context, farm: farm, kind: .chat)
+        }
+        router.post("\(prefix)/completions") { request, context in
+            try await complete(request, context: context, farm: farm, kind: .completion)
+        }
     }
 }
 

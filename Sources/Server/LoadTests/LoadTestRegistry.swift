@@ -1,0 +1,57 @@
+import Foundation
+import LoadTest
+
+/// The stop signals of the tests this process runs, and why each was asked to stop.
+///
+/// Lock-based (not an actor) because the graceful-shutdown handler is synchronous.
+final class LoadTestRegistry: @unchecked Sendable {
+    enum StopReason: Sendable, Equatable {
+        case cancelled, shutdown, watchdog
+    }
+
+    private let lock = NSLock()
+    private var entries: [String: (signal: StopSignal, reason: StopReason?)] = [:]
+    private var shuttingDown = false
+
+    var isShuttingDown: Bool { lock.withLock { shuttingDown } }
+
+    func register(_ id: String) {
+        lock.withLock { entries[id] = (StopSignal(), nil) }
+    }
+
+    func signal(_ id: String) -> StopSignal? {
+        lock.withLock { entries[id]?.signal }
+    }
+
+    func reason(_ id: String) -> StopReason? {
+        lock.withLock { entries[id]?.reason }
+    }
+
+    /// Records the first reason and returns the signal to trigger; nil when `id` is not running here.
+    func requestStop(_ id: String, reason: StopReason) -> StopSignal? {
+        lock.withLock {
+            guard let entry = entries[id] else { return nil }
+            if entry.reason == nil { entries[id]?.reason = reason }
+            return entry.signal
+        }
+    }
+
+    /// Forgets `id`; returns why it was stopped, if it was.
+    @discardableResult
+    func remove(_ id: String) -> StopReason? {
+        lock.withLock { entries.removeValue(forKey: id)?.reason }
+    }
+
+    func beginShutdown() {
+        lock.withLock { shuttingDown = true }
+    }
+
+    /// Marks shutdown and every test stopped for it; returns the signals to trigger.
+    func stopAll() -> [StopSignal] {
+        lock.withLock {
+            shuttingDown = true
+            for id in entries.keys where entries[id]?.reason == nil { entries[id]?.reason = .shutdown }
+            return entries.values.map(\.signal)
+        }
+    }
+}

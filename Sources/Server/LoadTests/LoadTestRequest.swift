@@ -1,0 +1,148 @@
+import Fleet
+import Foundation
+import LoadTest
+
+/// The body of `POST /api/v1/factory/loadtests`, and (with defaults filled in) the `plan` a stored
+/// test echoes (docs/FACTORY-API.md "Load tests").
+///
+/// There is deliberately no URL field: the target is always the OpenAI endpoint registered for
+/// `node`, so the API cannot be used to make the server request an arbitrary address.
+struct LoadTestRequest: StrictBody, Codable, Equatable {
+    var node: String
+    var endpoint: String?
+    var model: String?
+    var concurrency: [Int]?
+    var rate: [Double]?
+    var arrival: String?
+    var requests: Int?
+    var durationSeconds: Int?
+    var isl: Int?
+    var osl: Int?
+    var slo: String?
+    var search: String?
+    var searchLimit: Int?
+
+    static let fields: Set<String> = [
+        "node", "endpoint", "model", "concurrency", "rate", "arrival", "requests", "durationSeconds",
+        "isl", "osl", "slo", "search", "searchLimit",
+    ]
+    /// Fields that would name a target address.
+    static let refusedFields: [String: String] = Dictionary(
+        uniqueKeysWithValues: ["url", "baseURL", "baseUrl", "base_url", "endpointURL", "address"].map {
+            ($0, "arbitrary URLs are refused; name a registered node")
+        })
+
+    /// Largest concurrency of one level (and the largest `searchLimit`).
+    static let maxConcurrency = 256
+    /// Largest total planned duration of a test (levels × durationSeconds); also the watchdog.
+    static let maxTotalSeconds = 30 * 60
+    static let maxRate = 1000.0
+    static let maxRequests = 100_000
+    static let maxTokens = 32_768
+    static let defaultDurationSeconds = 30
+    static let defaultSearchLimit = 256
+
+    /// The plan with every default applied (what is stored and echoed).
+    func normalized() -> LoadTestRequest {
+        var plan = self
+        plan.endpoint = endpoint ?? "chat"
+        plan.arrival = rate == nil ? arrival : (arrival ?? "constant")
+        plan.durationSeconds = durationSeconds ?? Self.defaultDurationSeconds
+        plan.isl = isl ?? 128
+        plan.osl = osl ?? 64
+        if search != nil { plan.searchLimit = searchLimit ?? Self.defaultSearchLimit }
+        return plan
+    }
+
+    /// Validates the (normalized) plan with the CLI's rules (`LoadTestFlags.plan()`) plus the
+    /// product's caps, and returns the generator configuration for `base`.
+    /// - Throws: `APIError` 422 naming the JSON field.
+    func configuration(base: String) throws(APIError) -> (LoadTestConfiguration, SearchGoal?) {
+        let plan = normalized()
+        if let problem = NameRule.problem(with: node) { throw .unprocessable(field: "node", problem) }
+        if let model, model.isEmpty || model.count > 200 { throw .unprocessable(field: "model", "must be 1 to 200 characters") }
+        if let concurrency {
+            guard !concurrency.isEmpty, concurrency.count <= 64 else { throw .unprocessable(field: "concurrency", "must list 1 to 64 levels") }
+            if let bad = concurrency.first(where: { !(1...Self.maxConcurrency).contains($0) }) {
+                throw .unprocessable(field: "concurrency", "\(bad) is not from 1 to \(Self.maxConcurrency)")
+            }
+        }
+        if let rate {
+            guard !rate.isEmpty, rate.count <= 64 else { throw .unprocessable(field: "rate", "must list 1 to 64 levels") }
+            if let bad = rate.first(where: { !($0 > 0 && $0 <= Self.maxRate) }) {
+                throw .unprocessable(field: "rate", "\(bad) is not a rate above 0 and at most \(Int(Self.maxRate)) requests/s")
+            }
+        }
+        if search != nil, concurrency != nil { throw .unprocessable(field: "concurrency", "omit it with search (the search picks the levels)") }
+        if search == nil, searchLimit != nil { throw .unprocessable(field: "searchLimit", "only applies with search") }
+        if let limit = plan.searchLimit, !(1...Self.maxConcurrency).contains(limit) {
+            throw .unprocessable(field: "searchLimit", "must be from 1 to \(Self.maxConcurrency), got \(limit)")
+        }
+        if let requests, !(1...Self.maxRequests).contains(requests) {
+            throw .unprocessable(field: "requests", "must be from 1 to \(Self.maxRequests), got \(requests)")
+        }
+        let duration = plan.durationSeconds ?? Self.defaultDurationSeconds
+        guard (1...Self.maxTotalSeconds).contains(duration) else {
+            throw .unprocessable(field: "durationSeconds", "must be from 1 to \(Self.maxTotalSeconds) seconds per level, got \(duration)")
+        }
+        for (field, value) in [("isl", plan.isl ?? 0), ("osl", plan.osl ?? 0)] where !(1...Self.maxTokens).contains(value) {
+            throw .unprocessable(field: field, "must be from 1 to \(Self.maxTokens), got \(value)")
+        }
+        if rate == nil, arrival != nil { throw .unprocessable(field: "arrival", "only applies with rate") }
+        let levelCount = plan.searchLimit.map(Self.searchTrials) ?? (concurrency?.count ?? rate?.count ?? 0)
+        guard levelCount * duration <= Self.maxTotalSeconds else {
+            throw .unprocessable(field: "durationSeconds", "\(levelCount) levels × \(duration) s exceed the \(Self.maxTotalSeconds / 60)-minute total; use fewer levels or shorter levels")
+        }
+        var flags = LoadTestFlags(url: base, model: model ?? Self.placeholderModel)
+        flags.endpoint = plan.endpoint ?? "chat"
+        flags.concurrency = concurrency.map { $0.map(String.init).joined(separator: ",") }
+        flags.rate = rate.map { $0.map { String($0) }.joined(separator: ",") }
+        flags.arrival = plan.arrival ?? "constant"
+        flags.requests = requests
+        flags.duration = "\(duration)s"
+        flags.isl = plan.isl ?? 128
+        flags.osl = plan.osl ?? 64
+        flags.slo = slo
+        flags.search = search
+        flags.searchLimit = plan.searchLimit ?? Self.defaultSearchLimit
+        flags.requestTimeout = "\(Self.maxTotalSeconds)s"
+        do {
+            return try flags.plan()
+        } catch {
+            throw Self.apiError(error)
+        }
+    }
+
+    /// Stands in for a model the caller did not name while validating; the runner asks the
+    /// endpoint's `/v1/models` before it starts.
+    static let placeholderModel = "(first served model)"
+
+    /// Worst-case levels a max-concurrency search up to `limit` runs: the doubling phase, then
+    /// bisection.
+    static func searchTrials(limit: Int) -> Int {
+        var doubling = 1
+        var level = 1
+        while level < limit { level *= 2; doubling += 1 }
+        return doubling + max(0, doubling - 1)
+    }
+
+    /// `LoadTestError` → 422 naming the JSON field (the library names CLI flags).
+    static func apiError(_ error: LoadTestError) -> APIError {
+        switch error {
+        case .invalidFlag(let flag, let message):
+            let field = flagFields[flag] ?? "body"
+            return .unprocessable(field: field, message.replacingOccurrences(of: "--", with: ""))
+        case .invalidSLO(let target, let message):
+            return .unprocessable(field: "slo", "'\(target)': \(message)")
+        case .cannotWrite:
+            return .unprocessable(field: "body", "\(error)")
+        }
+    }
+
+    static let flagFields: [String: String] = [
+        "--url": "node", "--model": "model", "--endpoint": "endpoint", "--concurrency": "concurrency", "--rate": "rate",
+        "--arrival": "arrival", "--requests": "requests", "--duration": "durationSeconds", "--isl": "isl", "--osl": "osl",
+        "--slo": "slo", "--search": "search", "--search-limit": "searchLimit", "--warmup": "requests",
+        "--request-timeout": "durationSeconds",
+    ]
+}

@@ -1,0 +1,77 @@
+import LoadTest
+
+/// What the manager asks a runner to do: one stored test, with its validated configuration.
+public struct LoadTestJob: Sendable {
+    public var id: String
+    public var configuration: LoadTestConfiguration
+    /// `false` when the caller named no model: the runner asks the endpoint's `/v1/models`.
+    public var modelGiven: Bool
+    public var search: SearchGoal?
+    public var searchLimit: Int
+}
+
+/// Callbacks a runner reports through while it works; both may be called from any task.
+public struct LoadTestEvents: Sendable {
+    /// About once a second (the manager persists at most once a second).
+    public var progress: @Sendable (ProgressSnapshot) -> Void
+    /// Each time a level completes (also each search trial).
+    public var level: @Sendable (LevelReport) -> Void
+    /// Once the model to test is known.
+    public var model: @Sendable (String) -> Void
+}
+
+/// What a finished run produced.
+public struct LoadTestOutcome: Sendable {
+    public var levels: [LevelReport]
+    /// For a search: the best concurrency, whether the limit was hit, and the trials.
+    public var search: CapacitySearch.Result<LevelReport>?
+
+    public init(levels: [LevelReport], search: CapacitySearch.Result<LevelReport>? = nil) {
+        self.levels = levels
+        self.search = search
+    }
+}
+
+/// Runs one load test until it ends or `stop` is triggered. Injectable so route tests run a
+/// scripted runner instead of real HTTP load; the product uses `.generator`.
+///
+/// A runner returns what it completed when stopped (the level in flight marked `interrupted`);
+/// it throws only when the test cannot run at all (the message is shown to the caller, so it must
+/// not carry URLs or internals).
+public struct LoadTestRunner: Sendable {
+    public var run: @Sendable (LoadTestJob, StopSignal, LoadTestEvents) async throws -> LoadTestOutcome
+
+    public init(run: @escaping @Sendable (LoadTestJob, StopSignal, LoadTestEvents) async throws -> LoadTestOutcome) {
+        self.run = run
+    }
+
+    /// The real thing: `LoadGenerator` against the node's OpenAI endpoint.
+    public static let generator = LoadTestRunner { job, stop, events in
+        var configuration = job.configuration
+        if !job.modelGiven {
+            configuration.model = try await ServedModels.first(base: configuration.url)
+        }
+        events.model(configuration.model)
+        let generator = LoadGenerator(configuration: configuration)
+        let outcome: LoadTestOutcome
+        if job.search != nil {
+            let result = await CapacitySearch.maxConcurrency(limit: job.searchLimit) { (concurrency: Int) -> (outcome: LevelReport, passed: Bool)? in
+                let report = await generator.run(level: .concurrency(concurrency), stop: stop, progress: events.progress)
+                events.level(report)
+                return report.interrupted ? nil : (report, report.meetsSLO)
+            }
+            outcome = LoadTestOutcome(levels: result.trials.map(\.outcome), search: result)
+        } else {
+            var reports: [LevelReport] = []
+            for level in configuration.levels {
+                let report = await generator.run(level: level, stop: stop, progress: events.progress)
+                reports.append(report)
+                events.level(report)
+                if report.interrupted || Task.isCancelled { break }
+            }
+            outcome = LoadTestOutcome(levels: reports)
+        }
+        try? await generator.shutdown()
+        return outcome
+    }
+}
