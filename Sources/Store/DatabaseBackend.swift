@@ -15,7 +15,18 @@ protocol DatabaseBackend: Sendable {
 
 extension DatabaseBackend {
     /// The BEGIN/COMMIT/ROLLBACK frame shared by both backends, on a handle bound to one connection.
+    ///
+    /// Once begun, a transaction runs to COMMIT or ROLLBACK even when the caller is cancelled: the
+    /// frame runs in a task of its own that the caller awaits. A cancelled frame used to fail its
+    /// ROLLBACK too and leave the connection inside an open transaction, after which every later
+    /// write on SQLite's single connection failed ("cannot start a transaction within a transaction").
     func runTransaction<R: Sendable>(
+        on db: any SQLDatabase, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R
+    ) async throws -> R {
+        try await Task { try await frame(on: db, body) }.value
+    }
+
+    private func frame<R: Sendable>(
         on db: any SQLDatabase, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R
     ) async throws -> R {
         try await db.raw(dialect.begin).run()

@@ -1,6 +1,7 @@
 import Fleet
 import Foundation
 @testable import Store
+import SQLKit
 import Testing
 
 /// The behaviour every `Store` must have, run against SQLite and PostgreSQL alike.
@@ -165,6 +166,31 @@ struct SQLStoreTests {
             let error = await storeError { try await row.call(store) }
             #expect(error?.invalidField == row.field, "\(String(describing: error))")
             #expect(try await snapshot(store) == before)
+        }
+    }
+
+    @Test("a write whose caller is cancelled mid-transaction finishes and leaves the store writable", arguments: Backend.allCases)
+    func cancelledWrite(backend: Backend) async throws {
+        try await withStore(backend) { db in
+            let sql = try db.sql
+            let started = AsyncStream<Void>.makeStream()
+            let writer = Task {
+                try await sql.write { handle in
+                    try await handle.insert(into: "tenants").columns("name", "display_name", "created_at")
+                        .values(SQLBind("slow"), SQLBind("Slow"), SQLBind(Int64(0))).run()
+                    started.continuation.yield()
+                    // Not a cancellation point for this frame: the transaction is shielded.
+                    try await Task.sleep(for: .milliseconds(300))
+                }
+            }
+            var iterator = started.stream.makeAsyncIterator()
+            await iterator.next()
+            writer.cancel()
+            _ = try? await writer.value
+            // The connection is not left inside a transaction: later writes work and nothing is lost.
+            _ = try await db.store.createTenant(name: "after", displayName: "After")
+            #expect(try await db.store.tenants().map(\.name).contains("after"))
+            #expect(try await db.store.tenant(named: "slow") != nil, "the begun write was committed, not half-applied")
         }
     }
 
