@@ -18,4 +18,8 @@ struct MeResponse: Encodable, Sendable {
     var role: String
     var relationships: [Relationship]
     var gpuClasses: [String]
+    /// Optional parts of the API this server runs (`loadtests`), so the page shows only panels
+    /// that will work instead of probing routes (a 404 in the console) or downloading the
+    /// OpenAPI document.
+    var features: [String]
 }

@@ -30,7 +30,8 @@ struct MeRoutes {
                 isOperator: user.isOperator,
                 role: resolution.role.rawValue,
                 relationships: resolution.relationships,
-                gpuClasses: classes.sorted()
+                gpuClasses: classes.sorted(),
+                features: dependencies.loadTests == nil ? [] : ["loadtests"]
             ).jsonResponse()
         }
     }

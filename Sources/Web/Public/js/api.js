@@ -29,24 +29,15 @@ export async function api(path, { method = 'GET', body } = {}) {
   return json;
 }
 
-// Whether the server answers a route, from its /openapi.json: fetched once per browser session (the
-// paths are kept in sessionStorage). Asking the route itself would put a 404 in the console while
-// an API is not deployed yet.
-const ROUTES = 'aif.routes';
-let documented = null;
+// Whether the server runs an optional API, from the `features` of GET /api/v1/me (read once per
+// page load). Asking the route itself would put a 404 or 503 in the console where it is off.
+const FEATURES = { '/api/v1/factory/loadtests': 'loadtests' };
+let features = null;
 export function hasRoute(path) {
-  if (!documented) {
-    let saved = null;
-    try { saved = JSON.parse(sessionStorage.getItem(ROUTES) ?? 'null'); } catch { saved = null; }
-    documented = Array.isArray(saved) ? Promise.resolve(new Set(saved))
-      : fetch('/openapi.json', { credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
-        .then((r) => (r.ok ? r.json() : null))
-        .then((doc) => {
-          const paths = Object.keys(doc?.paths ?? {});
-          if (doc) try { sessionStorage.setItem(ROUTES, JSON.stringify(paths)); } catch { /* private mode */ }
-          return new Set(paths);
-        })
-        .catch(() => new Set());
+  if (!features) {
+    features = api('me')
+      .then((me) => new Set(Array.isArray(me?.features) ? me.features : []))
+      .catch(() => { features = null; return new Set(); });
   }
-  return documented.then((paths) => paths.has(path));
+  return features.then((set) => set.has(FEATURES[path] ?? path));
 }
