@@ -11,7 +11,8 @@
 # because its default and `builtin` tokenizers download. Results go to $OUT (bench/out).
 #
 # Environment: AIPERF_VENV (default /tmp/aiperf-venv; created with `pip install aiperf==0.13.*`
-# when missing), RATES (default "100 200 400 800 1600 3200"), ISL (64), OSL (16).
+# when missing), RATES (default "100 200 400 800 1600 3200"), ISL (64), OSL (16), AIFACTORY_BIN
+# (a prebuilt binary instead of `swift build -c release`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,8 +31,12 @@ if [[ ! -x "$VENV/bin/aiperf" ]]; then
 fi
 [[ -f "$OUT/tokenizer/tokenizer.json" ]] || "$VENV/bin/python" bench/make-tokenizer.py "$OUT/tokenizer" >/dev/null 2>&1
 
-swift build -c release --product aifactory >&2
-BIN="$(swift build -c release --show-bin-path)/aifactory"
+if [[ -n "${AIFACTORY_BIN:-}" ]]; then
+  BIN=$AIFACTORY_BIN
+else
+  swift build -c release --product aifactory >&2
+  BIN="$(swift build -c release --show-bin-path)/aifactory"
+fi
 
 # One 8-GPU node: knee 256 concurrent requests, so the server stays at base latency
 # (TTFT 30 ms + 20 µs/word, ITL 10 ms) across the rates tried.
