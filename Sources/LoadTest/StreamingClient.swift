@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import Foundation
 import NIOCore
 import NIOHTTP1
 
@@ -57,7 +56,6 @@ struct StreamingClient: Sendable {
         var parser = SSEParser()
         var sawDone = false
         var malformed = false
-        let decoder = JSONDecoder()
         record.contentTimes.reserveCapacity(256)
         do {
             for try await buffer in response.body {
@@ -69,12 +67,12 @@ struct StreamingClient: Sendable {
                             sawDone = true
                             return
                         }
-                        guard let chunk = try? decoder.decode(StreamChunk.self, from: Data(event.data)) else {
+                        guard let chunk = ChunkScanner.scan(event.data) else {
                             malformed = true
                             return
                         }
                         if chunk.hasContent { record.contentTimes.append(event.timestamp) }
-                        if let tokens = chunk.usage?.completion_tokens { record.usageOutputTokens = tokens }
+                        if let tokens = chunk.completionTokens { record.usageOutputTokens = tokens }
                     }
                 }
                 if malformed || sawDone { break }
