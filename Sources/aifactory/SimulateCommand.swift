@@ -12,10 +12,12 @@ import Simulator
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Serve a simulated GPU fleet: dcgm-exporter and vLLM metrics per node, with scripted faults.",
+        abstract: "Serve a simulated GPU fleet: dcgm-exporter and vLLM metrics and OpenAI endpoints per node, with scripted faults.",
         discussion: """
         Endpoints: GET /targets (JSON list of nodes), GET /nodes/<node>/dcgm/metrics, \
-        GET /nodes/<node>/vllm/metrics. See docs/SIMULATOR.md for the fleet and scenario formats.
+        GET /nodes/<node>/vllm/metrics, and an OpenAI-compatible inference server per vLLM node at \
+        /nodes/<node>/v1/{models,chat/completions,completions,stats} (see docs/LOADTEST.md). \
+        See docs/SIMULATOR.md for the fleet and scenario formats.
         """
     )
 
