@@ -1,8 +1,15 @@
 import AsyncHTTPClient
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 
 /// Sends one streaming request and times every SSE event as it is parsed.
+///
+/// The body is parsed in AsyncHTTPClient's response delegate, on the connection's event loop, as
+/// each buffer arrives: the timestamp of an event is taken where its bytes are, not after a hop
+/// to a Swift-concurrency thread (which added a scheduling delay to every TTFT and cost CPU per
+/// chunk). Several events in one buffer still get their own timestamps, as `SSEParser` completes
+/// them one by one.
 ///
 /// Never throws: every failure becomes a `RequestErrorKind` on the record, because a load test
 /// must count errors, not stop at the first one.
@@ -24,70 +31,40 @@ struct StreamingClient: Sendable {
     }
 
     func send(body: [UInt8], inputTokens: Int, scheduled: UInt64?, stopwatch: Stopwatch) async -> RequestRecord {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Accept", value: "text/event-stream")
-        if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
-        request.body = .bytes(ByteBuffer(bytes: body))
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Accept", value: "text/event-stream")
+        if let apiKey { headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
         let (seconds, attoseconds) = timeout.components
         let deadline = NIODeadline.now() + .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
 
-        var record = RequestRecord(scheduled: scheduled, start: stopwatch.now(), inputTokens: inputTokens)
-        let response: HTTPClientResponse
+        let start = stopwatch.now()
+        let request: HTTPClient.Request
         do {
-            response = try await http.execute(request, deadline: deadline)
+            request = try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .bytes(body))
         } catch {
-            record.end = stopwatch.now()
-            if Task.isCancelled { record.cancelled = true } else { record.error = Self.classify(error, afterHead: false) }
+            var record = RequestRecord(scheduled: scheduled, start: start, inputTokens: inputTokens)
+            record.error = .connect
             return record
         }
-        guard response.status == .ok else {
-            _ = try? await response.body.collect(upTo: 1 << 20)
+        let delegate = SSEDelegate(record: RequestRecord(scheduled: scheduled, start: start, inputTokens: inputTokens), stopwatch: stopwatch)
+        let task = http.execute(request: request, delegate: delegate, deadline: deadline)
+        do {
+            return try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
+        } catch {
+            var record = delegate.snapshot()
             record.end = stopwatch.now()
-            switch response.status.code {
-            case 429: record.error = .rateLimited
-            case 500...599: record.error = .http5xx
-            default: record.error = .http4xx
+            if Task.isCancelled {
+                record.cancelled = true
+            } else if record.error == nil {
+                record.error = Self.classify(error, afterHead: delegate.receivedHead)
             }
             return record
         }
-
-        var parser = SSEParser()
-        var sawDone = false
-        var malformed = false
-        record.contentTimes.reserveCapacity(256)
-        do {
-            for try await buffer in response.body {
-                buffer.withUnsafeReadableBytes { raw in
-                    parser.feed(raw, now: stopwatch.now) { event in
-                        guard !sawDone, !malformed else { return }
-                        record.end = event.timestamp
-                        if event.data.elementsEqual("[DONE]".utf8) {
-                            sawDone = true
-                            return
-                        }
-                        guard let chunk = ChunkScanner.scan(event.data) else {
-                            malformed = true
-                            return
-                        }
-                        if chunk.hasContent { record.contentTimes.append(event.timestamp) }
-                        if let tokens = chunk.completionTokens { record.usageOutputTokens = tokens }
-                    }
-                }
-                if malformed || sawDone { break }
-            }
-        } catch {
-            record.end = stopwatch.now()
-            if Task.isCancelled { record.cancelled = true } else { record.error = Self.classify(error, afterHead: true) }
-            return record
-        }
-        if malformed {
-            record.error = .malformedSSE
-        } else if !sawDone {
-            if Task.isCancelled { record.cancelled = true } else { record.error = .midStreamDisconnect }
-        }
-        return record
     }
 
     /// Maps a client error to its kind: deadlines are timeouts; before the response head anything
@@ -98,5 +75,95 @@ struct StreamingClient: Sendable {
             if http == .connectTimeout { return .connect }
         }
         return afterHead ? .midStreamDisconnect : .connect
+    }
+}
+
+/// Builds a `RequestRecord` from the response as AsyncHTTPClient delivers it.
+///
+/// Every callback runs on the request's event loop, one at a time; the state is also read by the
+/// caller after the request's future completed (which orders those reads after the callbacks).
+/// The lock makes both kinds of access safe without relying on that argument.
+final class SSEDelegate: HTTPClientResponseDelegate, Sendable {
+    typealias Response = RequestRecord
+
+    private struct State {
+        var record: RequestRecord
+        var parser = SSEParser()
+        var status: UInt = 0
+        var receivedHead = false
+        var sawDone = false
+        var malformed = false
+    }
+
+    private let state: NIOLockedValueBox<State>
+    private let stopwatch: Stopwatch
+
+    init(record: RequestRecord, stopwatch: Stopwatch) {
+        var record = record
+        record.contentTimes.reserveCapacity(256)
+        self.state = NIOLockedValueBox(State(record: record))
+        self.stopwatch = stopwatch
+    }
+
+    var receivedHead: Bool { state.withLockedValue { $0.receivedHead } }
+
+    func snapshot() -> RequestRecord { state.withLockedValue { $0.record } }
+
+    func didReceiveHead(task: HTTPClient.Task<RequestRecord>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        state.withLockedValue { state in
+            state.receivedHead = true
+            state.status = head.status.code
+        }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<RequestRecord>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        let stopwatch = self.stopwatch
+        state.withLockedValue { state in
+            guard state.status == 200, !state.sawDone, !state.malformed else { return }
+            buffer.withUnsafeReadableBytes { raw in
+                state.parser.feed(raw, now: stopwatch.now) { event in
+                    guard !state.sawDone, !state.malformed else { return }
+                    state.record.end = event.timestamp
+                    if event.data.elementsEqual("[DONE]".utf8) {
+                        state.sawDone = true
+                        return
+                    }
+                    guard let chunk = ChunkScanner.scan(event.data) else {
+                        state.malformed = true
+                        return
+                    }
+                    if chunk.hasContent { state.record.contentTimes.append(event.timestamp) }
+                    if let tokens = chunk.completionTokens { state.record.usageOutputTokens = tokens }
+                }
+            }
+        }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<RequestRecord>) throws -> RequestRecord {
+        let now = stopwatch.now()
+        return state.withLockedValue { state in
+            var record = state.record
+            switch state.status {
+            case 200:
+                if state.malformed {
+                    record.error = .malformedSSE
+                } else if !state.sawDone {
+                    record.end = now
+                    record.error = .midStreamDisconnect
+                }
+            case 429:
+                record.end = now
+                record.error = .rateLimited
+            case 500...599:
+                record.end = now
+                record.error = .http5xx
+            default:
+                record.end = now
+                record.error = .http4xx
+            }
+            return record
+        }
     }
 }
