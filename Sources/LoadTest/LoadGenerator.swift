@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import NIOPosix
 import Logging
 import NIOCore
 import Foundation
@@ -10,6 +11,7 @@ import Foundation
 public final class LoadGenerator: Sendable {
     public let configuration: LoadTestConfiguration
     private let http: HTTPClient
+    private let group: MultiThreadedEventLoopGroup
     private let client: StreamingClient
     private let bodies: RequestBodyBuilder
 
@@ -22,7 +24,12 @@ public final class LoadGenerator: Sendable {
         http.timeout = .init(connect: .seconds(10))
         // A refused connection is a `connect` error now, not a retry loop until the deadline.
         http.connectionPool.retryConnectionEstablishment = false
-        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+        // One event-loop thread: every response is parsed and stamped there, and with one
+        // thread there are no cross-thread wake-ups between connections (measured: less client
+        // CPU per request, see docs/LOADTEST.md). A loopback client at the rates a 2-core
+        // machine can drive never saturates one event loop.
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.http = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: http)
         client = StreamingClient(http: self.http, base: configuration.url, endpoint: configuration.endpoint,
                                  apiKey: configuration.apiKey, timeout: configuration.requestTimeout)
         bodies = RequestBodyBuilder(endpoint: configuration.endpoint, model: configuration.model,
@@ -33,6 +40,7 @@ public final class LoadGenerator: Sendable {
     /// Closes the connection pool.
     public func shutdown() async throws {
         try await http.shutdown()
+        try await group.shutdownGracefully()
     }
 
     /// Runs warm-up, then the measured phase of `level`, and reports it.

@@ -209,6 +209,11 @@ struct LoadTestRoutesTests {
             #expect(again.status == .conflict, "cancelling a finished test")
             let next = try await Self.start(client, fleet.keys["acme-admin"], Self.minimal)
             #expect(next.status == .accepted, "the tenant may start again once it ended")
+
+            // Starting and cancelling are audited with the test's id; refusals are not.
+            let audit = try await fleet.store.auditLog(limit: 50).filter { $0.action.hasPrefix("loadtest.") }
+            #expect(audit.filter { $0.action == "loadtest.start" }.count == 3)
+            #expect(audit.contains { $0.action == "loadtest.cancel" && $0.target == id })
         }
         await fleet.close()
     }

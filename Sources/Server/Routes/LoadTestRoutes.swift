@@ -41,6 +41,9 @@ struct LoadTestRoutes {
             }
             try await manager.submit(LoadTestJob(id: record.id, configuration: configuration, modelGiven: body.model != nil,
                                                  search: goal, searchLimit: plan.searchLimit ?? LoadTestRequest.defaultSearchLimit))
+            // Load tests put real traffic on a node: who started and stopped which is audited.
+            try await AdminRoutes(dependencies: dependencies).audit(
+                identity, "loadtest.start", record.id, detail: ["node": node.name, "tenant": node.holding.tenant])
             return try Self.response(LoadTestView(record), status: .accepted)
         }
         group.get("loadtests") { _, context -> Response in
@@ -76,6 +79,8 @@ struct LoadTestRoutes {
                 // its end): record the cancellation directly.
                 _ = try? await dependencies.store.updateLoadTest(id: record.id, LoadTestUpdate(status: .cancelled))
             }
+            try await AdminRoutes(dependencies: dependencies).audit(
+                identity, "loadtest.cancel", record.id, detail: ["node": record.node, "tenant": record.tenant])
             let current = try await dependencies.store.loadTest(id: record.id) ?? record
             return try Self.response(LoadTestView(current), status: .accepted)
         }
