@@ -11,6 +11,8 @@ final class ChildProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var status: Int32?
     private var waiters: [CheckedContinuation<Int32, Never>] = []
+    /// Backstop for a lost `terminationHandler` (see `watchForExit`).
+    private var watchdog: (any DispatchSourceTimer)?
 
     /// Launches `executable` with `arguments`, appending stdout and stderr to `logPath`.
     init(name: String, executable: String, arguments: [String], logPath: String) throws {
@@ -33,6 +35,36 @@ final class ChildProcess: @unchecked Sendable {
         }
         try process.run()
         try? log.close()
+        watchForExit()
+    }
+
+    /// Checks every 250 ms whether the kernel still knows the child, and finishes when it has not
+    /// for two checks in a row.
+    ///
+    /// Foundation reaps the child and calls `terminationHandler`; a full parallel test run once
+    /// hung with the child gone (reaped, no zombie) and the handler never called, leaving every
+    /// `exitStatus()` waiter suspended. `kill(pid, 0)` answering ESRCH is the kernel's word that the
+    /// child has exited and been reaped; the status is Foundation's if it has one.
+    private func watchForExit() {
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250))
+        let pid = process.processIdentifier
+        // Gone on two ticks in a row: Foundation has had a quarter second to report it itself
+        // (its handler carries the real status). Only the timer's serial handler touches `ticks`.
+        nonisolated(unsafe) var ticks = 0
+        timer.setEventHandler { [weak self] in
+            guard let self else { return }
+            guard kill(pid, 0) == -1, errno == ESRCH else {
+                ticks = 0
+                return
+            }
+            ticks += 1
+            guard ticks >= 2 else { return }
+            let process = self.process
+            self.finish(process.isRunning ? 128 + SIGKILL : process.terminationStatus)
+        }
+        lock.withLock { watchdog = timer }
+        timer.resume()
     }
 
     var pid: Int32 { process.processIdentifier }
@@ -74,12 +106,20 @@ final class ChildProcess: @unchecked Sendable {
         return text.split(separator: "\n").suffix(lines).joined(separator: " | ")
     }
 
+    /// Records the exit (the first report wins) and resumes every waiter.
     private func finish(_ code: Int32) {
         lock.lock()
+        guard status == nil else {
+            lock.unlock()
+            return
+        }
         status = code
         let pending = waiters
         waiters = []
+        let timer = watchdog
+        watchdog = nil
         lock.unlock()
+        timer?.cancel()
         for waiter in pending { waiter.resume(returning: code) }
     }
 }
