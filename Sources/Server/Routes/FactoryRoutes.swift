@@ -206,7 +206,9 @@ struct FactoryRoutes {
         guard let prometheus = dependencies.prometheus else { return nil }
         let key = CacheKey(backend: prometheus.identity, tenant: "*", query: "alerts", bucket: intervalBucket())
         do {
-            let all = try await dependencies.overviewCaches.alerts.value(for: key) { try await prometheus.alerts() }
+            // At an interval boundary only the first reader waits for Prometheus; the others get
+            // the previous interval's list (as the node reports do).
+            let all = try await dependencies.overviewCaches.alerts.latest(for: key) { try await prometheus.alerts() }.value
             return AlertRoutes.visible(all.filter { $0.state == "firing" }, to: identity, node: nil)
         } catch {
             logger.warning("reading alerts for the overview failed", metadata: ["error": "\(error)"])
@@ -221,9 +223,9 @@ struct FactoryRoutes {
         let routes = EventRoutes(dependencies: dependencies)
         let now = dependencies.now()
         do {
-            return try await dependencies.overviewCaches.reliability.value(for: key) {
+            return try await dependencies.overviewCaches.reliability.latest(for: key) {
                 try await routes.reliabilityRows(held, now: now, logger: logger)
-            }
+            }.value
         } catch {
             logger.warning("reading reliability for the overview failed", metadata: ["tenant": "\(tenant)", "error": "\(error)"])
             return nil
