@@ -35,11 +35,8 @@ public struct HealthReader: Sendable {
         let cache = self.cache
         return try await lastGood.read(
             "\(tenant)|\(names)",
-            isOutage: { ($0 as? PrometheusClientError)?.isUpstreamOutage ?? false },
-            reason: { error in
-                let detail = (error as? PrometheusClientError)?.userMessage ?? "the metrics backend failed"
-                return "\(detail); showing the last known values"
-            },
+            isOutage: UpstreamTrouble.isOutage,
+            reason: UpstreamTrouble.staleReason,
             fetch: {
                 let (reports, servedBucket) = try await cache.latest(for: key) {
                     let snapshots = try await builder.snapshots(for: nodes, at: evaluation)

@@ -66,21 +66,18 @@ public struct InferenceReader: Sendable {
         let cache = self.cache
         return try await lastGood.read(
             "\(tenant)|\(node)",
-            isOutage: { ($0 as? PrometheusClientError)?.isUpstreamOutage ?? false },
-            reason: { error in
-                let detail = (error as? PrometheusClientError)?.userMessage ?? "the metrics backend failed"
-                return "\(detail); showing the last known values"
-            },
+            isOutage: UpstreamTrouble.isOutage,
+            reason: UpstreamTrouble.staleReason,
             fetch: {
                 let (signals, servedBucket) = try await cache.latest(for: key) {
-                    let models = try await Self.samples(backend, presence, at: evaluation)
+                    let models = try await backend.samples(presence, at: evaluation)
                     guard !models.isEmpty else { return nil }
                     // An absent answer means the series is not exported ("not collected"); a NaN
                     // answer means it is, but nothing happened in the window (0/0: no requests).
                     let values = try await withThrowingTaskGroup(of: (String, Double??).self) { group in
                         for (figure, query) in queries {
                             group.addTask {
-                                guard let value = try await Self.samples(backend, query, at: evaluation).first?.value else { return (figure.name, nil) }
+                                guard let value = try await backend.samples(query, at: evaluation).first?.value else { return (figure.name, nil) }
                                 return (figure.name, .some(value.isFinite ? Self.round(value * figure.scale) : nil))
                             }
                         }
@@ -105,13 +102,6 @@ public struct InferenceReader: Sendable {
         )
     }
 
-    static func samples(_ backend: any MetricsBackend, _ query: ScopedQuery, at time: Date) async throws -> [VectorSample] {
-        switch try await backend.instantQuery(query, at: time) {
-        case .vector(let samples): return samples
-        case .scalar(let point): return [VectorSample(labels: [:], value: point.value, timestamp: point.time)]
-        case .matrix, .string: return []
-        }
-    }
 
     static func round(_ value: Double) -> Double { (value * 100).rounded() / 100 }
 }

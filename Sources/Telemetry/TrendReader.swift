@@ -44,11 +44,8 @@ public struct TrendReader: Sendable {
         return try await lastGood.read(
             "\(tenant)|\(node)|\(metric.rawValue)|\(range.rawValue)",
             now: end,
-            isOutage: { ($0 as? PrometheusClientError)?.isUpstreamOutage ?? false },
-            reason: { error in
-                let detail = (error as? PrometheusClientError)?.userMessage ?? "the metrics backend failed"
-                return "\(detail); showing the last known values"
-            },
+            isOutage: UpstreamTrouble.isOutage,
+            reason: UpstreamTrouble.staleReason,
             fetch: {
                 try await cache.value(for: key) {
                     let series = try await backend.queryRange(query, start: start, end: end, step: .seconds(step))

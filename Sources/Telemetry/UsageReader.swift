@@ -79,18 +79,15 @@ public struct UsageReader: Sendable {
 
         return try await lastGood.read(
             "\(tenant)|\(subscription.pool)",
-            isOutage: { ($0 as? PrometheusClientError)?.isUpstreamOutage ?? false },
-            reason: { error in
-                let detail = (error as? PrometheusClientError)?.userMessage ?? "the metrics backend failed"
-                return "\(detail); showing the last known values"
-            },
+            isOutage: UpstreamTrouble.isOutage,
+            reason: UpstreamTrouble.staleReason,
             fetch: {
                 let (report, servedBucket) = try await cache.latest(for: key) {
-                    async let tokens = Self.samples(backend, tokensQuery, at: evaluation)
-                    async let requests = Self.samples(backend, requestsQuery, at: evaluation)
-                    async let average = Self.samples(backend, averageQuery, at: evaluation)
-                    async let p95 = Self.samples(backend, p95Query, at: evaluation)
-                    async let pool = Self.samples(backend, poolQuery, at: evaluation)
+                    async let tokens = backend.samples(tokensQuery, at: evaluation)
+                    async let requests = backend.samples(requestsQuery, at: evaluation)
+                    async let average = backend.samples(averageQuery, at: evaluation)
+                    async let p95 = backend.samples(p95Query, at: evaluation)
+                    async let pool = backend.samples(poolQuery, at: evaluation)
                     let tokenSamples = try await tokens
                     let tokensIn = Self.count(tokenSamples.first { $0.labels["direction"] == "input" }?.value)
                     let tokensOut = Self.count(tokenSamples.first { $0.labels["direction"] == "output" }?.value)
@@ -112,13 +109,6 @@ public struct UsageReader: Sendable {
         )
     }
 
-    static func samples(_ backend: any MetricsBackend, _ query: ScopedQuery, at time: Date) async throws -> [VectorSample] {
-        switch try await backend.instantQuery(query, at: time) {
-        case .vector(let samples): return samples
-        case .scalar(let point): return [VectorSample(labels: [:], value: point.value, timestamp: point.time)]
-        case .matrix, .string: return []
-        }
-    }
 
     /// A counter increase as a whole count (`increase` extrapolates to fractions); `nil` stays `nil`.
     static func count(_ value: Double?) -> Int? {
