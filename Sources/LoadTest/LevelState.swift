@@ -1,6 +1,9 @@
-/// Shared state of one running phase: hands out request numbers, collects results, answers
-/// progress snapshots. An actor because workers finish on any thread.
-actor LevelState {
+/// The tally of one running phase: hands out request numbers, collects results, answers
+/// progress snapshots.
+///
+/// A plain value owned by `PhaseDriver` and touched only on its event loop, where every request
+/// is started and finished (no actor hop per request).
+struct LevelState: Sendable {
     private(set) var collector: LevelCollector
     private var issued = 0
     private var finished = 0
@@ -17,14 +20,14 @@ actor LevelState {
     }
 
     /// The next request number, or `nil` when the count or the time is used up.
-    func take(now: UInt64) -> Int? {
+    mutating func take(now: UInt64) -> Int? {
         if let limit, issued >= limit { return nil }
         if let endNanos, now >= endNanos { return nil }
         issued += 1
         return issued - 1
     }
 
-    func add(_ record: RequestRecord) {
+    mutating func add(_ record: RequestRecord) {
         guard !record.cancelled else { return }
         finished += 1
         if record.error != nil { errors += 1 }
@@ -41,6 +44,6 @@ actor LevelState {
 
     func progress(level: Level, warmingUp: Bool, target: Int?, elapsedSeconds: Double) -> ProgressSnapshot {
         ProgressSnapshot(level: level, warmingUp: warmingUp, finished: finished, errors: errors, target: target,
-                         elapsedSeconds: elapsedSeconds, ttftP50Milliseconds: collector.ttft.stats?.p50)
+                         elapsedSeconds: elapsedSeconds, ttftP50Milliseconds: collector.ttft.value(atPercentile: 50))
     }
 }

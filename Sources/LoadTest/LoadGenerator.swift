@@ -24,6 +24,8 @@ public final class LoadGenerator: Sendable {
         http.timeout = .init(connect: .seconds(10))
         // A refused connection is a `connect` error now, not a retry loop until the deadline.
         http.connectionPool.retryConnectionEstablishment = false
+        // A load test measures the endpoint it was given; a redirect is an error, not a detour.
+        http.redirectConfiguration = .disallow
         // One event-loop thread: every response is parsed and stamped there, and with one
         // thread there are no cross-thread wake-ups between connections (measured: less client
         // CPU per request, see docs/LOADTEST.md). A loopback client at the rates a 2-core
@@ -54,8 +56,8 @@ public final class LoadGenerator: Sendable {
         let count = configuration.requests ?? (configuration.duration == nil ? configuration.defaultRequests(for: level) : nil)
         let (state, interrupted) = await phase(level: level, count: count, duration: configuration.duration,
                                                warmingUp: false, stop: stop, progress: progress)
-        let collector = await state.collector
-        let achieved = await state.achievedRate
+        let collector = state.collector
+        let achieved = state.achievedRate
         var fellBehind = false
         if case .rate(let rate, _) = level {
             let lagP99 = collector.lag.stats?.p99 ?? 0
@@ -95,28 +97,15 @@ public final class LoadGenerator: Sendable {
             let (s, a) = d.components
             return UInt64(max(0, s)) * 1_000_000_000 + UInt64(max(0, a) / 1_000_000_000)
         }
-        let state = LevelState(slo: configuration.slo, limit: count, endNanos: endNanos)
-        let client = self.client
-        let bodies = self.bodies
-        let seed = configuration.seed
+        let driver = PhaseDriver(level: level, count: count, endNanos: endNanos, seed: configuration.seed, slo: configuration.slo,
+                                 stopwatch: stopwatch, client: client, bodies: bodies, loop: group.next())
         let interrupted = await withTaskGroup(of: Bool.self) { group in
             group.addTask {
-                switch level {
-                case .concurrency(let workers):
-                    await withDiscardingTaskGroup { workersGroup in
-                        for _ in 0..<max(1, workers) {
-                            workersGroup.addTask {
-                                while !Task.isCancelled, let index = await state.take(now: stopwatch.now()) {
-                                    let record = await client.send(body: bodies.body(index: index), inputTokens: bodies.inputTokens,
-                                                                   scheduled: nil, stopwatch: stopwatch)
-                                    await state.add(record)
-                                }
-                            }
-                        }
-                    }
-                case .rate(let rate, let arrival):
-                    await Self.openLoop(rate: rate, arrival: arrival, seed: seed, count: count, endNanos: endNanos,
-                                        stopwatch: stopwatch, state: state, client: client, bodies: bodies)
+                await withTaskCancellationHandler {
+                    driver.start()
+                    try? await driver.finished.get()
+                } onCancel: {
+                    driver.stop()
                 }
                 return false
             }
@@ -127,9 +116,8 @@ public final class LoadGenerator: Sendable {
                     if await stop.isTriggered { return true }
                     do { try await Task.sleep(for: .milliseconds(100)) } catch { return false }
                     ticks += 1
-                    if ticks % 10 == 0 {
-                        progress(await state.progress(level: level, warmingUp: warmingUp, target: count,
-                                                      elapsedSeconds: Double(stopwatch.now()) / 1e9))
+                    if ticks % 10 == 0, let snapshot = await driver.progress(warmingUp: warmingUp, target: count) {
+                        progress(snapshot)
                     }
                 }
                 return false
@@ -138,39 +126,9 @@ public final class LoadGenerator: Sendable {
             group.cancelAll()
             return first
         }
-        progress(await state.progress(level: level, warmingUp: warmingUp, target: count, elapsedSeconds: Double(stopwatch.now()) / 1e9))
+        let state = await driver.state()
+        progress(state.progress(level: level, warmingUp: warmingUp, target: count, elapsedSeconds: Double(stopwatch.now()) / 1e9))
         return (state, interrupted)
-    }
-
-    /// Starts requests at scheduled instants, each in its own child task, whatever the server's
-    /// completions; the lag (actual start − scheduled) is recorded per request.
-    private static func openLoop(rate: Double, arrival: Level.Arrival, seed: UInt64, count: Int?, endNanos: UInt64?,
-                                 stopwatch: Stopwatch, state: LevelState, client: StreamingClient, bodies: RequestBodyBuilder) async {
-        var rng = SplitMix64(seed: seed ^ 0xA5A5_5A5A)
-        let interval = 1e9 / rate
-        var next = Double(stopwatch.now())
-        await withDiscardingTaskGroup { group in
-            var index = 0
-            while !Task.isCancelled {
-                if let count, index >= count { break }
-                let scheduled = UInt64(next)
-                if let endNanos, scheduled >= endNanos { break }
-                if scheduled > stopwatch.now() {
-                    do { try await Task.sleep(until: stopwatch.instant(at: scheduled), tolerance: .zero, clock: .continuous) } catch { break }
-                }
-                let requestIndex = index
-                group.addTask {
-                    let record = await client.send(body: bodies.body(index: requestIndex), inputTokens: bodies.inputTokens,
-                                                   scheduled: scheduled, stopwatch: stopwatch)
-                    await state.add(record)
-                }
-                index += 1
-                switch arrival {
-                case .constant: next += interval
-                case .poisson: next += -Foundation.log(rng.unitInterval()) * interval
-                }
-            }
-        }
     }
 }
 

@@ -82,6 +82,14 @@ struct MetricHistogram: Sendable {
 
     var isEmpty: Bool { histogram.totalCount == 0 }
 
+    /// One percentile in the display unit (`nil` when empty): a single pass over the counts,
+    /// where `stats` makes eleven. The live progress line reads this once a second; reading
+    /// full `stats` there was a tenth of the generator's CPU.
+    func value(atPercentile percentile: Double) -> Double? {
+        guard histogram.totalCount > 0 else { return nil }
+        return Double(histogram.valueAtPercentile(percentile)) / scale
+    }
+
     /// Statistics in the display unit, or `nil` when nothing was recorded.
     var stats: MetricStats? {
         guard histogram.totalCount > 0 else { return nil }

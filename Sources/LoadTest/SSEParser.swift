@@ -42,17 +42,24 @@ public struct SSEParser: Sendable {
 
     /// Parses `bytes`, calling `emit` for each event completed in them, stamped by `now()`.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, now: () -> UInt64, emit: (SSEEvent) -> Void) {
-        for byte in bytes {
+        // Line by line rather than byte by byte: each run of line bytes is appended in one copy.
+        let count = bytes.count
+        var index = 0
+        while index < count {
             if lastWasCR {
                 lastWasCR = false
-                if byte == 0x0A { continue }
+                if bytes[index] == 0x0A {
+                    index += 1
+                    continue
+                }
             }
-            if byte == 0x0A || byte == 0x0D {
-                lastWasCR = byte == 0x0D
-                endLine(now: now, emit: emit)
-            } else {
-                line.append(byte)
-            }
+            var end = index
+            while end < count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
+            if end > index { line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<end])) }
+            guard end < count else { return }
+            lastWasCR = bytes[end] == 0x0D
+            endLine(now: now, emit: emit)
+            index = end + 1
         }
     }
 

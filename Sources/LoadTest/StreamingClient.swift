@@ -2,6 +2,9 @@ import AsyncHTTPClient
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+import Logging
+import Foundation
+let debugLogger: Logger? = ProcessInfo.processInfo.environment["AHC_TRACE"] == nil ? nil : { var l = Logger(label: "ahc"); l.logLevel = .trace; return l }()
 
 /// Sends one streaming request and times every SSE event as it is parsed.
 ///
@@ -38,36 +41,38 @@ struct StreamingClient: Sendable {
         template = try? HTTPClient.Request(url: url, method: .POST, headers: headers)
     }
 
-    func send(body: [UInt8], inputTokens: Int, scheduled: UInt64?, stopwatch: Stopwatch) async -> RequestRecord {
+    /// Starts one request on `loop` (the caller is on it) and calls `completion` there with its
+    /// record, whatever happened. Returns the task so the caller can cancel it.
+    ///
+    /// The start time is taken here, on the event loop that writes the request, immediately
+    /// before AsyncHTTPClient takes it: no thread hop lies between the stamp and the write.
+    func start(body: [UInt8], inputTokens: Int, scheduled: UInt64?, stopwatch: Stopwatch, on loop: any EventLoop,
+               completion: @escaping @Sendable (RequestRecord) -> Void) -> HTTPClient.Task<RequestRecord>? {
         let (seconds, attoseconds) = timeout.components
         let deadline = NIODeadline.now() + .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-
         let start = stopwatch.now()
         guard var request = template else {
             // The URL did not parse (validated earlier, so this is unexpected): a connect error.
             var record = RequestRecord(scheduled: scheduled, start: start, inputTokens: inputTokens)
             record.error = .connect
-            return record
+            completion(record)
+            return nil
         }
         request.body = .bytes(body)
         let delegate = SSEDelegate(record: RequestRecord(scheduled: scheduled, start: start, inputTokens: inputTokens), stopwatch: stopwatch)
-        let task = http.execute(request: request, delegate: delegate, deadline: deadline)
-        do {
-            return try await withTaskCancellationHandler {
-                try await task.futureResult.get()
-            } onCancel: {
-                task.cancel()
+        let task = http.execute(request: request, delegate: delegate, eventLoop: .delegate(on: loop), deadline: deadline, logger: debugLogger)
+        task.futureResult.whenComplete { result in
+            switch result {
+            case .success(let record):
+                completion(record)
+            case .failure(let error):
+                var record = delegate.snapshot()
+                record.end = stopwatch.now()
+                if record.error == nil { record.error = Self.classify(error, afterHead: delegate.receivedHead) }
+                completion(record)
             }
-        } catch {
-            var record = delegate.snapshot()
-            record.end = stopwatch.now()
-            if Task.isCancelled {
-                record.cancelled = true
-            } else if record.error == nil {
-                record.error = Self.classify(error, afterHead: delegate.receivedHead)
-            }
-            return record
         }
+        return task
     }
 
     /// Maps a client error to its kind: deadlines are timeouts; before the response head anything

@@ -26,6 +26,7 @@ public func buildSimulatorApplication(
     addMeteringRoutes(to: router, metering: MeteringSimulation(consumers: config.consumers, seed: config.seed), clock: config.clock)
     return Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [farm.wireClock.makeHandler()])),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "aifactory-simulator"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
         logger: config.logger

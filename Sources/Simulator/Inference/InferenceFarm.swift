@@ -2,6 +2,8 @@
 /// exposition (so `vllm:*` series move with the load a test puts on the node).
 public struct InferenceFarm: Sendable {
     private let engines: [String: InferenceEngine]
+    /// Socket-side timestamps for the engines' truth; its handler belongs in the server's pipeline.
+    public let wireClock = WireClock()
 
     /// - Parameter profile: the batching model per node; defaults to `InferenceProfile.standard`
     ///   for the node's GPU count.

@@ -55,7 +55,8 @@ private func inferenceEngine(_ farm: InferenceFarm, _ context: some RequestConte
 }
 
 private func complete(_ request: Request, context: some RequestContext, farm: InferenceFarm, kind: SSEChunks.Kind) async throws -> Response {
-    let received = ContinuousClock.now
+    // The truth is measured at the socket when the server's pipeline has the `WireClock` handler.
+    let received = farm.wireClock.received(request) ?? ContinuousClock.now
     let engine = try inferenceEngine(farm, context)
     let bytes = try await request.body.collect(upTo: 8 << 20)
     let body: InferenceRequest
@@ -126,7 +127,9 @@ private func complete(_ request: Request, context: some RequestContext, farm: In
                 }
                 try await writer.write(chunks.closing(inputTokens: isl, outputTokens: osl))
                 try await writer.finish(nil)
-                await engine.finish(inputTokens: isl, outputTokens: osl, timing: timing(first: first, last: last, end: .now), generated: generated)
+                // The first token as it left for the socket, when the pipeline stamped it.
+                let wireFirst = farm.wireClock.firstBodyFlushed(respondingTo: request).flatMap { $0 >= first ? $0 : nil } ?? first
+                await engine.finish(inputTokens: isl, outputTokens: osl, timing: timing(first: wireFirst, last: last, end: .now), generated: generated)
             } catch {
                 await engine.finish(inputTokens: isl, outputTokens: osl, timing: nil, generated: generated)
                 throw error
