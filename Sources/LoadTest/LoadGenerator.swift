@@ -12,10 +12,22 @@ public final class LoadGenerator: Sendable {
     public let configuration: LoadTestConfiguration
     private let http: HTTPClient
     private let group: MultiThreadedEventLoopGroup
-    private let client: StreamingClient
+    private let loop: any EventLoop
+    private let client: any RequestStarter
     private let bodies: RequestBodyBuilder
 
-    public init(configuration: LoadTestConfiguration) {
+    /// Which HTTP client carries the requests (tests run both through the same scenarios).
+    enum Carrier {
+        /// `WireClient` for `http://`, AsyncHTTPClient for `https://`.
+        case automatic
+        case asyncHTTPClient
+    }
+
+    public convenience init(configuration: LoadTestConfiguration) {
+        self.init(configuration: configuration, carrier: .automatic)
+    }
+
+    init(configuration: LoadTestConfiguration, carrier: Carrier) {
         self.configuration = configuration
         var http = HTTPClient.Configuration()
         http.httpVersion = .http1Only
@@ -32,15 +44,26 @@ public final class LoadGenerator: Sendable {
         // machine can drive never saturates one event loop.
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.http = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: http)
-        client = StreamingClient(http: self.http, base: configuration.url, endpoint: configuration.endpoint,
-                                 apiKey: configuration.apiKey, timeout: configuration.requestTimeout)
+        loop = group.next()
+        // Plain http (the measured path) goes through `WireClient`; https through AsyncHTTPClient.
+        let url = StreamingClient.url(base: configuration.url, endpoint: configuration.endpoint)
+        let wire = carrier == .automatic
+            ? WireClient(url: url, apiKey: configuration.apiKey, timeout: configuration.requestTimeout, loop: loop) : nil
+        client = wire ?? StreamingClient(http: self.http, base: configuration.url, endpoint: configuration.endpoint,
+                               apiKey: configuration.apiKey, timeout: configuration.requestTimeout)
         bodies = RequestBodyBuilder(endpoint: configuration.endpoint, model: configuration.model,
                                     inputTokens: configuration.inputTokens, outputTokens: configuration.outputTokens,
                                     seed: configuration.seed)
     }
 
+    /// Connections the plain-http client opened (`nil` on AsyncHTTPClient).
+    func connectionsOpened() async -> Int? {
+        await (client as? WireClient)?.connectionsOpened()
+    }
+
     /// Closes the connection pool.
     public func shutdown() async throws {
+        await client.shutdown()
         try await http.shutdown()
         try await group.shutdownGracefully()
     }
@@ -98,7 +121,7 @@ public final class LoadGenerator: Sendable {
             return UInt64(max(0, s)) * 1_000_000_000 + UInt64(max(0, a) / 1_000_000_000)
         }
         let driver = PhaseDriver(level: level, count: count, endNanos: endNanos, seed: configuration.seed, slo: configuration.slo,
-                                 stopwatch: stopwatch, client: client, bodies: bodies, loop: group.next())
+                                 stopwatch: stopwatch, client: client, bodies: bodies, loop: loop)
         let interrupted = await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 await withTaskCancellationHandler {

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 
@@ -21,7 +20,7 @@ final class PhaseDriver: Sendable {
     private let core: NIOLoopBoundBox<Core>
 
     init(level: Level, count: Int?, endNanos: UInt64?, seed: UInt64, slo: [SLO], stopwatch: Stopwatch,
-         client: StreamingClient, bodies: RequestBodyBuilder, loop: any EventLoop) {
+         client: any RequestStarter, bodies: RequestBodyBuilder, loop: any EventLoop) {
         self.loop = loop
         let promise = loop.makePromise(of: Void.self)
         finished = promise.futureResult
@@ -66,12 +65,12 @@ final class PhaseDriver: Sendable {
         let endNanos: UInt64?
         var state: LevelState
         let stopwatch: Stopwatch
-        let client: StreamingClient
+        let client: any RequestStarter
         let bodies: RequestBodyBuilder
         let loop: any EventLoop
         let done: EventLoopPromise<Void>
         /// In-flight requests by number; `nil` value while `start` has not returned yet.
-        var inFlight: [Int: HTTPClient.Task<RequestRecord>?] = [:]
+        var inFlight: [Int: (any InFlightRequest)?] = [:]
         var stopping = false
         var noMoreStarts = false
         var isFinished = false
@@ -86,7 +85,7 @@ final class PhaseDriver: Sendable {
         private var bound: NIOLoopBound<Core> { NIOLoopBound(self, eventLoop: loop) }
 
         init(level: Level, count: Int?, endNanos: UInt64?, seed: UInt64, state: LevelState, stopwatch: Stopwatch,
-             client: StreamingClient, bodies: RequestBodyBuilder, loop: any EventLoop, done: EventLoopPromise<Void>) {
+             client: any RequestStarter, bodies: RequestBodyBuilder, loop: any EventLoop, done: EventLoopPromise<Void>) {
             self.level = level
             self.count = count
             self.endNanos = endNanos

@@ -2,9 +2,6 @@ import AsyncHTTPClient
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
-import Logging
-import Foundation
-let debugLogger: Logger? = ProcessInfo.processInfo.environment["AHC_TRACE"] == nil ? nil : { var l = Logger(label: "ahc"); l.logLevel = .trace; return l }()
 
 /// Sends one streaming request and times every SSE event as it is parsed.
 ///
@@ -16,7 +13,7 @@ let debugLogger: Logger? = ProcessInfo.processInfo.environment["AHC_TRACE"] == n
 ///
 /// Never throws: every failure becomes a `RequestErrorKind` on the record, because a load test
 /// must count errors, not stop at the first one.
-struct StreamingClient: Sendable {
+struct StreamingClient: RequestStarter {
     let http: HTTPClient
     let url: String
     let apiKey: String?
@@ -27,11 +24,8 @@ struct StreamingClient: Sendable {
 
     /// `base` is the server root or its `/v1` (`http://host:8000`, `…/nodes/n1/v1`).
     init(http: HTTPClient, base: String, endpoint: Endpoint, apiKey: String?, timeout: Duration) {
-        var root = base
-        while root.hasSuffix("/") { root.removeLast() }
-        if !root.hasSuffix("/v1") { root += "/v1" }
         self.http = http
-        url = root + endpoint.path
+        url = Self.url(base: base, endpoint: endpoint)
         self.apiKey = apiKey
         self.timeout = timeout
         var headers = HTTPHeaders()
@@ -47,7 +41,7 @@ struct StreamingClient: Sendable {
     /// The start time is taken here, on the event loop that writes the request, immediately
     /// before AsyncHTTPClient takes it: no thread hop lies between the stamp and the write.
     func start(body: [UInt8], inputTokens: Int, scheduled: UInt64?, stopwatch: Stopwatch, on loop: any EventLoop,
-               completion: @escaping @Sendable (RequestRecord) -> Void) -> HTTPClient.Task<RequestRecord>? {
+               completion: @escaping @Sendable (RequestRecord) -> Void) -> (any InFlightRequest)? {
         let (seconds, attoseconds) = timeout.components
         let deadline = NIODeadline.now() + .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         let start = stopwatch.now()
@@ -60,19 +54,26 @@ struct StreamingClient: Sendable {
         }
         request.body = .bytes(body)
         let delegate = SSEDelegate(record: RequestRecord(scheduled: scheduled, start: start, inputTokens: inputTokens), stopwatch: stopwatch)
-        let task = http.execute(request: request, delegate: delegate, eventLoop: .delegate(on: loop), deadline: deadline, logger: debugLogger)
+        let task = http.execute(request: request, delegate: delegate, eventLoop: .delegate(on: loop), deadline: deadline)
         task.futureResult.whenComplete { result in
             switch result {
             case .success(let record):
                 completion(record)
             case .failure(let error):
-                var record = delegate.snapshot()
-                record.end = stopwatch.now()
-                if record.error == nil { record.error = Self.classify(error, afterHead: delegate.receivedHead) }
-                completion(record)
+                completion(delegate.failed(at: stopwatch.now(), kind: Self.classify(error, afterHead: delegate.receivedHead)))
             }
         }
         return task
+    }
+
+    func shutdown() async {}
+
+    /// The endpoint's URL: `base` is the server root or its `/v1`.
+    static func url(base: String, endpoint: Endpoint) -> String {
+        var root = base
+        while root.hasSuffix("/") { root.removeLast() }
+        if !root.hasSuffix("/v1") { root += "/v1" }
+        return root + endpoint.path
     }
 
     /// Maps a client error to its kind: deadlines are timeouts; before the response head anything
@@ -86,7 +87,9 @@ struct StreamingClient: Sendable {
     }
 }
 
-/// Builds a `RequestRecord` from the response as AsyncHTTPClient delivers it.
+extension HTTPClient.Task: InFlightRequest {}
+
+/// Builds a `RequestRecord` from the response as AsyncHTTPClient delivers it (`ResponseRecorder`).
 ///
 /// Every callback runs on the request's event loop, one at a time; the state is also read by the
 /// caller after the request's future completed (which orders those reads after the callbacks).
@@ -94,84 +97,35 @@ struct StreamingClient: Sendable {
 final class SSEDelegate: HTTPClientResponseDelegate, Sendable {
     typealias Response = RequestRecord
 
-    private struct State {
-        var record: RequestRecord
-        var parser = SSEParser()
-        var status: UInt = 0
-        var receivedHead = false
-        var sawDone = false
-        var malformed = false
-    }
-
-    private let state: NIOLockedValueBox<State>
+    private let recorder: NIOLockedValueBox<ResponseRecorder>
     private let stopwatch: Stopwatch
 
     init(record: RequestRecord, stopwatch: Stopwatch) {
-        var record = record
-        record.contentTimes.reserveCapacity(256)
-        self.state = NIOLockedValueBox(State(record: record))
+        self.recorder = NIOLockedValueBox(ResponseRecorder(record: record))
         self.stopwatch = stopwatch
     }
 
-    var receivedHead: Bool { state.withLockedValue { $0.receivedHead } }
+    var receivedHead: Bool { recorder.withLockedValue { $0.receivedHead } }
 
-    func snapshot() -> RequestRecord { state.withLockedValue { $0.record } }
+    func failed(at now: UInt64, kind: RequestErrorKind) -> RequestRecord {
+        recorder.withLockedValue { $0.failed(at: now, kind: kind) }
+    }
 
     func didReceiveHead(task: HTTPClient.Task<RequestRecord>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-        state.withLockedValue { state in
-            state.receivedHead = true
-            state.status = head.status.code
-        }
+        recorder.withLockedValue { $0.head(status: Int(head.status.code)) }
         return task.eventLoop.makeSucceededVoidFuture()
     }
 
     func didReceiveBodyPart(task: HTTPClient.Task<RequestRecord>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
         let stopwatch = self.stopwatch
-        state.withLockedValue { state in
-            guard state.status == 200, !state.sawDone, !state.malformed else { return }
-            buffer.withUnsafeReadableBytes { raw in
-                state.parser.feed(raw, now: stopwatch.now) { event in
-                    guard !state.sawDone, !state.malformed else { return }
-                    state.record.end = event.timestamp
-                    if event.data.elementsEqual("[DONE]".utf8) {
-                        state.sawDone = true
-                        return
-                    }
-                    guard let chunk = ChunkScanner.scan(event.data) else {
-                        state.malformed = true
-                        return
-                    }
-                    if chunk.hasContent { state.record.contentTimes.append(event.timestamp) }
-                    if let tokens = chunk.completionTokens { state.record.usageOutputTokens = tokens }
-                }
-            }
+        recorder.withLockedValue { recorder in
+            buffer.withUnsafeReadableBytes { recorder.body($0, stopwatch: stopwatch) }
         }
         return task.eventLoop.makeSucceededVoidFuture()
     }
 
     func didFinishRequest(task: HTTPClient.Task<RequestRecord>) throws -> RequestRecord {
         let now = stopwatch.now()
-        return state.withLockedValue { state in
-            var record = state.record
-            switch state.status {
-            case 200:
-                if state.malformed {
-                    record.error = .malformedSSE
-                } else if !state.sawDone {
-                    record.end = now
-                    record.error = .midStreamDisconnect
-                }
-            case 429:
-                record.end = now
-                record.error = .rateLimited
-            case 500...599:
-                record.end = now
-                record.error = .http5xx
-            default:
-                record.end = now
-                record.error = .http4xx
-            }
-            return record
-        }
+        return recorder.withLockedValue { $0.finished(at: now) }
     }
 }

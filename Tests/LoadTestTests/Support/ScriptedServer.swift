@@ -71,6 +71,13 @@ enum ScriptedServer {
                 throw Broken()
             }
         }
+        router.post("hang/v1/chat/completions") { _, _ in
+            // The head, then nothing for longer than the tests' request timeout.
+            stream { writer in
+                try await Task.sleep(for: .milliseconds(1500))
+                try await writer.finish(nil)
+            }
+        }
         router.post("bad/v1/chat/completions") { _, _ in
             stream { writer in
                 try await writer.write(ByteBuffer(string: chunk(" t") + "data: {not json\n\n" + closing))
