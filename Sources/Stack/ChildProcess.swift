@@ -13,6 +13,8 @@ final class ChildProcess: @unchecked Sendable {
     private var waiters: [CheckedContinuation<Int32, Never>] = []
     /// Backstop for a lost `terminationHandler` (see `watchForExit`).
     private var watchdog: (any DispatchSourceTimer)?
+    /// Set by `requestStop`: the watchdog sends SIGKILL once this passes.
+    private var killDeadline: DispatchTime?
 
     /// Launches `executable` with `arguments`, appending stdout and stderr to `logPath`.
     init(name: String, executable: String, arguments: [String], logPath: String) throws {
@@ -56,6 +58,9 @@ final class ChildProcess: @unchecked Sendable {
             guard let self else { return }
             guard kill(pid, 0) == -1, errno == ESRCH else {
                 ticks = 0
+                if let deadline = self.lock.withLock({ self.killDeadline }), DispatchTime.now() >= deadline {
+                    kill(pid, SIGKILL)
+                }
                 return
             }
             ticks += 1
@@ -89,9 +94,23 @@ final class ChildProcess: @unchecked Sendable {
         }
     }
 
-    /// Sends SIGTERM; after `grace` sends SIGKILL if the child is still alive.
+    /// Asks the child to exit without waiting: SIGTERM, SIGCONT (a stopped child — SIGSTOP, a
+    /// debugger, a test freezing it — acts on nothing until continued), and SIGKILL from the
+    /// watchdog after `grace`. Callable from synchronous shutdown and cancellation handlers.
+    ///
+    /// Without SIGCONT a frozen Prometheus kept its SIGTERM pending for ever, and the supervisor,
+    /// waiting for its exit, never reached the SIGKILL of `terminate`: a test run hung there.
+    func requestStop(grace: Duration = .seconds(10)) {
+        guard isRunning else { return }
+        let (seconds, attoseconds) = grace.components
+        lock.withLock { killDeadline = .now() + .nanoseconds(Int(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) }
+        kill(pid, SIGTERM)
+        kill(pid, SIGCONT)
+    }
+
+    /// Sends SIGTERM (and SIGCONT); after `grace` sends SIGKILL if the child is still alive.
     func terminate(grace: Duration = .seconds(10)) async -> Int32 {
-        if isRunning { kill(pid, SIGTERM) }
+        if isRunning { requestStop(grace: grace) }
         let deadline = ContinuousClock.now + grace
         while isRunning, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))

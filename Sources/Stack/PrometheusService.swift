@@ -139,13 +139,14 @@ final class CurrentChild: @unchecked Sendable {
         return true
     }
 
-    /// Marks the service stopped and asks the current child to terminate (SIGTERM, then SIGKILL).
+    /// Marks the service stopped and asks the current child to terminate (SIGTERM and SIGCONT, then
+    /// SIGKILL after a grace: `ChildProcess.requestStop`).
     func stop() {
         lock.lock()
         stopped = true
         let child = self.child
         lock.unlock()
-        if let child { kill(child.pid, SIGTERM) }
+        child?.requestStop()
     }
 
     /// Waits for the current child to be gone.

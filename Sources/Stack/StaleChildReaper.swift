@@ -17,6 +17,7 @@ enum StaleChildReaper {
         let arguments = String(decoding: cmdline, as: UTF8.self).split(separator: "\0")
         guard arguments.contains(where: { $0.contains(marker) }) else { return }
         kill(pid, SIGTERM)
+        kill(pid, SIGCONT)  // a stopped orphan acts on SIGTERM only once continued
         let deadline = ContinuousClock.now + .seconds(10)
         while isAlive(pid), ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(100))

@@ -43,12 +43,16 @@ struct UpstreamOutageTests {
             let pidText = try String(contentsOfFile: state + "/prometheus.pid", encoding: .utf8)
             let pid = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
             kill(pid, SIGSTOP)
+            // Continued whatever happens next: a frozen child left behind hangs the shutdown.
+            var continued = false
+            defer { if !continued { kill(pid, SIGCONT) } }
             var staleBody: [String: Any] = [:]
             let wentStale = try await PrometheusHTTP.eventually(timeout: .seconds(60)) {
                 staleBody = try await overview()  // a 5xx would throw here
                 return staleBody["stale"] as? Bool == true
             }
             kill(pid, SIGCONT)
+            continued = true
             #expect(wentStale)
             #expect(hasData(staleBody), "the last known values are kept")
             #expect((staleBody["reason"] as? String)?.isEmpty == false)

@@ -160,6 +160,11 @@ struct FactoryRoutes {
         )
         switch standing.role {
         case .owner, .provider:
+            // The three upstream reads run side by side: when Prometheus hangs, each waits for its
+            // own timeout, and one after another they kept the first viewer of an interval
+            // waiting three timeouts (15 s on the demo) for an answer that is stale anyway.
+            async let alerts = firingAlerts(identity, logger: context.logger)
+            async let reliability = reliability(tenant, standing.held, logger: context.logger)
             do {
                 let reports = try await healthReader().reports(tenant: tenant, nodes: standing.held, now: dependencies.now())
                 body.nodes = reports.value.map(FactoryOverview.card)
@@ -175,8 +180,8 @@ struct FactoryRoutes {
                 body.stale = true
                 body.reason = "\(error.userMessage); no earlier values to show yet"
             }
-            body.alerts = await firingAlerts(identity, logger: context.logger)
-            body.reliability = await reliability(tenant, standing.held, logger: context.logger)
+            body.alerts = await alerts
+            body.reliability = await reliability
             let pools = Set(standing.held.compactMap(\.holding.pool)).sorted()
             if !pools.isEmpty {
                 body.poolNote = "Contributed to pool \(pools.joined(separator: ", ")): consumers draw on this hardware but never see it."
