@@ -61,10 +61,16 @@ final class WireClient: RequestStarter {
         exchange.deadline = loop.scheduleTask(in: timeout) { [exchange = NIOLoopBound(exchange, eventLoop: loop)] in
             exchange.value.fail(.timeout)
         }
+        dispatch(exchange, request: request)
+        return exchange
+    }
+
+    /// Sends `request` on an idle connection, or on a new one.
+    fileprivate func dispatch(_ exchange: WireExchange, request: ByteBuffer) {
         while let connection = idle.value.popLast() {
             if connection.isUsable {
                 connection.send(exchange, request: request)
-                return exchange
+                return
             }
         }
         opened.value += 1
@@ -85,7 +91,6 @@ final class WireClient: RequestStarter {
                     exchange.value.fail(.connect)
                 }
             }
-        return exchange
     }
 
     /// A connection whose response ended with keep-alive takes the next request.
@@ -112,6 +117,8 @@ final class WireExchange: InFlightRequest {
     /// The connection carrying it, once it has one.
     fileprivate var connection: WireConnection?
     private(set) var isFinished = false
+    /// Already sent again after its reused connection closed unanswered (at most once).
+    fileprivate var wasRetried = false
 
     init(record: RequestRecord, stopwatch: Stopwatch, completion: @escaping @Sendable (RequestRecord) -> Void) {
         recorder = ResponseRecorder(record: record)
@@ -162,6 +169,11 @@ final class WireConnection: ChannelInboundHandler, RemovableChannelHandler {
     private var current: WireExchange?
     private var parser = HTTPResponseParser()
     private var closed = false
+    /// Responses completed on this connection (a reused one may have been closed by the server
+    /// while idle, just as the request went out).
+    private var served = 0
+    private var request: ByteBuffer?
+    private var receivedBytes = false
 
     fileprivate init(client: WireClient) {
         self.client = client
@@ -190,12 +202,15 @@ final class WireConnection: ChannelInboundHandler, RemovableChannelHandler {
         current = exchange
         exchange.connection = self
         parser = HTTPResponseParser()
+        receivedBytes = false
+        self.request = served > 0 ? request : nil
         context.writeAndFlush(wrapOutboundOut(request), promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         guard let exchange = current else { return }  // bytes nobody asked for: ignored
+        receivedBytes = true
         var ended: Bool?
         do {
             try buffer.withUnsafeReadableBytes { bytes throws(HTTPResponseParser.Failure) in
@@ -215,6 +230,8 @@ final class WireConnection: ChannelInboundHandler, RemovableChannelHandler {
         // next request at once.
         if let keepAlive = ended {
             current = nil
+            request = nil
+            served += 1
             if keepAlive {
                 client.release(self)
             } else {
@@ -228,6 +245,17 @@ final class WireConnection: ChannelInboundHandler, RemovableChannelHandler {
         closed = true
         if let exchange = current {
             current = nil
+            if !receivedBytes, let request, !exchange.wasRetried {
+                // A kept-alive connection the server closed as this request went out (an idle
+                // timeout racing the reuse): nothing was processed, so it goes once more on a
+                // fresh connection, as HTTP clients do for idempotent-by-construction retries.
+                self.request = nil
+                exchange.wasRetried = true
+                exchange.connection = nil
+                client.dispatch(exchange, request: request)
+                context.fireChannelInactive()
+                return
+            }
             var ended = false
             if parser.connectionClosed(event: { _ in ended = true }), ended {
                 exchange.succeed()
