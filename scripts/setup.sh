@@ -2,7 +2,7 @@
 # Installs what AI Factory needs on a fresh Debian machine, only where it is missing:
 # Debian packages (prometheus with promtool, postgresql for the store tests, alertmanager's
 # amtool for the generated config, victoria-metrics for the client's live test, chromium,
-# chromium-driver and libjs-chart.js for the page and its browser tests) and PyPI tools
+# chromium-driver and libjs-chart.js for the page and its browser tests, zlib1g-dev for gzip) and PyPI tools
 # (promql-parser for the differential PromQL test, selenium for the browser tests). Safe to run again: it does nothing when everything is present.
 set -euo pipefail
 
@@ -15,6 +15,7 @@ command -v victoria-metrics >/dev/null 2>&1 || need_apt+=(victoria-metrics)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 ls /usr/share/javascript/chart.js/chart*.js >/dev/null 2>&1 || need_apt+=(libjs-chart.js)
+[ -f /usr/include/zlib.h ] || need_apt+=(zlib1g-dev)
 command -v swift      >/dev/null 2>&1 || { echo "setup: swift is not on PATH (Swift 6.3 is expected at /opt/swift/usr/bin)" >&2; exit 1; }
 
 if [ ${#need_apt[@]} -gt 0 ]; then
