@@ -1,3 +1,5 @@
+import Foundation
+
 /// `Accept-Encoding` negotiation (RFC 9110 §12.5.3), reduced to the one coding the server offers.
 public enum ContentCoding {
     /// Whether a client sending `acceptEncoding` takes a gzip-encoded body.
@@ -11,13 +13,13 @@ public enum ContentCoding {
         for element in acceptEncoding.split(separator: ",") {
             let parts = element.split(separator: ";")
             guard let first = parts.first else { continue }
-            let coding = first.trimmingSpaces().lowercased()
+            let coding = first.trimmingCharacters(in: .whitespaces).lowercased()
             var weight = 1.0
             for parameter in parts.dropFirst() {
                 let pair = parameter.split(separator: "=", maxSplits: 1)
-                if pair.count == 2, pair[0].trimmingSpaces().lowercased() == "q" {
+                if pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "q" {
                     // A malformed weight counts as zero: refusing compression is always safe.
-                    weight = Double(pair[1].trimmingSpaces()) ?? 0
+                    weight = Double(pair[1].trimmingCharacters(in: .whitespaces)) ?? 0
                 }
             }
             switch coding {
@@ -35,11 +37,5 @@ public enum ContentCoding {
         let type = contentType.lowercased()
         return type.hasPrefix("text/") || type.hasPrefix("application/json") || type.hasPrefix("application/javascript")
             || type.hasPrefix("image/svg+xml")
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingSpaces() -> String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

@@ -28,10 +28,10 @@ public enum Gzip {
         guard initialised == Z_OK else { throw .initialise(code: initialised) }
         defer { deflateEnd(&stream) }
         var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))) + 32)
-        var input = bytes
-        let produced: Int = try input.withUnsafeMutableBufferPointer { (source) throws(Failure) -> Int in
+        let produced: Int = try bytes.withUnsafeBufferPointer { (source) throws(Failure) -> Int in
             try output.withUnsafeMutableBufferPointer { (target) throws(Failure) -> Int in
-                stream.next_in = source.baseAddress
+                // zlib's `next_in` is not `const` in its C declaration, but deflate only reads it.
+                stream.next_in = source.baseAddress.map { UnsafeMutablePointer(mutating: $0) }
                 stream.avail_in = UInt32(source.count)
                 stream.next_out = target.baseAddress
                 stream.avail_out = UInt32(target.count)

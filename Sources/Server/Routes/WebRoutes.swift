@@ -86,7 +86,8 @@ public struct WebRoutes: Sendable {
         let compressible = ContentCoding.isCompressible(contentType: file.contentType)
         let gzip = compressible && size >= Self.minimumGzipSize && ContentCoding.acceptsGzip(request.headers[.acceptEncoding])
         let version = "\(String(size, radix: 16))-\(String(Int(modified), radix: 16))"
-        let etag = gzip ? "W/\"\(version)-gzip\"" : "W/\"\(version)\""
+        let plainETag = "W/\"\(version)\""
+        let etag = gzip ? "W/\"\(version)-gzip\"" : plainETag
         var headers: HTTPFields = [
             .contentType: file.contentType,
             .cacheControl: cacheControl,
@@ -98,16 +99,20 @@ public struct WebRoutes: Sendable {
             return Response(status: .notModified, headers: headers)
         }
         let read = { FileManager.default.contents(atPath: file.url.path).map { [UInt8]($0) } }
-        var body: [UInt8]?
-        if gzip, let encoded = try? compressed.gzipped(.init(path: file.url.path, size: size, modified: modified), read: read) {
-            headers[.contentEncoding] = "gzip"
-            body = encoded
-        } else {
-            // Also the answer when zlib fails: the plain bytes under the plain validator.
-            headers[.eTag] = "W/\"\(version)\""
-            body = read()
+        var encoded: [UInt8]?
+        if gzip {
+            do {
+                guard let bytes = try compressed.gzipped(.init(path: file.url.path, size: size, modified: modified), read: read) else {
+                    throw APIError.notFound("file")
+                }
+                encoded = bytes
+                headers[.contentEncoding] = "gzip"
+            } catch is Gzip.Failure {
+                // zlib failed: the plain bytes under the plain validator.
+                headers[.eTag] = plainETag
+            }
         }
-        guard let body else { throw APIError.notFound("file") }
+        guard let body = encoded ?? read() else { throw APIError.notFound("file") }
         headers[.contentLength] = String(body.count)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
