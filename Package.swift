@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "Simulator",
             dependencies: [
-                "Fleet", "Exposition",
+                "Fleet", "Exposition", "PromQL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -86,11 +86,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // HTTP API server (Hummingbird).
+        // The tenant read model: caller capabilities (made only by the authentication path), the
+        // scopes built from them, and every tenant-facing read (standing, overview, summary, node
+        // detail, trend, events, reliability, alerts, usage, connection check). No HTTP.
+        .target(
+            name: "Factory",
+            dependencies: [
+                "Fleet", "PromQL", "PrometheusClient", "Store", "Telemetry",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // HTTP API server (Hummingbird): routes parse, call the read model, encode.
         .target(
             name: "Server",
             dependencies: [
-                "Fleet", "Store", "PromQL", "PrometheusClient", "Telemetry", "Web", "LoadTest",
+                "Factory", "Fleet", "Store", "PromQL", "PrometheusClient", "Telemetry", "Web", "LoadTest",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -126,7 +137,7 @@ let package = Package(
         .target(
             name: "Stack",
             dependencies: [
-                "Fleet", "Simulator", "Server", "Store", "PrometheusClient", "Export", "Telemetry",
+                "Fleet", "Simulator", "Server", "Store", "PromQL", "PrometheusClient", "Export", "Telemetry",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -155,7 +166,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Store", "Fleet", "PrometheusClient", "LoadTest",
+                "Server", "Factory", "Telemetry", "PromQL", "Store", "Fleet", "PrometheusClient", "LoadTest",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -1,3 +1,4 @@
+import PromQL
 import Yams
 
 extension AlertmanagerConfig {
@@ -74,22 +75,22 @@ extension AlertmanagerConfig {
             YAMLText.map([
                 ("source_matchers", matchers(["alertname=\"ExporterDown\"", "job=\"dcgm\""])),
                 ("target_matchers", matchers(["alertname=~\"GPU.+\""])),
-                ("equal", YAMLText.seq(["tenant", "node"].map(YAMLText.str))),
+                ("equal", YAMLText.seq([ScopeLabel.tenant, ScopeLabel.node].map(YAMLText.str))),
             ]),
             YAMLText.map([
                 ("source_matchers", matchers(["alertname=\"ExporterDown\"", "job=\"vllm\""])),
                 ("target_matchers", matchers(["alertname=~\"VLLM.+\""])),
-                ("equal", YAMLText.seq(["tenant", "node"].map(YAMLText.str))),
+                ("equal", YAMLText.seq([ScopeLabel.tenant, ScopeLabel.node].map(YAMLText.str))),
             ]),
             YAMLText.map([
                 ("source_matchers", matchers(["alertname=\"GPUTemperatureCritical\""])),
                 ("target_matchers", matchers(["alertname=\"GPUTemperatureHigh\""])),
-                ("equal", YAMLText.seq(["tenant", "node", "gpu"].map(YAMLText.str))),
+                ("equal", YAMLText.seq([ScopeLabel.tenant, ScopeLabel.node, "gpu"].map(YAMLText.str))),
             ]),
             YAMLText.map([
                 ("source_matchers", matchers(["severity=\"critical\""])),
                 ("target_matchers", matchers(["severity=\"warning\""])),
-                ("equal", YAMLText.seq(["alertname", "tenant", "node", "gpu", "model_name"].map(YAMLText.str))),
+                ("equal", YAMLText.seq(["alertname", ScopeLabel.tenant, ScopeLabel.node, "gpu", "model_name"].map(YAMLText.str))),
             ]),
         ]
     }

@@ -1,3 +1,4 @@
+import PromQL
 /// An Alertmanager configuration routing each tenant's alerts to that tenant's receivers.
 ///
 /// Routing tree (first match wins unless `continue`):
@@ -31,7 +32,7 @@ public struct AlertmanagerConfig: Sendable, Hashable {
     }
 
     /// Labels every route groups by.
-    public static let groupBy = ["alertname", "tenant", "node"]
+    public static let groupBy = ["alertname", ScopeLabel.tenant, ScopeLabel.node]
     /// Receiver that gets operator-only alerts, the Watchdog and unrouted alerts.
     public static let operatorReceiver = "operator"
 

@@ -1,3 +1,4 @@
+import PromQL
 extension GrafanaDashboard {
     /// Selector filter every panel applies.
     static let scope = #"tenant=~"$tenant", node=~"$node""#
@@ -126,7 +127,7 @@ extension GrafanaDashboard {
         return GrafanaDashboard(
             title: "AI Factory", uid: "aifactory-overview", panels: layout.panels,
             variables: [
-                Variable(name: "tenant", label: "Tenant", query: "label_values(up, tenant)"),
+                Variable(name: ScopeLabel.tenant, label: "Tenant", query: "label_values(up, \(ScopeLabel.tenant))"),
                 Variable(name: "node", label: "Node", query: #"label_values(DCGM_FI_DEV_GPU_TEMP{tenant=~"$tenant"}, node)"#),
                 Variable(name: "model_name", label: "Model", query: #"label_values(vllm:num_requests_running{tenant=~"$tenant", node=~"$node"}, model_name)"#),
             ])

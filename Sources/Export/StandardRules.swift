@@ -1,3 +1,4 @@
+import PromQL
 /// The catalog behind ``AlertRuleSet/standard(_:)``: one property per rule group.
 ///
 /// Conventions:
@@ -127,7 +128,7 @@ struct StandardRules {
             name: "GPUMetricsAbsent",
             expr: "absent_over_time(DCGM_FI_DEV_GPU_TEMP{node=\"\(target.node)\"}[\(w(600))])",
             severity: .critical,
-            labels: ["tenant": target.tenant, "node": target.node],
+            labels: [ScopeLabel.tenant: target.tenant, ScopeLabel.node: target.node],
             summary: "No GPU metrics from {{ $labels.node }}",
             description: "Node \(target.node) (tenant \(target.tenant)) is in the inventory but Prometheus has received no DCGM series from it for \(w(600)): the node, its exporter or its scrape target is gone.")
     }

@@ -28,3 +28,57 @@ public enum Level: Sendable, Codable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension Level {
+    enum CodingKeys: String, CodingKey {
+        case concurrency, rate, arrival
+    }
+
+    /// The shape Swift synthesizes for an enum with associated values (`{"_0": 4}`), still read
+    /// from results stored before the public shape was written on purpose.
+    private struct Legacy: Decodable {
+        var first: Double
+        var arrival: Arrival?
+
+        enum CodingKeys: String, CodingKey {
+            case first = "_0", arrival = "_1"
+        }
+    }
+
+    /// `{"concurrency": 4}` or `{"rate": 50, "arrival": "constant"}`: the public shape of a level
+    /// in the API, the page and stored results.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .concurrency(let n):
+            try container.encode(n, forKey: .concurrency)
+        case .rate(let rate, let arrival):
+            try container.encode(rate, forKey: .rate)
+            try container.encode(arrival, forKey: .arrival)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if container.contains(.concurrency) {
+            if let n = try? container.decode(Int.self, forKey: .concurrency) {
+                self = .concurrency(n)
+            } else {
+                let legacy = try container.decode(Legacy.self, forKey: .concurrency)
+                guard let n = Int(exactly: legacy.first) else {
+                    throw DecodingError.dataCorruptedError(forKey: .concurrency, in: container, debugDescription: "concurrency must be a whole number")
+                }
+                self = .concurrency(n)
+            }
+        } else if container.contains(.rate) {
+            if let rate = try? container.decode(Double.self, forKey: .rate) {
+                self = .rate(rate, try container.decodeIfPresent(Arrival.self, forKey: .arrival) ?? .constant)
+            } else {
+                let legacy = try container.decode(Legacy.self, forKey: .rate)
+                self = .rate(legacy.first, legacy.arrival ?? .constant)
+            }
+        } else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a level has either concurrency or rate"))
+        }
+    }
+}

@@ -1,214 +1,43 @@
-/// Confines PromQL queries to one tenant: every vector and range selector anywhere in the tree ends up
-/// with exactly `label="value"`, or the whole query is rejected.
+/// Confines queries to one tenant, optionally narrowed to one node or pool of that tenant, in one
+/// rewrite (see ``LabelScope`` for the policy).
 ///
-/// Policy, decided on decoded strings (escapes resolved, byte comparison, case-sensitive, no Unicode
-/// normalisation):
-/// - A selector without a matcher on the label gets `label="value"` added.
-/// - Matchers on the label that can select the value (`="acme"`, `!="other"`, `=~"acme|beta"`, `=~".*"`)
-///   are replaced by the exact matcher. One that cannot (`="other"`, `=""`, `!="acme"`, `!~"acme"`,
-///   `=~"acm"`) rejects the query with ``PromQLError/outsideTenant(message:position:)``: silently
-///   narrowing it would answer a different question than the one asked.
-/// - Selectors are found everywhere: function arguments, both sides of every operator (including
-///   `or`/`unless`), subqueries, and aggregation parameters (`topk(scalar(count(x)), y)`), which
-///   prom-label-proxy misses.
-/// - Constructs that could read or forge series outside the tenant are
-///   ``PromQLError/unscopable(message:position:)``: `info()` (reads series the text does not name),
-///   `label_replace`/`label_join` writing the tenant label, `count_values` using it as output label.
-/// - Pure literals (`1+1`, `time()`, `vector(0)`) have no selector and pass.
-///
-/// After rewriting, the result is printed, parsed again and verified by a separate walk; only then is
-/// a ``ScopedQuery`` returned.
+/// Its initializer is `package`: inside this package it is called by the read model's caller
+/// capability (`AuthenticatedTenant.scope`) and by the event recorder, a system loop that sweeps
+/// every tenant of the inventory; code outside the package cannot name a tenant at all. Narrowing
+/// is public because it can only ever read less.
 public struct TenantScope: Sendable, Hashable {
-    /// Why a scope cannot be built.
-    public enum ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
-        case emptyLabel
-        case emptyValue
-        /// `__name__` selects metrics, not tenants.
-        case metricNameLabel
+    /// The tenant every selector is confined to.
+    public let tenant: String
+    let engine: LabelScope
 
-        public var description: String {
-            switch self {
-            case .emptyLabel: "tenant label must not be empty"
-            case .emptyValue: "tenant value must not be empty"
-            case .metricNameLabel: "tenant label must not be __name__"
-            }
-        }
+    package init(tenant: String, options: Parser.Options = .default) throws(LabelScope.ConfigurationError) {
+        self.tenant = tenant
+        self.engine = try LabelScope([(ScopeLabel.tenant, tenant)], options: options)
     }
 
-    public let label: String
-    public let value: String
-    public var options: Parser.Options
+    private init(tenant: String, engine: LabelScope) {
+        self.tenant = tenant
+        self.engine = engine
+    }
 
-    public init(label: String, value: String, options: Parser.Options = .default) throws(ConfigurationError) {
-        guard !label.isEmpty else { throw .emptyLabel }
-        guard !value.isEmpty else { throw .emptyValue }
-        guard !label.utf8.elementsEqual(metricNameLabel.utf8) else { throw .metricNameLabel }
-        self.label = label
-        self.value = value
-        self.options = options
+    /// Every matcher a query gets: the tenant first, then the narrowing ones.
+    public var matchers: [LabelScope.Requirement] { engine.requirements }
+
+    /// This scope, further confined to `label="value"` (a node or pool of the tenant).
+    ///
+    /// The tenant label cannot be narrowed again (``LabelScope/ConfigurationError/duplicateLabel(_:)``).
+    public func narrowed(to label: String, _ value: String) throws(LabelScope.ConfigurationError) -> TenantScope {
+        let pairs = engine.requirements.map { (label: $0.label, value: $0.value) } + [(label: label, value: value)]
+        return TenantScope(tenant: tenant, engine: try LabelScope(pairs, options: engine.options))
+    }
+
+    /// This scope narrowed to one node (``ScopeLabel/node``).
+    public func narrowed(toNode node: String) throws(LabelScope.ConfigurationError) -> TenantScope {
+        try narrowed(to: ScopeLabel.node, node)
     }
 
     /// Parses, scopes, prints, re-parses and verifies `query`.
     public func rewrite(_ query: String) throws(PromQLError) -> ScopedQuery {
-        let source = Array(query.utf8)
-        let parsed = try Parser.parse(query, options: options)
-        let scoped = try scope(parsed, source: source)
-        let text = Printer.print(scoped)
-        // The verifier reads the text Prometheus will read, not our tree.
-        let reparsed: Expr
-        do {
-            var verifyOptions = options
-            verifyOptions.maxLength = max(options.maxLength, text.utf8.count)
-            reparsed = try Parser.parse(text, options: verifyOptions)
-        } catch {
-            throw .unscopable(message: "internal error: the rewritten query does not parse (\(error))",
-                              position: SourcePosition(range: SourceRange(start: 0, end: 0), in: source))
-        }
-        guard reparsed == scoped else {
-            throw .unscopable(message: "internal error: the rewritten query does not re-parse to the same expression",
-                              position: SourcePosition(range: SourceRange(start: 0, end: 0), in: source))
-        }
-        try verify(reparsed, source: Array(text.utf8))
-        return ScopedQuery(text: text, label: label, value: value)
-    }
-
-    /// Scopes a parsed expression. `source` is the query text, used only for error positions.
-    public func scope(_ expr: Expr, source: [UInt8] = []) throws(PromQLError) -> Expr {
-        switch expr {
-        case .number, .string:
-            return expr
-        case .vectorSelector(let selector):
-            return .vectorSelector(try scope(selector, source: source))
-        case .matrixSelector(var matrix):
-            matrix.selector = try scope(matrix.selector, source: source)
-            return .matrixSelector(matrix)
-        case .subquery(var subquery):
-            subquery.expr = try scope(subquery.expr, source: source)
-            return .subquery(subquery)
-        case .paren(var paren):
-            paren.expr = try scope(paren.expr, source: source)
-            return .paren(paren)
-        case .unary(var unary):
-            unary.expr = try scope(unary.expr, source: source)
-            return .unary(unary)
-        case .binary(var binary):
-            binary.lhs = try scope(binary.lhs, source: source)
-            binary.rhs = try scope(binary.rhs, source: source)
-            return .binary(binary)
-        case .call(var call):
-            try checkCall(call, source: source)
-            var args: [Expr] = []
-            args.reserveCapacity(call.args.count)
-            for arg in call.args { args.append(try scope(arg, source: source)) }
-            call.args = args
-            return .call(call)
-        case .aggregate(var aggregate):
-            try checkAggregate(aggregate, source: source)
-            if let param = aggregate.param { aggregate.param = try scope(param, source: source) }
-            aggregate.expr = try scope(aggregate.expr, source: source)
-            return .aggregate(aggregate)
-        }
-    }
-
-    /// Confirms that every selector carries exactly one matcher on the label, `label="value"`, and that
-    /// no unscopable construct remains.
-    public func verify(_ expr: Expr, source: [UInt8] = []) throws(PromQLError) {
-        try expr.walk { (node: Expr) throws(PromQLError) in
-            switch node {
-            case .vectorSelector(let selector):
-                try verify(selector, source: source)
-            case .matrixSelector(let matrix):
-                try verify(matrix.selector, source: source)
-            case .call(let call):
-                try checkCall(call, source: source)
-            case .aggregate(let aggregate):
-                try checkAggregate(aggregate, source: source)
-            case .number, .string, .subquery, .paren, .unary, .binary:
-                break
-            }
-        }
-    }
-
-    // MARK: - Selectors
-
-    private func scope(_ selector: VectorSelector, source: [UInt8]) throws(PromQLError) -> VectorSelector {
-        var result = selector
-        result.matchers.removeAll(keepingCapacity: true)
-        for matcher in selector.matchers {
-            guard matcher.isOn(label) else {
-                result.matchers.append(matcher)
-                continue
-            }
-            guard matcher.matches(value) else {
-                throw .outsideTenant(
-                    message: "matcher \(matcher) cannot select \(Printer.quotedLabel(label))=\(goQuote(value))",
-                    position: SourcePosition(range: selector.position, in: source))
-            }
-        }
-        result.matchers.append(LabelMatcher(equal: label, value))
-        return result
-    }
-
-    private func verify(_ selector: VectorSelector, source: [UInt8]) throws(PromQLError) {
-        let onLabel = selector.matchers.filter { $0.isOn(label) }
-        guard onLabel.count == 1, let only = onLabel.first, only.op == .equal, only.value.utf8.elementsEqual(value.utf8)
-        else {
-            throw .unscopable(message: "internal error: a selector is not confined to the tenant after rewriting",
-                              position: SourcePosition(range: selector.position, in: source))
-        }
-    }
-
-    // MARK: - Forgery
-
-    private func checkCall(_ call: Call, source: [UInt8]) throws(PromQLError) {
-        let position = SourcePosition(range: call.position, in: source)
-        if call.function.readsUnnamedSeries {
-            throw .unscopable(message: "\(call.function.name)() reads series the query does not name", position: position)
-        }
-        if let index = call.function.writesLabelArgument, index < call.args.count {
-            guard let written = Self.stringValue(call.args[index]) else {
-                throw .unscopable(message: "\(call.function.name)() writes a label that cannot be determined",
-                                  position: position)
-            }
-            if written.utf8.elementsEqual(label.utf8) {
-                throw .unscopable(message: "\(call.function.name)() would write the tenant label "
-                    + Printer.quotedLabel(label), position: position)
-            }
-        }
-    }
-
-    private func checkAggregate(_ aggregate: AggregateExpr, source: [UInt8]) throws(PromQLError) {
-        guard aggregate.op == .countValues, let param = aggregate.param else { return }
-        let position = SourcePosition(range: aggregate.position, in: source)
-        guard let written = Self.stringValue(param) else {
-            throw .unscopable(message: "count_values() writes a label that cannot be determined", position: position)
-        }
-        if written.utf8.elementsEqual(label.utf8) {
-            throw .unscopable(message: "count_values() would write the tenant label \(Printer.quotedLabel(label))",
-                              position: position)
-        }
-    }
-
-    /// The value of a string-typed expression: a literal, possibly in parentheses.
-    static func stringValue(_ expr: Expr) -> String? {
-        var current = expr
-        for _ in 0..<1024 {
-            switch current {
-            case .string(let literal): return literal.value
-            case .paren(let paren): current = paren.expr
-            case .number, .vectorSelector, .matrixSelector, .subquery, .unary, .binary, .call, .aggregate: return nil
-            }
-        }
-        return nil
-    }
-}
-
-extension Printer {
-    /// A label name as it would appear in a selector: bare when plain, quoted otherwise.
-    static func quotedLabel(_ name: String) -> String {
-        if isPlainLabelName(name) { return name }
-        var out = ""
-        appendQuoted(name, to: &out)
-        return out
+        ScopedQuery(text: try engine.rewrittenText(query, check: { _, _ throws(PromQLError) in }), tenant: tenant, matchers: engine.requirements)
     }
 }

@@ -18,8 +18,27 @@ extension PrometheusClient {
     }
 
     /// Instant query (`/api/v1/query`) at `time` (the backend's now when `nil`), any result type.
+    ///
+    /// The tenant read: the query is confined to one tenant (``ScopedQuery``).
     public func instantQuery(_ query: ScopedQuery, at time: Date? = nil) async throws(PrometheusClientError) -> QueryResult {
-        var form = [("query", query.text)]
+        try await instant(query.text, at: time)
+    }
+
+    /// The fleet read: an instant query across tenants (``FleetQuery``, which only an operator
+    /// capability or a holder's connection check can make).
+    public func instantQuery(_ query: FleetQuery, at time: Date? = nil) async throws(PrometheusClientError) -> QueryResult {
+        try await instant(query.text, at: time)
+    }
+
+    /// The pool read: one label-free number over a pool's contributing nodes
+    /// (``PoolAggregateQuery``, which only a consumer's subscription can make).
+    public func instantQuery(_ query: PoolAggregateQuery, at time: Date? = nil) async throws(PrometheusClientError) -> QueryResult {
+        try await instant(query.text, at: time)
+    }
+
+    /// The one transport of every instant read; private so that only checked query types reach it.
+    private func instant(_ text: String, at time: Date?) async throws(PrometheusClientError) -> QueryResult {
+        var form = [("query", text)]
         if let time { form.append(("time", Self.format(time))) }
         form.append(("timeout", Self.format(timeout)))
         form += queryParameters

@@ -6,9 +6,11 @@ import PromQL
 
 /// Reads the Prometheus HTTP API (`/api/v1/...`) of Prometheus, Thanos, VictoriaMetrics or Mimir.
 ///
-/// Every method that evaluates or selects series takes a `ScopedQuery`, which only
-/// `PromQL.TenantScope` can create: code that tries to send an unscoped string does not compile,
-/// so tenant isolation is a property of the types rather than of call-site discipline.
+/// Every method that evaluates or selects series takes a checked query type: a tenant read takes
+/// a `ScopedQuery` (only `PromQL.TenantScope` creates one, always with the tenant's matcher), the
+/// fleet read a `FleetQuery`, the pool read a `PoolAggregateQuery`. Code that tries to send an
+/// unscoped string, or a node- or pool-only query to a tenant read, does not compile, so tenant
+/// isolation is a property of the types rather than of call-site discipline.
 ///
 /// The client is a value: configure it once (`baseURL`, `basePath`, `headers`), copy it freely
 /// across tasks, and derive variants with `withTimeout(_:)`. Each request has one overall

@@ -1,3 +1,4 @@
+import Factory
 import Fleet
 import Foundation
 import PrometheusClient
@@ -13,22 +14,17 @@ public struct ServerDependencies: Sendable {
     public var serviceDiscoveryToken: String?
     /// How often Prometheus re-reads service discovery (reported by the connection check hints).
     public var serviceDiscoveryRefresh: Duration
-    /// Reads telemetry; `nil` when no Prometheus is configured.
-    public var prometheus: PrometheusClient?
-    /// Tenant-scoped health reads (cache + coalescing + stale fallback); `nil` without Prometheus.
-    public var healthReader: HealthReader?
-    /// Consumer usage reads (metering contract + pool aggregate); `nil` without Prometheus.
-    public var usageReader: UsageReader?
-    /// Per-GPU trend reads for node holders; `nil` without Prometheus.
-    public var trendReader: TrendReader?
-    /// vLLM golden signals of one node; `nil` without Prometheus.
-    public var inferenceReader: InferenceReader?
-    /// Per-interval caches of the overview's extras (alerts, reliability).
-    public var overviewCaches: OverviewCaches
+    /// The metrics backend (checked query types only); `nil` when none is configured.
+    public let metrics: (any RangeMetricsBackend)?
+    /// Where active alerts come from; `nil` when no Prometheus is configured.
+    public let alertSource: (any AlertSource)?
+    /// The read model's per-interval readers and caches, made once so every request shares them.
+    public let readers: ReadModel.Readers
     public var now: @Sendable () -> Date
     /// Runs load tests (`/api/v1/factory/loadtests`); `nil` answers 503 "load tests are not enabled".
     public var loadTests: LoadTestManager?
 
+    /// With a Prometheus-compatible backend (or none), as `serve` and the demo run.
     public init(
         store: any Store,
         sessions: SessionStore = SessionStore(),
@@ -40,26 +36,38 @@ public struct ServerDependencies: Sendable {
         healthModel: HealthModel = HealthModel(),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.init(
+            store: store, sessions: sessions, limiter: limiter, serviceDiscoveryToken: serviceDiscoveryToken,
+            serviceDiscoveryRefresh: serviceDiscoveryRefresh, metrics: prometheus, alertSource: prometheus,
+            healthRefresh: healthRefresh, healthModel: healthModel, now: now)
+    }
+
+    /// With any metrics backend and alert source (tests pass canned ones).
+    public init(
+        store: any Store,
+        sessions: SessionStore = SessionStore(),
+        limiter: FailedAuthLimiter = FailedAuthLimiter(),
+        serviceDiscoveryToken: String? = nil,
+        serviceDiscoveryRefresh: Duration = .seconds(30),
+        metrics: (any RangeMetricsBackend)?,
+        alertSource: (any AlertSource)?,
+        healthRefresh: Duration = .seconds(15),
+        healthModel: HealthModel = HealthModel(),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
         self.sessions = sessions
         self.limiter = limiter
         self.serviceDiscoveryToken = serviceDiscoveryToken
         self.serviceDiscoveryRefresh = serviceDiscoveryRefresh
-        self.prometheus = prometheus
-        self.healthReader = prometheus.map { HealthReader(backend: $0, model: healthModel, refresh: healthRefresh) }
-        self.usageReader = prometheus.map { UsageReader(backend: $0, refresh: healthRefresh) }
-        self.trendReader = prometheus.map { TrendReader(backend: $0) }
-        self.inferenceReader = prometheus.map { InferenceReader(backend: $0, refresh: healthRefresh) }
-        self.overviewCaches = OverviewCaches()
+        self.metrics = metrics
+        self.alertSource = alertSource
+        self.readers = ReadModel.Readers(metrics: metrics, model: healthModel, refresh: healthRefresh)
         self.now = now
     }
-}
 
-/// What the overview adds to the node cards, shared within one refresh interval so a wall of
-/// viewers does not turn into one events read and one alerts read per request.
-public struct OverviewCaches: Sendable {
-    let alerts = CoalescingCache<[PrometheusAlert]>(capacity: 16)
-    let reliability = CoalescingCache<[EventRoutes.NodeReliability]>(capacity: 1024)
-
-    public init() {}
+    /// The tenant read model over these collaborators (a cheap value: the caches live in `readers`).
+    public var readModel: ReadModel {
+        ReadModel(store: store, metrics: metrics, alertSource: alertSource, readers: readers, now: now)
+    }
 }

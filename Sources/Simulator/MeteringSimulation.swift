@@ -1,4 +1,5 @@
 import Exposition
+import PromQL
 
 /// The simulated metering gateway: the consumer usage contract (`aifactory_usage_*`) for every
 /// configured consumer subscription, at any elapsed time.
@@ -24,7 +25,7 @@ public struct MeteringSimulation: Sendable {
         guard !models.isEmpty else { return writer.bytes }
         let readings = models.map { ($0, $0.reading(at: t)) }
         func base(_ model: MeteringModel) -> [Label] {
-            [Label("pool", model.consumer.pool), Label("tenant", model.consumer.tenant)]
+            [Label(ScopeLabel.pool, model.consumer.pool), Label(ScopeLabel.tenant, model.consumer.tenant)]
         }
 
         writer.header(name: "aifactory_usage_tokens_total", help: "Tokens metered per consumer subscription, by direction.", type: .counter)

@@ -62,7 +62,7 @@ public struct EventRecorder: Sendable {
             guard let nodes = byTenant[tenant]?.sorted(by: { $0.name < $1.name }) else { continue }
             let snapshots: [NodeSnapshot]
             do {
-                let builder = SnapshotBuilder(backend: backend, scope: try TenantScope(label: "tenant", value: tenant))
+                let builder = SnapshotBuilder(backend: backend, scope: try TenantScope(tenant: tenant))
                 snapshots = try await builder.snapshots(for: nodes, at: now)
             } catch {
                 logger.warning("event poll skipped a tenant", metadata: ["tenant": "\(tenant)", "error": "\(error)"])

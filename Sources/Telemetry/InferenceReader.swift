@@ -4,8 +4,8 @@ import PrometheusClient
 
 /// Reads one node's vLLM golden signals for its holder (`GET /api/v1/factory/nodes/{id}`).
 ///
-/// Every query is written for all nodes and rewritten by `TenantScope` twice, to the `node` and
-/// then to the caller's `tenant`, so neither label is concatenated into query text. Renamed vLLM
+/// Every query is written for all nodes and rewritten once by the caller's `TenantScope` narrowed
+/// to the `node`, so neither label is concatenated into query text. Renamed vLLM
 /// series are read under both names (`kv_cache_usage_perc` / `gpu_cache_usage_perc`,
 /// `inter_token_latency_seconds` / `time_per_output_token_seconds`, docs: metrics.md §3.2).
 /// Answers are cached per interval and fall back to the last known answer in an outage, like
@@ -13,14 +13,12 @@ import PrometheusClient
 public struct InferenceReader: Sendable {
     public let backend: any MetricsBackend
     public let refresh: Duration
-    let cache: CoalescingCache<InferenceSignals?>
-    let lastGood: LastKnownGood<String, InferenceSignals?>
+    let read: IntervalRead<InferenceSignals?>
 
     public init(backend: any MetricsBackend, refresh: Duration = .seconds(15)) {
         self.backend = backend
         self.refresh = refresh
-        self.cache = CoalescingCache(capacity: 1024)
-        self.lastGood = LastKnownGood()
+        self.read = IntervalRead(interval: RefreshInterval(refresh), capacity: 1024)
     }
 
     /// One figure: its name in `InferenceSignals`, its query, and how the value is scaled.
@@ -50,56 +48,44 @@ public struct InferenceReader: Sendable {
     ]
 
     /// The signals of `node`, or `nil` when the node exports no vLLM series at all. The caller
-    /// has already checked that `tenant` holds `node`.
-    public func signals(tenant: String, node: String, now: Date) async throws -> Freshness<InferenceSignals?> {
-        let tenantScope = try TenantScope(label: "tenant", value: tenant)
-        let nodeScope = try TenantScope(label: "node", value: node)
-        func scoped(_ text: String) throws -> ScopedQuery { try tenantScope.rewrite(try nodeScope.rewrite(text).text) }
-        let queries = try Self.figures.map { ($0, try scoped($0.query)) }
-        let presence = try scoped(#"count by (model_name) ({__name__=~"vllm:num_requests_running|vllm:num_requests_waiting", job="vllm"})"#)
+    /// has already checked that `scope`'s tenant holds `node`.
+    public func signals(scope: TenantScope, node: String, now: Date) async throws -> Freshness<InferenceSignals?> {
+        let tenant = scope.tenant
+        let nodeScope = try scope.narrowed(toNode: node)
+        let queries = try Self.figures.map { ($0, try nodeScope.rewrite($0.query)) }
+        let presence = try nodeScope.rewrite(#"count by (model_name) ({__name__=~"vllm:num_requests_running|vllm:num_requests_waiting", job="vllm"})"#)
 
-        let seconds = max(1, Int64(refresh.components.seconds))
-        let bucket = Int64(now.timeIntervalSince1970) / seconds
-        let evaluation = Date(timeIntervalSince1970: TimeInterval(bucket * seconds))
-        let key = CacheKey(backend: backend.identity, tenant: tenant, query: "inference:\(node)", bucket: bucket)
+        let evaluation = read.interval.start(at: now)
+        let key = CacheKey(backend: backend.identity, tenant: tenant, query: "inference:\(node)", bucket: read.interval.bucket(at: now))
         let backend = self.backend
-        let cache = self.cache
-        return try await lastGood.read(
-            "\(tenant)|\(node)",
-            isOutage: UpstreamTrouble.isOutage,
-            reason: UpstreamTrouble.staleReason,
-            fetch: {
-                let (signals, servedBucket) = try await cache.latest(for: key) {
-                    let models = try await backend.samples(presence, at: evaluation)
-                    guard !models.isEmpty else { return nil }
-                    // An absent answer means the series is not exported ("not collected"); a NaN
-                    // answer means it is, but nothing happened in the window (0/0: no requests).
-                    let values = try await withThrowingTaskGroup(of: (String, Double??).self) { group in
-                        for (figure, query) in queries {
-                            group.addTask {
-                                guard let value = try await backend.samples(query, at: evaluation).first?.value else { return (figure.name, nil) }
-                                return (figure.name, .some(value.isFinite ? Self.round(value * figure.scale) : nil))
-                            }
-                        }
-                        var values: [String: Double??] = [:]
-                        for try await (name, value) in group { values[name] = value }
-                        return values
+        return try await read.latest(key, lastGoodKey: "\(tenant)|\(node)") {
+            let models = try await backend.samples(presence, at: evaluation)
+            guard !models.isEmpty else { return nil }
+            // An absent answer means the series is not exported ("not collected"); a NaN
+            // answer means it is, but nothing happened in the window (0/0: no requests).
+            let values = try await withThrowingTaskGroup(of: (String, Double??).self) { group in
+                for (figure, query) in queries {
+                    group.addTask {
+                        guard let value = try await backend.samples(query, at: evaluation).first?.value else { return (figure.name, nil) }
+                        return (figure.name, .some(value.isFinite ? Self.round(value * figure.scale) : nil))
                     }
-                    func value(_ name: String) -> Double? { (values[name] ?? nil) ?? nil }
-                    let modelNames = Set(models.compactMap { $0.labels["model_name"] })
-                    return InferenceSignals(
-                        model: modelNames.count == 1 ? modelNames.first : nil,
-                        ttftP95Ms: value("ttftP95Ms"), ttftP99Ms: value("ttftP99Ms"), tpotMs: value("tpotMs"),
-                        requestsRunning: value("requestsRunning"), requestsWaiting: value("requestsWaiting"),
-                        kvCachePct: value("kvCachePct"), preemptionsPerMin: value("preemptionsPerMin"),
-                        prefixCacheHitPct: value("prefixCacheHitPct"), promptTokensPerSec: value("promptTokensPerSec"),
-                        generationTokensPerSec: value("generationTokensPerSec"),
-                        notCollected: Self.figures.map(\.name).filter { (values[$0] ?? nil) == nil }
-                    )
                 }
-                return (signals, Date(timeIntervalSince1970: TimeInterval(servedBucket * seconds)))
+                var values: [String: Double??] = [:]
+                for try await (name, value) in group { values[name] = value }
+                return values
             }
-        )
+            func value(_ name: String) -> Double? { (values[name] ?? nil) ?? nil }
+            let modelNames = Set(models.compactMap { $0.labels["model_name"] })
+            return InferenceSignals(
+                model: modelNames.count == 1 ? modelNames.first : nil,
+                ttftP95Ms: value("ttftP95Ms"), ttftP99Ms: value("ttftP99Ms"), tpotMs: value("tpotMs"),
+                requestsRunning: value("requestsRunning"), requestsWaiting: value("requestsWaiting"),
+                kvCachePct: value("kvCachePct"), preemptionsPerMin: value("preemptionsPerMin"),
+                prefixCacheHitPct: value("prefixCacheHitPct"), promptTokensPerSec: value("promptTokensPerSec"),
+                generationTokensPerSec: value("generationTokensPerSec"),
+                notCollected: Self.figures.map(\.name).filter { (values[$0] ?? nil) == nil }
+            )
+        }
     }
 
 

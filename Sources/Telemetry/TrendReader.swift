@@ -14,8 +14,8 @@ extension PrometheusClient: RangeMetricsBackend {}
 
 /// Reads per-GPU trends of one node for its holder.
 ///
-/// The query is rewritten twice by `TenantScope`: to the `node`, then to the caller's `tenant`
-/// (the matcher the client checks), so neither label is ever concatenated into query text.
+/// The query is rewritten once by the caller's `TenantScope` narrowed to the `node`, so neither
+/// label is ever concatenated into query text.
 /// `end` is aligned down to the step, so viewers within one step share one upstream query and the
 /// points do not jitter; `start = end − range + step` makes exactly `maxPoints` steps, and any
 /// surplus a backend returns is trimmed from the old end.
@@ -31,12 +31,14 @@ public struct TrendReader: Sendable {
     }
 
     /// Per-GPU series of `metric` on `node` over `range` ending at `now`; the caller has
-    /// already checked that `tenant` holds `node`.
-    public func trend(tenant: String, node: String, metric: TrendSeries.Metric, range: TrendSeries.Range, now: Date) async throws -> Freshness<[TrendSeries]> {
-        let query = try TenantScope(label: "tenant", value: tenant).rewrite(try TenantScope(label: "node", value: node).rewrite(metric.query).text)
+    /// already checked that `scope`'s tenant holds `node`.
+    public func trend(scope: TenantScope, node: String, metric: TrendSeries.Metric, range: TrendSeries.Range, now: Date) async throws -> Freshness<[TrendSeries]> {
+        let tenant = scope.tenant
+        let query = try scope.narrowed(toNode: node).rewrite(metric.query)
         let step = range.step
-        let bucket = Int64(now.timeIntervalSince1970) / step
-        let end = Date(timeIntervalSince1970: TimeInterval(bucket * step))
+        let interval = RefreshInterval(seconds: step)
+        let bucket = interval.bucket(at: now)
+        let end = interval.start(ofBucket: bucket)
         let start = end.addingTimeInterval(-TimeInterval(range.seconds - step))
         let key = CacheKey(backend: backend.identity, tenant: tenant, query: "trend:\(range.rawValue):\(query.text)", bucket: bucket)
         let backend = self.backend
@@ -50,7 +52,7 @@ public struct TrendReader: Sendable {
                 try await cache.value(for: key) {
                     let series = try await backend.queryRange(query, start: start, end: end, step: .seconds(step))
                     return series.compactMap { series -> TrendSeries? in
-                        guard series.labels["node"] == node, let gpu = series.labels["gpu"].flatMap(Int.init) else { return nil }
+                        guard series.labels[ScopeLabel.node] == node, let gpu = series.labels["gpu"].flatMap(Int.init) else { return nil }
                         let points = series.points.suffix(TrendSeries.maxPoints).map {
                             TrendSeries.Point(time: Date(timeIntervalSince1970: $0.time), value: $0.value)
                         }

@@ -7,7 +7,7 @@ import PromQL
 let promQLBenchmarks: [Benchmark] = [
     Benchmark(name: "promql-enforce") {
         let queries = try PromQLBench.loadCorpus()
-        let scope = try TenantScope(label: "tenant", value: "acme")
+        let scope = try LabelScope(label: ScopeLabel.tenant, value: "acme")
         // Only queries the enforcer accepts: rejected ones stop early and would flatter the figures.
         let scopable = queries.filter { (try? scope.rewrite($0)) != nil }
         print("corpus: \(queries.count) valid queries, \(scopable.count) scoped by tenant=\"acme\"")

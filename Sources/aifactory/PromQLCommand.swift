@@ -33,9 +33,9 @@ struct PromQLCommand: AsyncParsableCommand {
         var query: String
 
         func run() async throws {
-            let scope: TenantScope
+            let scope: LabelScope
             do {
-                scope = try TenantScope(label: label, value: value,
+                scope = try LabelScope(label: label, value: value,
                                         options: Parser.Options(maxLength: maxLength, maxDepth: maxDepth))
             } catch {
                 throw ValidationError(error.description)

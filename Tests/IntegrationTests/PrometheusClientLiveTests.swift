@@ -13,7 +13,7 @@ import Testing
 @Suite("PrometheusClient against real backends", .serialized)
 struct PrometheusClientLiveTests {
     static let scope = { () -> TenantScope in
-        do { return try TenantScope(label: "tenant", value: "acme") } catch { fatalError("static scope: \(error)") }
+        do { return try TenantScope(tenant: "acme") } catch { fatalError("static scope: \(error)") }
     }()
 
     @Test("Prometheus: query, range, series, labels, values, targets, rules, buildinfo; bad_data; down")

@@ -48,7 +48,7 @@ struct CorpusTests {
             let printed = Printer.print(expr)
             #expect(try Parser.parse(printed) == expr, "\(query) → \(printed)")
             do {
-                let scoped = try TenantScope.acme.rewrite(query)
+                let scoped = try LabelScope.acme.rewrite(query)
                 #expect(try Parser.parse(scoped.text).selectors.count == expr.selectors.count)
             } catch {
                 // Only scope refusals are acceptable here, never parse errors of our own output.
@@ -111,14 +111,14 @@ struct LimitsTests {
             ]
             for query in shapes {
                 do {
-                    let scoped = try TenantScope.acme.rewrite(query)
+                    let scoped = try LabelScope.acme.rewrite(query)
                     #expect(!scoped.text.isEmpty)
                 } catch {
                     Issue.record("\(query.prefix(40))…: \(error)")
                 }
             }
             for query in shapes.map({ "(" + $0 + ")" + " + 1" }) {
-                #expect { try TenantScope.acme.rewrite(query) } throws: { ($0 as? PromQLError)?.code == "too_deep" }
+                #expect { try LabelScope.acme.rewrite(query) } throws: { ($0 as? PromQLError)?.code == "too_deep" }
             }
         }
     }

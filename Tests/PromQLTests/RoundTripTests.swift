@@ -175,7 +175,7 @@ struct RoundTripTests {
             #expect(reparsed == expr, "\(query) → \(printed)")
             #expect(Printer.print(reparsed) == printed)
             // The enforcer accepts every generated query (none names the tenant label) and scopes it.
-            let scoped = try TenantScope.acme.rewrite(query)
+            let scoped = try LabelScope.acme.rewrite(query)
             let scopedExpr = try Parser.parse(scoped.text)
             #expect(scopedExpr.selectors.allSatisfy { selector in
                 selector.matchers.filter { $0.isOn("tenant") }.map(\.value) == ["acme"]

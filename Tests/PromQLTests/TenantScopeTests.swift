@@ -1,9 +1,9 @@
 import Testing
 @testable import PromQL
 
-extension TenantScope {
+extension LabelScope {
     /// The scope most tests use: `tenant="acme"`.
-    static let acme = try! TenantScope(label: "tenant", value: "acme")
+    static let acme = try! LabelScope(label: "tenant", value: "acme")
 }
 
 /// One adversarial or ordinary query and what the enforcer must do with it.
@@ -185,7 +185,7 @@ struct TenantScopeTests {
     @Test("rewrites every selector to carry exactly the tenant matcher", arguments: rewritten)
     func rewrites(_ scenario: ScopeCase) throws {
         guard case .rewritten(let expected) = scenario.outcome else { return }
-        let scoped = try TenantScope.acme.rewrite(scenario.query)
+        let scoped = try LabelScope.acme.rewrite(scenario.query)
         #expect(scoped.text == expected)
         try assertScoped(scoped.text)
     }
@@ -193,7 +193,7 @@ struct TenantScopeTests {
     @Test("rejects selectors that cannot match the tenant", arguments: outsideTenant)
     func rejectsOutside(_ scenario: ScopeCase) {
         #expect {
-            _ = try TenantScope.acme.rewrite(scenario.query)
+            _ = try LabelScope.acme.rewrite(scenario.query)
         } throws: { error in
             guard let error = error as? PromQLError, case .outsideTenant = error else { return false }
             return !error.isClientSyntaxError
@@ -203,7 +203,7 @@ struct TenantScopeTests {
     @Test("rejects functions that read or forge series outside the text", arguments: unscopable)
     func rejectsUnscopable(_ scenario: ScopeCase) {
         #expect {
-            _ = try TenantScope.acme.rewrite(scenario.query)
+            _ = try LabelScope.acme.rewrite(scenario.query)
         } throws: { error in
             guard let error = error as? PromQLError, case .unscopable = error else { return false }
             return true
@@ -213,7 +213,7 @@ struct TenantScopeTests {
     @Test("malformed queries are client errors, not scope errors", arguments: malformed)
     func rejectsMalformed(_ scenario: ScopeCase) {
         #expect {
-            _ = try TenantScope.acme.rewrite(scenario.query)
+            _ = try LabelScope.acme.rewrite(scenario.query)
         } throws: { error in
             (error as? PromQLError)?.isClientSyntaxError == true
         }
@@ -221,7 +221,7 @@ struct TenantScopeTests {
 
     @Test("the exact matcher is compared without Unicode normalisation")
     func noNormalisation() throws {
-        let composed = try TenantScope(label: "tenant", value: "caf\u{E9}")
+        let composed = try LabelScope(label: "tenant", value: "caf\u{E9}")
         #expect(try composed.rewrite(#"x{tenant="caf\u00e9"}"#).text == #"x{tenant="café"}"#)
         #expect(throws: PromQLError.self) { try composed.rewrite(#"x{tenant="cafe\u0301"}"#) }
         #expect(throws: PromQLError.self) { try composed.rewrite(#"x{tenant=~"cafe\u0301"}"#) }
@@ -229,18 +229,18 @@ struct TenantScopeTests {
 
     @Test("tenant values with quotes and regex metacharacters are escaped and compared literally")
     func awkwardTenantValues() throws {
-        let quoted = try TenantScope(label: "tenant", value: "a\"b}\\")
+        let quoted = try LabelScope(label: "tenant", value: "a\"b}\\")
         #expect(try quoted.rewrite("up").text == #"up{tenant="a\"b}\\"}"#)
-        let dotted = try TenantScope(label: "tenant", value: "a.b")
+        let dotted = try LabelScope(label: "tenant", value: "a.b")
         #expect(try dotted.rewrite(#"up{tenant=~"a\\.b"}"#).text == #"up{tenant="a.b"}"#)
-        let other = try TenantScope(label: "tenant", value: "axb")
+        let other = try LabelScope(label: "tenant", value: "axb")
         #expect(try other.rewrite(#"up{tenant=~"a.b"}"#).text == #"up{tenant="axb"}"#)
         #expect(throws: PromQLError.self) { try other.rewrite(#"up{tenant=~"a\\.b"}"#) }
     }
 
     @Test("a tenant label that is not a plain identifier is quoted, and matched when quoted in the query")
     func quotedTenantLabel() throws {
-        let scope = try TenantScope(label: "org.id", value: "acme")
+        let scope = try LabelScope(label: "org.id", value: "acme")
         #expect(try scope.rewrite("up").text == #"up{"org.id"="acme"}"#)
         #expect(try scope.rewrite(#"up{"org.id"=~"ac.*"}"#).text == #"up{"org.id"="acme"}"#)
         #expect(throws: PromQLError.self) { try scope.rewrite(#"up{"org.id"="beta"}"#) }
@@ -248,20 +248,20 @@ struct TenantScopeTests {
 
     @Test("configuration errors are refused")
     func configuration() {
-        #expect(throws: TenantScope.ConfigurationError.emptyLabel) { try TenantScope(label: "", value: "a") }
-        #expect(throws: TenantScope.ConfigurationError.emptyValue) { try TenantScope(label: "t", value: "") }
-        #expect(throws: TenantScope.ConfigurationError.metricNameLabel) { try TenantScope(label: "__name__", value: "a") }
+        #expect(throws: LabelScope.ConfigurationError.emptyLabel) { try LabelScope(label: "", value: "a") }
+        #expect(throws: LabelScope.ConfigurationError.emptyValue) { try LabelScope(label: "t", value: "") }
+        #expect(throws: LabelScope.ConfigurationError.metricNameLabel) { try LabelScope(label: "__name__", value: "a") }
     }
 
     @Test("a matcher on __name__ is never taken for the tenant label")
     func metricNameIsNotTenant() throws {
-        #expect(try TenantScope.acme.rewrite(#"{__name__="tenant"}"#).text == #"tenant{tenant="acme"}"#)
+        #expect(try LabelScope.acme.rewrite(#"{__name__="tenant"}"#).text == #"tenant{tenant="acme"}"#)
     }
 
     @Test("errors carry the selector's position")
     func errorPosition() {
         do {
-            _ = try TenantScope.acme.rewrite("up +\n  x{tenant=\"beta\"}")
+            _ = try LabelScope.acme.rewrite("up +\n  x{tenant=\"beta\"}")
             Issue.record("expected rejection")
         } catch {
             #expect(error.position?.line == 2)
@@ -273,23 +273,23 @@ struct TenantScopeTests {
     @Test("deep nesting and huge queries are 4xx errors, never crashes")
     func limits() {
         let deep = String(repeating: "(", count: 5000) + "x" + String(repeating: ")", count: 5000)
-        #expect { try TenantScope.acme.rewrite(deep) } throws: { ($0 as? PromQLError)?.code == "too_deep" }
+        #expect { try LabelScope.acme.rewrite(deep) } throws: { ($0 as? PromQLError)?.code == "too_deep" }
         let unary = String(repeating: "-", count: 10000) + "x"
-        #expect { try TenantScope.acme.rewrite(unary) } throws: { ($0 as? PromQLError)?.code == "too_deep" }
+        #expect { try LabelScope.acme.rewrite(unary) } throws: { ($0 as? PromQLError)?.code == "too_deep" }
         let chain = Array(repeating: "x", count: 2000).joined(separator: " + ")
-        #expect { try TenantScope.acme.rewrite(chain) } throws: { ($0 as? PromQLError)?.code == "too_deep" }
+        #expect { try LabelScope.acme.rewrite(chain) } throws: { ($0 as? PromQLError)?.code == "too_deep" }
         let huge = "sum(x{a=\"" + String(repeating: "a", count: 70000) + "\"})"
-        #expect { try TenantScope.acme.rewrite(huge) } throws: { ($0 as? PromQLError)?.code == "too_long" }
+        #expect { try LabelScope.acme.rewrite(huge) } throws: { ($0 as? PromQLError)?.code == "too_long" }
         let nestedRegex = "x{a=~\"" + String(repeating: "(", count: 3000) + String(repeating: ")", count: 3000) + "\"}"
-        #expect { try TenantScope.acme.rewrite(nestedRegex) } throws: { ($0 as? PromQLError)?.code == "syntax" }
+        #expect { try LabelScope.acme.rewrite(nestedRegex) } throws: { ($0 as? PromQLError)?.code == "syntax" }
         let opens = String(repeating: "sum(", count: 16000)
-        #expect { try TenantScope.acme.rewrite(opens) } throws: { ($0 as? PromQLError)?.isClientSyntaxError == true }
+        #expect { try LabelScope.acme.rewrite(opens) } throws: { ($0 as? PromQLError)?.isClientSyntaxError == true }
     }
 
     @Test("a large but legal query is scoped")
     func largeQuery() throws {
         let value = String(repeating: "a", count: 60000)
-        let scoped = try TenantScope.acme.rewrite("sum(x{a=\"\(value)\"})")
+        let scoped = try LabelScope.acme.rewrite("sum(x{a=\"\(value)\"})")
         #expect(scoped.text.hasSuffix(#"", tenant="acme"})"#))
     }
 

@@ -40,8 +40,7 @@ struct AlertRoutesTests {
     }
 
     static func router(_ fleet: TestFleet, prometheus: PrometheusClient?) -> Router<AppRequestContext> {
-        var dependencies = fleet.dependencies()
-        dependencies.prometheus = prometheus
+        let dependencies = ServerDependencies(store: fleet.store, serviceDiscoveryToken: "sd-secret", prometheus: prometheus)
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: ErrorMappingMiddleware())
         let api = router.group("api/v1/factory")

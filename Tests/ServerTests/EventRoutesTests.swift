@@ -1,3 +1,4 @@
+import Factory
 import Fleet
 import Foundation
 import Hummingbird
@@ -13,25 +14,32 @@ import Testing
 /// way the lead mounts them in `buildRouter` (behind the production `AuthMiddleware`).
 @Suite("EventRoutes")
 struct EventRoutesTests {
-    /// Serves `avg_over_time(up…[30d])` for both test nodes, recording the queries it was sent.
-    struct FakeBackend: MetricsBackend {
+    /// Serves `avg_over_time(up…[30d])` for both test nodes: a tenant read gets its tenant's node,
+    /// the operator's fleet read both.
+    struct FakeBackend: RangeMetricsBackend {
         var identity: String { "fake" }
+        static func sample(_ tenant: String) -> VectorSample {
+            VectorSample(labels: ["node": tenant == "acme" ? "acme-1" : "globex-1", "tenant": tenant], value: tenant == "acme" ? 0.99 : 0.5, timestamp: 0)
+        }
         func instantQuery(_ query: ScopedQuery, at time: Date?) async throws(PrometheusClientError) -> QueryResult {
             guard query.text.contains("avg_over_time(up") else { return .vector([]) }
-            let value = query.value == "acme" ? 0.99 : 0.5
-            let node = query.value == "acme" ? "acme-1" : "globex-1"
-            return .vector([VectorSample(labels: ["node": node, "tenant": query.value], value: value, timestamp: 0)])
+            return .vector([Self.sample(query.tenant)])
         }
+        func instantQuery(_ query: FleetQuery, at time: Date?) async throws(PrometheusClientError) -> QueryResult {
+            guard query.text.contains("avg_over_time(up"), query.matchers.isEmpty else { return .vector([]) }
+            return .vector([Self.sample("acme"), Self.sample("globex")])
+        }
+        func queryRange(_ query: ScopedQuery, start: Date, end: Date, step: Duration) async throws(PrometheusClientError) -> [RangeSeries] { [] }
     }
 
-    static func router(_ fleet: TestFleet, now: Date, backend: (any MetricsBackend)? = nil) -> Router<AppRequestContext> {
-        var dependencies = fleet.dependencies()
-        dependencies.now = { now }
+    static func router(_ fleet: TestFleet, now: Date, backend: (any RangeMetricsBackend)? = nil) -> Router<AppRequestContext> {
+        let dependencies = ServerDependencies(
+            store: fleet.store, limiter: FailedAuthLimiter(), serviceDiscoveryToken: "sd-secret", metrics: backend, alertSource: nil, now: { now })
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: ErrorMappingMiddleware())
         let api = router.group("api/v1/factory")
             .add(middleware: AuthMiddleware(store: dependencies.store, sessions: dependencies.sessions, limiter: dependencies.limiter, now: dependencies.now))
-        EventRoutes(dependencies: dependencies, backend: backend).register(on: api)
+        EventRoutes(dependencies: dependencies).register(on: api)
         return router
     }
 
@@ -142,7 +150,9 @@ struct EventRoutesTests {
 
             let umbrella = try await nodes("umbrella-member")
             #expect(umbrella.isEmpty, "a pool consumer holds no hardware")
-            #expect(try await nodes("operator").count == 2)
+            let fleetRows = try await nodes("operator")
+            #expect(fleetRows.count == 2)
+            #expect(fleetRows.compactMap { $0["exporterUpFraction"] as? Double }.sorted() == [0.5, 0.99], "the operator's fleet read")
         }
         await fleet.close()
     }
@@ -161,7 +171,7 @@ struct EventRoutesTests {
             event(.exporterDown, .unknown, from: 86400 - 1800, to: 86400 - 5400), // overlaps: +0.5 h
             event(.xid, .healthy, from: 7200, to: 3600, count: 5),                // healthy: counted, no time
         ]
-        let row = EventRoutes.reliability(node: node, events: events, now: now)
+        let row = NodeReliability(node: node, events: events, now: now)
         #expect(row.observedSeconds == 30 * 86400)
         #expect(row.unhealthySeconds == 5400)
         #expect(row.availability == 1 - 5400.0 / (30 * 86400.0))
@@ -170,6 +180,6 @@ struct EventRoutesTests {
 
         var young = node
         young.createdAt = now
-        #expect(EventRoutes.reliability(node: young, events: [], now: now).availability == nil)
+        #expect(NodeReliability(node: young, events: [], now: now).availability == nil)
     }
 }

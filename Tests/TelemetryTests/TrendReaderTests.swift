@@ -29,7 +29,7 @@ struct TrendReaderTests {
     @Test("step = range / 300 rounded up; at most 300 points per series", arguments: TrendSeries.Range.allCases)
     func bounds(range: TrendSeries.Range) async throws {
         let backend = Self.backend()
-        let trend = try await TrendReader(backend: backend).trend(tenant: "acme", node: "acme-1", metric: .temperature, range: range, now: Self.now)
+        let trend = try await TrendReader(backend: backend).trend(scope: try TenantScope(tenant: "acme"), node: "acme-1", metric: .temperature, range: range, now: Self.now)
         let sent = try #require(backend.rangeQueries.first)
         let step = sent.step.components.seconds
         #expect(step == (range.seconds + 299) / 300)
@@ -45,7 +45,7 @@ struct TrendReaderTests {
     @Test("a backend returning more than 300 points is trimmed from the old end")
     func trims() async throws {
         let trend = try await TrendReader(backend: Self.backend(extraPoints: 50)).trend(
-            tenant: "acme", node: "acme-1", metric: .power, range: .hour, now: Self.now)
+            scope: try TenantScope(tenant: "acme"), node: "acme-1", metric: .power, range: .hour, now: Self.now)
         for series in trend.value {
             #expect(series.points.count == TrendSeries.maxPoints)
         }
@@ -54,7 +54,7 @@ struct TrendReaderTests {
     @Test("query is scoped to the tenant and filtered by node, per metric", arguments: TrendSeries.Metric.allCases)
     func scoping(metric: TrendSeries.Metric) async throws {
         let backend = Self.backend()
-        _ = try await TrendReader(backend: backend).trend(tenant: "acme", node: "acme-1", metric: metric, range: .sixHours, now: Self.now)
+        _ = try await TrendReader(backend: backend).trend(scope: try TenantScope(tenant: "acme"), node: "acme-1", metric: metric, range: .sixHours, now: Self.now)
         let query = try #require(backend.rangeQueries.first?.query)
         #expect(query.label == "tenant" && query.value == "acme")
         #expect(query.text.contains(#"tenant="acme""#))
@@ -70,7 +70,7 @@ struct TrendReaderTests {
                 RangeSeries(labels: ["node": "acme-1", "gpu": "0", "UUID": "GPU-a"], points: [SamplePoint(time: end.timeIntervalSince1970, value: 1)]),
             ]
         })
-        let trend = try await TrendReader(backend: backend).trend(tenant: "acme", node: "acme-1", metric: .utilisation, range: .hour, now: Self.now)
+        let trend = try await TrendReader(backend: backend).trend(scope: try TenantScope(tenant: "acme"), node: "acme-1", metric: .utilisation, range: .hour, now: Self.now)
         #expect(trend.value.map(\.gpu) == [0, 1])
         #expect(trend.value.map(\.uuid) == ["GPU-a", "GPU-b"])
     }
@@ -79,9 +79,9 @@ struct TrendReaderTests {
     func stale() async throws {
         let backend = Self.backend()
         let reader = TrendReader(backend: backend)
-        _ = try await reader.trend(tenant: "acme", node: "acme-1", metric: .memory, range: .hour, now: Self.now)
+        _ = try await reader.trend(scope: try TenantScope(tenant: "acme"), node: "acme-1", metric: .memory, range: .hour, now: Self.now)
         backend.fail(with: .timeout)
-        let later = try await reader.trend(tenant: "acme", node: "acme-1", metric: .memory, range: .hour, now: Self.now.addingTimeInterval(120))
+        let later = try await reader.trend(scope: try TenantScope(tenant: "acme"), node: "acme-1", metric: .memory, range: .hour, now: Self.now.addingTimeInterval(120))
         #expect(later.stale)
         #expect(later.value.count == 2)
         #expect(later.reason != nil)

@@ -9,6 +9,7 @@ import Testing
 final class FakeMetricsBackend: RangeMetricsBackend, @unchecked Sendable {
     private let lock = NSLock()
     private var sent: [ScopedQuery] = []
+    private var sentPool: [PoolAggregateQuery] = []
     private var ranges: [(query: ScopedQuery, start: Date, end: Date, step: Duration)] = []
     private var failing: PrometheusClientError?
     let instant: @Sendable (String) -> QueryResult
@@ -25,12 +26,22 @@ final class FakeMetricsBackend: RangeMetricsBackend, @unchecked Sendable {
     }
 
     var queries: [ScopedQuery] { lock.withLock { sent } }
+    var poolQueries: [PoolAggregateQuery] { lock.withLock { sentPool } }
     var rangeQueries: [(query: ScopedQuery, start: Date, end: Date, step: Duration)] { lock.withLock { ranges } }
     func fail(with error: PrometheusClientError?) { lock.withLock { failing = error } }
 
     func instantQuery(_ query: ScopedQuery, at time: Date?) async throws(PrometheusClientError) -> QueryResult {
         let error = lock.withLock { () -> PrometheusClientError? in
             sent.append(query)
+            return failing
+        }
+        if let error { throw error }
+        return instant(query.text)
+    }
+
+    func instantQuery(_ query: PoolAggregateQuery, at time: Date?) async throws(PrometheusClientError) -> QueryResult {
+        let error = lock.withLock { () -> PrometheusClientError? in
+            sentPool.append(query)
             return failing
         }
         if let error { throw error }
@@ -52,6 +63,11 @@ struct UsageReaderTests {
     static let subscription = Subscription(
         id: "s_1", tenant: "umbrella", pool: "shared", plan: "starter", tokenQuota: 1_000_000, period: "month", createdAt: Date(timeIntervalSince1970: 0))
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
+    static let pool = try! PoolAggregateScope(pool: "shared", nodes: ["globex-1", "globex-2"])
+
+    static func usage(_ reader: UsageReader, now: Date = now) async throws -> Freshness<UsageReport> {
+        try await reader.usage(scope: try TenantScope(tenant: "umbrella"), pool: pool, subscription: subscription, now: now)
+    }
 
     /// Answers like Prometheus would over the metering contract and a pool of provider nodes
     /// (whose per-node series carry node names that must never reach the report).
@@ -71,12 +87,12 @@ struct UsageReaderTests {
         }
     }
 
-    @Test("usage queries carry both the consumer tenant and the pool; the pool query only the pool")
+    @Test("usage queries carry both the consumer tenant and the pool; the pool figure only the pool and its nodes")
     func scoping() async throws {
         let backend = Self.backend()
-        _ = try await UsageReader(backend: backend).usage(tenant: "umbrella", subscription: Self.subscription, now: Self.now)
+        _ = try await Self.usage(UsageReader(backend: backend), now: Self.now)
         let queries = backend.queries
-        #expect(queries.count == 5)
+        #expect(queries.count == 4)
         for query in queries where query.text.contains("aifactory_usage") {
             #expect(query.label == "tenant" && query.value == "umbrella")
             #expect(query.text.contains(#"tenant="umbrella""#))
@@ -85,16 +101,19 @@ struct UsageReaderTests {
         let tokens = try #require(queries.first { $0.text.contains("aifactory_usage_tokens_total") })
         // The printer writes durations canonically: 30d prints as 4w2d.
         #expect(tokens.text.contains("[4w2d]"), "a month subscription totals over 30 days: \(tokens.text)")
-        let pool = try #require(queries.first { $0.text.contains("DCGM_FI_DEV_GPU_UTIL") })
-        #expect(pool.label == "pool" && pool.value == "shared")
+        #expect(!queries.contains { $0.text.contains("DCGM_FI_DEV_GPU_UTIL") }, "the pool figure is never a tenant read")
+        let pool = try #require(backend.poolQueries.first { $0.text.contains("DCGM_FI_DEV_GPU_UTIL") })
+        #expect(pool.pool == "shared" && pool.nodes == ["globex-1", "globex-2"])
         #expect(pool.text.hasPrefix("avg("))
+        #expect(pool.text.contains(#"pool="shared""#))
+        #expect(pool.text.contains(#"node=~"globex-1|globex-2""#), "only the pool's contributing nodes: \(pool.text)")
         #expect(!pool.text.contains("tenant="), "the consumer holds none of the pool's nodes")
         #expect(!pool.text.contains(" by "), "an aggregate over the whole pool, never per node")
     }
 
     @Test("numbers: whole token and request counts, quota used = in + out, latency and pool aggregate")
     func numbers() async throws {
-        let read = try await UsageReader(backend: Self.backend()).usage(tenant: "umbrella", subscription: Self.subscription, now: Self.now)
+        let read = try await Self.usage(UsageReader(backend: Self.backend()))
         let report = read.value
         #expect(!read.stale)
         #expect(report.tokensIn == 1200)
@@ -110,7 +129,7 @@ struct UsageReaderTests {
 
     @Test("consumer JSON never contains node names or hosts, even when the backend's answer does")
     func noHardwareIdentifiers() async throws {
-        let read = try await UsageReader(backend: Self.backend()).usage(tenant: "umbrella", subscription: Self.subscription, now: Self.now)
+        let read = try await Self.usage(UsageReader(backend: Self.backend()))
         let text = String(decoding: try JSONEncoder().encode(read.value), as: UTF8.self)
         #expect(!text.contains("globex-1"))
         #expect(!text.contains("example"))
@@ -121,7 +140,7 @@ struct UsageReaderTests {
         let backend = FakeMetricsBackend { text in
             text.contains("/") ? .vector([VectorSample(labels: [:], value: .nan, timestamp: 0)]) : .vector([])
         }
-        let report = try await UsageReader(backend: backend).usage(tenant: "umbrella", subscription: Self.subscription, now: Self.now).value
+        let report = try await Self.usage(UsageReader(backend: backend), now: Self.now).value
         #expect(report.tokensIn == nil && report.tokensOut == nil && report.requests == nil && report.quotaUsed == nil)
         #expect(report.averageLatencySeconds == nil)
         #expect(report.poolUtilisationPct == nil)
@@ -137,11 +156,11 @@ struct UsageReaderTests {
     func cachingAndStale() async throws {
         let backend = Self.backend()
         let reader = UsageReader(backend: backend, refresh: .seconds(15))
-        _ = try await reader.usage(tenant: "umbrella", subscription: Self.subscription, now: Self.now)
-        _ = try await reader.usage(tenant: "umbrella", subscription: Self.subscription, now: Self.now.addingTimeInterval(1))
-        #expect(backend.queries.count == 5)
+        _ = try await Self.usage(reader, now: Self.now)
+        _ = try await Self.usage(reader, now: Self.now.addingTimeInterval(1))
+        #expect(backend.queries.count + backend.poolQueries.count == 5)
         backend.fail(with: .unreachable("connection refused"))
-        let stale = try await reader.usage(tenant: "umbrella", subscription: Self.subscription, now: Self.now.addingTimeInterval(60))
+        let stale = try await Self.usage(reader, now: Self.now.addingTimeInterval(60))
         #expect(stale.stale)
         #expect(stale.reason != nil)
         #expect(stale.value.tokensIn == 1200)

@@ -1,3 +1,4 @@
+import Factory
 import Hummingbird
 import NIOCore
 
@@ -6,7 +7,7 @@ import NIOCore
 /// `identity` is set by `AuthMiddleware` and lives only as long as the request.
 public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
-    public var identity: Identity?
+    public internal(set) var identity: Identity?
     public let remoteAddress: SocketAddress?
 
     public init(source: ApplicationRequestContextSource) {
@@ -19,6 +20,11 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public func requireIdentity() throws -> Identity {
         guard let identity else { throw APIError.unauthorized() }
         return identity
+    }
+
+    /// The authenticated caller's capability, or 401.
+    public func requireCaller() throws -> Caller {
+        try requireIdentity().caller
     }
 
     /// A stable key for per-client limits: the peer IP (not the port).

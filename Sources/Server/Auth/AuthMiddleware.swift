@@ -1,3 +1,4 @@
+import Factory
 import Foundation
 import Hummingbird
 import Store
@@ -28,15 +29,10 @@ struct AuthMiddleware: RouterMiddleware {
             }
             var identity: Identity?
             if let bearer {
-                if let (key, user) = try await store.authenticate(apiKey: bearer, now: time) {
-                    identity = Identity(user: user, keyID: key.id)
-                }
+                identity = try await Authenticator(store: store).caller(apiKey: bearer, now: time).map(Identity.init)
             } else if let cookie, let session = await sessions.lookup(cookie, now: time) {
                 // The key behind the session must still be valid: revocation ends sessions.
-                let keys = try await store.apiKeys(userID: session.userID)
-                if keys.contains(where: { $0.id == session.keyID && $0.revokedAt == nil }), let user = try await store.user(id: session.userID) {
-                    identity = Identity(user: user, keyID: session.keyID)
-                }
+                identity = try await Authenticator(store: store).caller(sessionUserID: session.userID, keyID: session.keyID).map(Identity.init)
             }
             guard let identity else {
                 await limiter.recordFailure(client: context.clientKey, now: time)

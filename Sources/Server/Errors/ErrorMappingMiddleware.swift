@@ -1,11 +1,15 @@
+import Factory
 import Hummingbird
 import Logging
+import PromQL
+import PrometheusClient
 import Store
 
 /// The single point where errors become responses.
 ///
-/// `APIError` passes through; `StoreError` and decoding errors are mapped; anything else is
-/// logged with the request id and answered as a bare 500, so internals never leak.
+/// `APIError` passes through; `StoreError`, `FactoryError`, `PrometheusClientError` and
+/// `PromQLError` are mapped by their `APIError+*.swift` initialisers; anything else is logged with
+/// the request id and answered as a bare 500, so internals never leak.
 struct ErrorMappingMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -18,6 +22,13 @@ struct ErrorMappingMiddleware<Context: RequestContext>: RouterMiddleware {
             if case .unavailable = error {
                 context.logger.error("store unavailable", metadata: ["error": "\(error)"])
             }
+            throw APIError(error)
+        } catch let error as FactoryError {
+            throw APIError(error)
+        } catch let error as PrometheusClientError {
+            context.logger.warning("reading telemetry failed", metadata: ["error": "\(error)"])
+            throw APIError(error)
+        } catch let error as PromQLError {
             throw APIError(error)
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])

@@ -134,14 +134,9 @@ struct AdminRoutes {
         group.get("nodes/:name/check") { _, context -> Response in
             let identity = try requireAdmin(context)
             let name = try context.parameters.require("name")
-            guard let node = try await store.node(named: name), InventoryRoutes.visible(node, to: identity) else {
-                throw APIError.notFound("node")
-            }
-            guard let prometheus = dependencies.prometheus else {
-                throw APIError.unavailable("no Prometheus is configured (--prometheus-url)")
-            }
-            let report = await ConnectionCheck(prometheus: prometheus, refresh: dependencies.serviceDiscoveryRefresh).run(node: node)
-            return try report.jsonResponse()
+            return try await dependencies.readModel.connectionCheck(
+                identity.caller, node: name, serviceDiscoveryRefresh: dependencies.serviceDiscoveryRefresh
+            ).jsonResponse()
         }
 
         group.get("audit") { request, context -> Response in

@@ -23,7 +23,7 @@ struct LoadTestRoutes {
             let manager = try manager()
             guard identity.user.isAdmin else { throw APIError.forbidden("only tenant admins and site operators start load tests") }
             let body = try await StrictJSON.decode(LoadTestRequest.self, from: request)
-            guard let node = try await dependencies.store.node(named: body.node), InventoryRoutes.visible(node, to: identity) else {
+            guard let node = try await dependencies.store.node(named: body.node), identity.caller.sees(node) else {
                 throw APIError.notFound("node")
             }
             guard let address = node.vllmAddress else {

@@ -1,10 +1,13 @@
 import Fleet
+import PromQL
 
 /// One target group of Prometheus' `http_sd` format: `{"targets": [...], "labels": {...}}`.
 ///
 /// Labels come from the inventory only. `tenant` is the owner of a dedicated node or the provider
-/// of a contributed one; `pool` is set for contributed nodes; `__metrics_path__` points at the
-/// exporter path recorded at registration.
+/// of a contributed one; `pool` is the pool of a contributed node and `ScopeLabel.dedicatedPool`
+/// for a dedicated one — always set, so an exporter can never keep a `pool` label of its own
+/// (with `honor_labels: false` Prometheus renames it `exported_pool`) and move a pool's figures;
+/// `__metrics_path__` points at the exporter path recorded at registration.
 struct HTTPSDTargetGroup: Encodable, Sendable, Hashable {
     var targets: [String]
     var labels: [String: String]
@@ -27,8 +30,10 @@ struct HTTPSDTargetGroup: Encodable, Sendable, Hashable {
                 address = vllmAddress
                 path = node.vllmPath ?? "/metrics"
             }
-            var labels = ["__metrics_path__": path, "tenant": node.holding.tenant, "node": node.name, "gpu_class": node.gpuClass]
-            if let pool = node.holding.pool { labels["pool"] = pool }
+            let labels = [
+                "__metrics_path__": path, ScopeLabel.tenant: node.holding.tenant, ScopeLabel.node: node.name,
+                ScopeLabel.pool: node.holding.pool ?? ScopeLabel.dedicatedPool, "gpu_class": node.gpuClass,
+            ]
             return HTTPSDTargetGroup(targets: [address], labels: labels)
         }
     }

@@ -7,16 +7,14 @@ export const statusLabel = (s) => ({ queued: 'Queued', running: 'Running', succe
 
 const finite = (v) => typeof v === 'number' && Number.isFinite(v);
 
-/// A level in either of Swift's synthesized enum shapes (`{"concurrency":{"_0":4}}`,
-/// `{"rate":{"_0":50,"_1":"constant"}}`), or `{concurrency: 4}`, or a label string: "c4", "50 req/s".
+/// A level as the API writes it (`{"concurrency": 4}`, `{"rate": 50, "arrival": "constant"}`), or a
+/// label string: "c4", "50 req/s".
 export function levelLabel(level) {
   if (typeof level === 'string') return level || dash;
   if (!level || typeof level !== 'object') return dash;
-  const first = (v) => (v && typeof v === 'object' ? v._0 : v);
-  if ('concurrency' in level && finite(first(level.concurrency))) return `c${first(level.concurrency)}`;
-  if ('rate' in level && finite(first(level.rate))) {
-    const arrival = level.rate && typeof level.rate === 'object' ? level.rate._1 : null;
-    return `${Number(first(level.rate)).toLocaleString('en-US', { maximumFractionDigits: 2 })} req/s${arrival === 'poisson' ? ' (poisson)' : ''}`;
+  if (finite(level.concurrency)) return `c${level.concurrency}`;
+  if (finite(level.rate)) {
+    return `${Number(level.rate).toLocaleString('en-US', { maximumFractionDigits: 2 })} req/s${level.arrival === 'poisson' ? ' (poisson)' : ''}`;
   }
   return dash;
 }

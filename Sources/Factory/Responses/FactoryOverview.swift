@@ -8,8 +8,8 @@ import Telemetry
 /// Consumers get usage only (no node, host or GPU identifier anywhere); tenants with no
 /// relationship get an explainer. `stale`/`asOf`/`reason` say when the hardware part is the last
 /// known answer because the metrics backend is in trouble.
-struct FactoryOverview: Encodable, Sendable {
-    struct NodeCard: Encodable, Sendable {
+public struct FactoryOverview: Encodable, Sendable {
+    public struct NodeCard: Encodable, Sendable {
         var id: String
         var host: String
         var model: String
@@ -23,29 +23,29 @@ struct FactoryOverview: Encodable, Sendable {
         var idleVLLM: Bool
         var findings: [Finding]
     }
-    struct Consumer: Encodable, Sendable {
+    public struct Consumer: Encodable, Sendable {
         var pools: [String]
         var plan: String?
         var quota: Quota?
         /// One entry per subscription, by pool, from the metering contract (`aifactory_usage_*`).
         var usage: [Usage]
     }
-    struct Quota: Encodable, Sendable {
+    public struct Quota: Encodable, Sendable {
         var limit: Int
         var period: String
     }
     /// A consumer's usage of one subscription. No node, host or GPU identifier: the only
     /// hardware-derived number is `poolUtilisationPct`, an average over the whole pool.
     /// Unknown numbers are written as `null`, never omitted and never 0.
-    struct Usage: Encodable, Sendable {
-        struct UsedQuota: Encodable, Sendable {
+    public struct Usage: Encodable, Sendable {
+        public struct UsedQuota: Encodable, Sendable {
             var used: Int?
             var limit: Int
             var period: String
 
             enum CodingKeys: String, CodingKey { case used, limit, period }
 
-            func encode(to encoder: any Encoder) throws {
+            public func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
                 try container.encode(used, forKey: .used)
                 try container.encode(limit, forKey: .limit)
@@ -80,7 +80,7 @@ struct FactoryOverview: Encodable, Sendable {
             case pool, plan, tokensIn, tokensOut, requests, averageLatencySeconds, p95LatencySeconds, latencyWindow, quota, poolUtilisationPct
         }
 
-        func encode(to encoder: any Encoder) throws {
+        public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(pool, forKey: .pool)
             try container.encode(plan, forKey: .plan)
@@ -107,7 +107,7 @@ struct FactoryOverview: Encodable, Sendable {
     /// Prometheus' alerts could not be read.
     var alerts: [PrometheusAlert]?
     /// Owner/provider: the 30-day reliability per node (as `GET reliability`); absent on error.
-    var reliability: [EventRoutes.NodeReliability]?
+    var reliability: [NodeReliability]?
     var poolNote: String?
     var consumer: Consumer?
     var explainer: String?

@@ -3,8 +3,8 @@ import Telemetry
 
 /// Body of `GET /api/v1/factory/nodes/{id}/trend`: one series per GPU, at most
 /// `TrendSeries.maxPoints` points each, as `[unix seconds, value]` pairs.
-struct TrendResponse: Encodable, Sendable {
-    struct Series: Encodable, Sendable {
+public struct TrendResponse: Encodable, Sendable {
+    public struct Series: Encodable, Sendable {
         var gpu: Int
         var uuid: String?
         var points: [[Double]]

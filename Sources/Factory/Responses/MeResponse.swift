@@ -1,15 +1,20 @@
 import Fleet
 
 /// Body of `GET /api/v1/me`: who the caller is and how the page should present itself.
-struct MeResponse: Encodable, Sendable {
-    struct UserInfo: Encodable, Sendable {
+public struct MeResponse: Encodable, Sendable {
+    public struct UserInfo: Encodable, Sendable {
         var id: String
         var name: String
         var kind: String
     }
-    struct Session: Encodable, Sendable {
+    public struct Session: Encodable, Sendable {
         var user: String
         var tenant: String?
+
+        public init(user: String, tenant: String?) {
+            self.user = user
+            self.tenant = tenant
+        }
     }
     var tenant: String?
     var user: UserInfo

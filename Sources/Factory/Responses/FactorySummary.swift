@@ -5,8 +5,8 @@ import Foundation
 /// Holders (owner, provider) get the pill and one line per node (status, utilisation, hottest
 /// GPU); consumers get their usage numbers only, never a hardware identifier; `stale`/`asOf`/
 /// `reason` say when the numbers are the last known ones.
-struct FactorySummary: Encodable, Sendable {
-    struct Node: Encodable, Sendable {
+public struct FactorySummary: Encodable, Sendable {
+    public struct Node: Encodable, Sendable {
         var id: String
         var health: String
         var summary: String
