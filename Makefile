@@ -1,4 +1,4 @@
-.PHONY: demo test bench bench-api bench-loadtest build
+.PHONY: demo test unit bench bench-api bench-loadtest build
 
 # Start the product: simulated GPU fleet + real Prometheus + AI Factory server (Ctrl-C stops it).
 demo:
@@ -7,6 +7,11 @@ demo:
 # Every test: Swift unit + integration tests, PromQL differential test, fuzz smoke.
 test:
 	bash scripts/test.sh
+
+# The quick loop while working: one build, the unit suites (no real Prometheus, no demo stacks,
+# no browser) and the negative-compile check. `make test` stays the full gate.
+unit:
+	bash scripts/unit.sh
 
 # Benchmarks (release build); figures are printed side by side, never asserted.
 bench:

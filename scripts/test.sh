@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 swift build --build-tests
+# An unscoped or wrongly scoped telemetry read must not compile (docs/ARCHITECTURE.md).
+bash scripts/negative-compile.sh
 # The store suite runs on SQLite and on a throw-away PostgreSQL cluster started for the run.
 # The load generator's timing-accuracy tests (scripted 50 ms TTFT / 10 ms ITL within a tolerance)
 # run on their own afterwards: beside the parallel integration tests (real Prometheus, demo

@@ -502,16 +502,16 @@ def test_stale_banner():
 # ---------------------------------------------------------------- load tests and vLLM golden signals
 
 def test_loadtest_helpers():
-    """Pure helpers of js/loadtest.js against the fixtures: level labels in both of Swift's enum
-    shapes, per-level rows, plan validation with its caps, KV-cache levels, golden-signal rows."""
+    """Pure helpers of js/loadtest.js against the fixtures: level labels in the API's level shape
+    ({"concurrency": 4}, {"rate": 50, "arrival": "constant"}), per-level rows, plan validation with its caps, KV-cache levels, golden-signal rows."""
     driver = make_driver()
     try:
         open_page(driver)
         tests = fixture("loadtests.json")
         out = run_module(driver, """
             const [tests] = args;
-            const labels = [{ concurrency: { _0: 4 } }, { rate: { _0: 50, _1: 'constant' } }, { rate: { _0: 12.5, _1: 'poisson' } },
-                { concurrency: 8 }, 'c16', null, {}, { rate: { _0: 'x' } }].map(lt.levelLabel);
+            const labels = [{ concurrency: 4 }, { rate: 50, arrival: 'constant' }, { rate: 12.5, arrival: 'poisson' },
+                { concurrency: 8 }, 'c16', null, {}, { rate: 'x' }].map(lt.levelLabel);
             const rows = tests.succeeded.levels.map(lt.levelRow);
             const cells = rows.map(lt.levelCells);
             const rateCells = tests.rate.levels.map(lt.levelRow).map(lt.levelCells);
@@ -531,7 +531,7 @@ def test_loadtest_helpers():
               labels, rows, cells, rateCells, plans,
               series: lt.capacitySeries(tests.succeeded.levels),
               search: [lt.searchText(tests.succeeded.search), lt.searchText({ maxConcurrency: null }), lt.searchText(null)],
-              progress: [lt.progressText(tests.running), lt.progressText({ status: 'queued' }), lt.progressText({ status: 'running', progress: { level: { concurrency: { _0: 2 } }, finished: 3, errors: 0 } })],
+              progress: [lt.progressText(tests.running), lt.progressText({ status: 'queued' }), lt.progressText({ status: 'running', progress: { level: { concurrency: 2 }, finished: 3, errors: 0 } })],
               kv: [0, 79.9, 80, 94.9, 95, 100, null, NaN].map(inf.kvLevel),
             };
         """, tests)

@@ -6,13 +6,14 @@ import { $, clear } from './dom.js';
 import { ago, healthKey, healthLabel } from './format.js';
 import { renderHome, refreshHome } from './views/home.js';
 import { renderDetail, refreshDetail, refreshTrend } from './views/detail.js';
+import { installHooks } from './hooks.js';
 
 const params = new URLSearchParams(location.search);
 const override = Number(params.get('poll'));
 const poll = override > 0 ? { overview: override, summary: override, alerts: override } : { overview: 30, summary: 15, alerts: 15 };
 const SESSION_HINT = 'aif.signedIn';
 
-export const state = {
+const state = {
   overview: null,
   summary: null,
   alerts: null,
@@ -71,7 +72,7 @@ async function logout() {
 }
 
 /// Handles a failed poll: a 401 ends the session, anything else keeps the last data under the banner.
-export function failed(source, error) {
+function failed(source, error) {
   if (error instanceof ApiError && error.status === 401) {
     localStorage.removeItem(SESSION_HINT);
     showLogin('Your session has ended. Sign in again.');
@@ -84,7 +85,7 @@ export function failed(source, error) {
 
 /// Records the freshness fields of an answer (`stale`, `asOf`, `reason`); "updated N s ago"
 /// follows the age of the data, so a stale answer does not look fresh.
-export function fresh(source, answer) {
+function fresh(source, answer) {
   if (answer?.stale) {
     const asOf = answer.asOf ? new Date(answer.asOf) : null;
     state.stale.set(source, { reason: answer.reason ?? 'Telemetry is stale', asOf });
@@ -179,7 +180,7 @@ function renderUpdated() {
 }
 
 /// Header (role, GPU classes, health pill) and the stale banner.
-export function renderChrome() {
+function renderChrome() {
   const o = state.overview;
   if (!o) return;
   $('tenant').textContent = o.tenant ?? 'site operator';
@@ -242,6 +243,7 @@ window.addEventListener('hashchange', () => {
   $('main').focus({ preventScroll: true });
 });
 
+installHooks({ failed, fresh, renderChrome });
 document.addEventListener('DOMContentLoaded', () => {});
 $('login-form').addEventListener('submit', login);
 $('logout').addEventListener('click', logout);

@@ -5,7 +5,7 @@ import { h, clear, patch } from '../dom.js';
 import { num, healthKey, healthLabel, gpuIndex, actionLabel, when } from '../format.js';
 import { drawTrend } from '../chart.js';
 import { alertList, metric } from './home.js';
-import { failed, fresh, renderChrome } from '../app.js';
+import { hooks } from '../hooks.js';
 import { renderInference } from './inference.js';
 
 const LOADTESTS = '/api/v1/factory/loadtests';
@@ -93,7 +93,7 @@ export async function refreshTrend() {
   try {
     const trend = await api(`factory/nodes/${encodeURIComponent(mine.id)}/trend?metric=${mine.metric}&range=${mine.range}`);
     if (current !== mine) return;
-    fresh('trend', trend);
+    hooks.fresh('trend', trend);
     mine.chart = await drawTrend(box, trend, mine.chart);
     box.dataset.metric = trend.metric;
     box.dataset.range = trend.range;
@@ -102,11 +102,11 @@ export async function refreshTrend() {
   } catch (error) {
     if (current !== mine) return;
     box.dataset.state = 'error';
-    if (!failed('trend', error) && !mine.chart) {
+    if (!hooks.failed('trend', error) && !mine.chart) {
       clear(box).append(h('p', { class: 'note', text: `The trend cannot be loaded right now: ${error.message}` }));
     }
   }
-  renderChrome();
+  hooks.renderChrome();
 }
 
 /// Reloads the node detail (and, when `all`, its events and alerts) and fills the view.
@@ -121,7 +121,7 @@ export async function refreshDetail(state, all = false) {
       all ? api(`factory/alerts?node=${id}`).catch((e) => ({ error: e.message })) : null,
     ]);
     if (current !== mine) return;
-    fresh('detail', detail);
+    hooks.fresh('detail', detail);
     mine.els.error.hidden = true;
     fill(mine, detail);
     if (events) fillEvents(mine, events);
@@ -132,10 +132,10 @@ export async function refreshDetail(state, all = false) {
       mine.els.error.hidden = false;
       mine.els.error.textContent = 'This node does not exist or is not yours.';
     } else {
-      failed('detail', error);
+      hooks.failed('detail', error);
     }
   }
-  renderChrome();
+  hooks.renderChrome();
 }
 
 function fill(mine, detail) {
