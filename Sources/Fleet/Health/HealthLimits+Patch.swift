@@ -20,14 +20,6 @@ extension HealthLimits {
         public var idleUtilisationPercent: Double?
         public var staleAfterSeconds: Double?
 
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case temperatureWarnCelsius, temperatureCriticalCelsius, temperatureSustainSeconds
-            case memoryTemperatureWarnCelsius, memoryTemperatureCriticalCelsius, memoryTemperatureMarginCelsius
-            case xidWindowSeconds, xidRepeatThreshold, xidSeverity, uncorrectableRemappedRowsWarn
-            case pcieLoadUtilisationPercent, pcieReplayRateFactor, clockEventDegradedMask
-            case idleVRAMFraction, idleUtilisationPercent, staleAfterSeconds
-        }
-
         public init(
             temperatureWarnCelsius: Double? = nil, temperatureCriticalCelsius: Double? = nil,
             temperatureSustainSeconds: Double? = nil, memoryTemperatureWarnCelsius: Double? = nil,
@@ -57,44 +49,21 @@ extension HealthLimits {
 
         /// Decodes strictly: an unknown key is an error naming it.
         public init(from decoder: any Decoder) throws {
-            try StrictKeys.check(decoder, allowed: Set(CodingKeys.allCases.map(\.rawValue)))
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            temperatureWarnCelsius = try c.decodeIfPresent(Double.self, forKey: .temperatureWarnCelsius)
-            temperatureCriticalCelsius = try c.decodeIfPresent(Double.self, forKey: .temperatureCriticalCelsius)
-            temperatureSustainSeconds = try c.decodeIfPresent(Double.self, forKey: .temperatureSustainSeconds)
-            memoryTemperatureWarnCelsius = try c.decodeIfPresent(Double.self, forKey: .memoryTemperatureWarnCelsius)
-            memoryTemperatureCriticalCelsius = try c.decodeIfPresent(Double.self, forKey: .memoryTemperatureCriticalCelsius)
-            memoryTemperatureMarginCelsius = try c.decodeIfPresent(Double.self, forKey: .memoryTemperatureMarginCelsius)
-            xidWindowSeconds = try c.decodeIfPresent(Double.self, forKey: .xidWindowSeconds)
-            xidRepeatThreshold = try c.decodeIfPresent(Int.self, forKey: .xidRepeatThreshold)
-            xidSeverity = try c.decodeIfPresent([String: Severity].self, forKey: .xidSeverity)
-            uncorrectableRemappedRowsWarn = try c.decodeIfPresent(Double.self, forKey: .uncorrectableRemappedRowsWarn)
-            pcieLoadUtilisationPercent = try c.decodeIfPresent(Double.self, forKey: .pcieLoadUtilisationPercent)
-            pcieReplayRateFactor = try c.decodeIfPresent(Double.self, forKey: .pcieReplayRateFactor)
-            clockEventDegradedMask = try c.decodeIfPresent(Int.self, forKey: .clockEventDegradedMask)
-            idleVRAMFraction = try c.decodeIfPresent(Double.self, forKey: .idleVRAMFraction)
-            idleUtilisationPercent = try c.decodeIfPresent(Double.self, forKey: .idleUtilisationPercent)
-            staleAfterSeconds = try c.decodeIfPresent(Double.self, forKey: .staleAfterSeconds)
+            try StrictKeys.check(decoder, allowed: Set(HealthLimits.fieldKeys))
+            let container = try decoder.container(keyedBy: FieldKey.self)
+            self.init()
+            for field in HealthLimits.fields { try field.decode(container, &self) }
+        }
+
+        /// Encodes only the keys this patch sets.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: FieldKey.self)
+            for field in HealthLimits.fields { try field.encodePatch(self, &container) }
         }
     }
 
     /// Applies every key `patch` sets.
     public mutating func apply(_ patch: Patch) {
-        temperatureWarnCelsius = patch.temperatureWarnCelsius ?? temperatureWarnCelsius
-        temperatureCriticalCelsius = patch.temperatureCriticalCelsius ?? temperatureCriticalCelsius
-        temperatureSustainSeconds = patch.temperatureSustainSeconds ?? temperatureSustainSeconds
-        memoryTemperatureWarnCelsius = patch.memoryTemperatureWarnCelsius ?? memoryTemperatureWarnCelsius
-        memoryTemperatureCriticalCelsius = patch.memoryTemperatureCriticalCelsius ?? memoryTemperatureCriticalCelsius
-        memoryTemperatureMarginCelsius = patch.memoryTemperatureMarginCelsius ?? memoryTemperatureMarginCelsius
-        xidWindowSeconds = patch.xidWindowSeconds ?? xidWindowSeconds
-        xidRepeatThreshold = patch.xidRepeatThreshold ?? xidRepeatThreshold
-        if let overrides = patch.xidSeverity { xidSeverity.merge(overrides) { _, new in new } }
-        uncorrectableRemappedRowsWarn = patch.uncorrectableRemappedRowsWarn ?? uncorrectableRemappedRowsWarn
-        pcieLoadUtilisationPercent = patch.pcieLoadUtilisationPercent ?? pcieLoadUtilisationPercent
-        pcieReplayRateFactor = patch.pcieReplayRateFactor ?? pcieReplayRateFactor
-        clockEventDegradedMask = patch.clockEventDegradedMask ?? clockEventDegradedMask
-        idleVRAMFraction = patch.idleVRAMFraction ?? idleVRAMFraction
-        idleUtilisationPercent = patch.idleUtilisationPercent ?? idleUtilisationPercent
-        staleAfterSeconds = patch.staleAfterSeconds ?? staleAfterSeconds
+        for field in Self.fields { field.apply(&self, patch) }
     }
 }

@@ -108,30 +108,23 @@ public struct HealthLimits: Sendable, Hashable {
     /// Contradictions a configuration should be refused for, as sentences; empty when consistent.
     /// Checked for the global limits and for each class after its override.
     public func problems() -> [String] {
-        var problems: [String] = []
-        func check(_ limits: HealthLimits, _ scope: String) {
+        func check(_ limits: HealthLimits) -> [String] {
+            var found: [String] = []
             if limits.temperatureWarnCelsius > limits.temperatureCriticalCelsius {
-                problems.append("\(scope): temperatureWarnCelsius is above temperatureCriticalCelsius")
+                found.append("temperatureWarnCelsius is above temperatureCriticalCelsius")
             }
             if limits.memoryTemperatureWarnCelsius > limits.memoryTemperatureCriticalCelsius {
-                problems.append("\(scope): memoryTemperatureWarnCelsius is above memoryTemperatureCriticalCelsius")
+                found.append("memoryTemperatureWarnCelsius is above memoryTemperatureCriticalCelsius")
             }
-            if limits.temperatureSustainSeconds < 0 || limits.xidWindowSeconds <= 0 || limits.staleAfterSeconds <= 0 {
-                problems.append("\(scope): windows must be positive")
-            }
-            if limits.xidRepeatThreshold < 1 { problems.append("\(scope): xidRepeatThreshold must be at least 1") }
-            if !(0...1).contains(limits.idleVRAMFraction) { problems.append("\(scope): idleVRAMFraction must be 0…1") }
+            // Each field's own bounds come from the field table.
+            found += Self.fields.compactMap { $0.problem(limits) }
+            return found
         }
-        func checkCodes(_ table: [String: Severity]?, _ scope: String) {
-            for key in (table ?? [:]).keys.sorted() where Int(key) == nil {
-                problems.append("\(scope): xidSeverity key \"\(key)\" is not an XID code")
-            }
-        }
-        check(self, "limits")
-        checkCodes(xidSeverity, "limits")
+        let global = check(self)
+        var problems = global.map { "limits: \($0)" }
+        // A class inherits the global limits: only what its override adds is reported under it.
         for id in classes.keys.sorted() {
-            check(resolved(forClass: id), "classes.\(id)")
-            checkCodes(classes[id]?.xidSeverity, "classes.\(id)")
+            problems += check(resolved(forClass: id)).filter { !global.contains($0) }.map { "classes.\(id): \($0)" }
         }
         return problems
     }
