@@ -162,11 +162,23 @@ let package = Package(
             dependencies: ["PromQL", "Fleet", "Exposition", "Simulator"],
             swiftSettings: strict
         ),
+        // What several test targets share: a loopback HTTP server for fakes, the demo stack harness.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Stack",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL"], resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Factory", "Telemetry", "PromQL", "Store", "Fleet", "PrometheusClient", "LoadTest",
+                "Server", "Factory", "Telemetry", "PromQL", "TestSupport", "Store", "Fleet", "PrometheusClient", "LoadTest",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -199,7 +211,7 @@ let package = Package(
         .testTarget(
             name: "LoadTestTests",
             dependencies: [
-                "LoadTest",
+                "LoadTest", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -210,7 +222,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Stack", "Simulator", "Server", "Exposition", "Fleet", "Store", "PromQL", "PrometheusClient", "Export",
+                "Stack", "TestSupport", "Simulator", "Server", "Exposition", "Fleet", "Store", "PromQL", "PrometheusClient", "Export",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict

@@ -1,6 +1,7 @@
 import Foundation
 import Simulator
 import Stack
+import TestSupport
 import Testing
 
 /// `aifactory admin …` against a running demo: the CLI goes through the admin API.
@@ -12,11 +13,7 @@ struct AdminCLITests {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("aif-admin-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: state) }
         let configuration = DemoConfiguration(stateDirectory: state, port: 0, fleet: FleetFile.demo, scrapeInterval: .seconds(1))
-        let ready = Rendezvous<DemoCredentials>()
-        let stop = Rendezvous<Void>()
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await DemoStack(configuration).run(stop: stop) { await ready.fulfil($0) } }
-            let credentials = try await ready.wait()
+        try await withDemoStack(configuration) { credentials in
             let operatorKey = try #require(credentials.tenants.first { $0.role == "operator" }?.apiKey)
             let ownerKey = try #require(credentials.tenants.first { $0.tenant == "acme" }?.apiKey)
             let env = ["AIFACTORY_URL": credentials.url, "AIFACTORY_KEY": operatorKey]
@@ -42,8 +39,6 @@ struct AdminCLITests {
                 if !checked { try await Task.sleep(for: .milliseconds(500)) }
             }
             #expect(checked, "the connection check never reported ok")
-            await stop.fulfil(())
-            try await tasks.waitForAll()
         }
 
         // Bootstrap writes straight to the store; the key it prints authenticates as an operator.

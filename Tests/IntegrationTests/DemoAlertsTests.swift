@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Simulator
 import Stack
+import TestSupport
 import Testing
 
 /// The demo's Prometheus loads the companion rules; the XID 79, DBE and thermal scenario nodes
@@ -19,11 +20,7 @@ struct DemoAlertsTests {
             stateDirectory: state, port: 0, fleet: FleetFile.demo, scrapeInterval: .seconds(1),
             simulationOffset: .seconds(80), alertDurationScale: 0.1
         )
-        let ready = Rendezvous<DemoCredentials>()
-        let stop = Rendezvous<Void>()
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await DemoStack(configuration).run(stop: stop) { await ready.fulfil($0) } }
-            let credentials = try await ready.wait()
+        try await withDemoStack(configuration) { credentials in
             let expected: [(alert: String, node: String)] = [
                 ("GPUCriticalXID", "initrode-xid79"),
                 ("GPUDoubleBitECCError", "initrode-ecc"),
@@ -69,8 +66,6 @@ struct DemoAlertsTests {
             #expect(recorded)
             #expect(xid79.count == 1)
             #expect(xid79.first?["count"] as? Int == 1, "\(xid79)")
-            await stop.fulfil(())
-            try await tasks.waitForAll()
         }
     }
 }

@@ -6,6 +6,7 @@ import NIOCore
 import ServiceLifecycle
 import Simulator
 import Stack
+import TestSupport
 import Testing
 
 @Suite("DemoStack", .serialized)
@@ -94,11 +95,7 @@ struct DemoStackTests {
     /// Runs the demo until it is ready, checks /healthz and every login, runs `body`, then stops it.
     private func runDemo(state: String, _ body: @escaping @Sendable (DemoCredentials) async throws -> Void) async throws -> DemoCredentials {
         let configuration = DemoConfiguration(stateDirectory: state, port: 0, fleet: FleetFile.demo, scrapeInterval: .seconds(1))
-        let ready = Rendezvous<DemoCredentials>()
-        let stop = Rendezvous<Void>()
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await DemoStack(configuration).run(stop: stop) { await ready.fulfil($0) } }
-            let credentials = try await ready.wait()
+        let credentials = try await withDemoStack(configuration) { credentials in
             let health = try await PrometheusHTTP.get(credentials.url + "/healthz")
             let json = try JSONSerialization.jsonObject(with: health) as? [String: Any]
             #expect(json?["status"] as? String == "ok")
@@ -108,12 +105,11 @@ struct DemoStackTests {
                 #expect(role == (login.role == "operator" ? "none" : login.role), "\(login.tenant)")
             }
             try await body(credentials)
-            await stop.fulfil(())
-            try await tasks.waitForAll()
-            let prometheusPort = Int(credentials.prometheusURL.split(separator: ":").last ?? "") ?? -1
-            #expect(PortProbe.isAvailable(host: "127.0.0.1", port: prometheusPort), "prometheus child must be gone")
             return credentials
         }
+        let prometheusPort = Int(credentials.prometheusURL.split(separator: ":").last ?? "") ?? -1
+        #expect(PortProbe.isAvailable(host: "127.0.0.1", port: prometheusPort), "prometheus child must be gone")
+        return credentials
     }
 
     private static func post(_ url: String, key: String, json: [String: any Sendable]) async throws -> Int {

@@ -1,6 +1,7 @@
 import Foundation
 import Simulator
 import Stack
+import TestSupport
 import Testing
 
 /// The factory API over the real Prometheus and the simulator's fault scenarios.
@@ -18,11 +19,7 @@ struct FactoryAPITests {
         let configuration = DemoConfiguration(
             stateDirectory: state, port: 0, fleet: FleetFile.demo, scrapeInterval: .seconds(1), simulationOffset: .seconds(600)
         )
-        let ready = Rendezvous<DemoCredentials>()
-        let stop = Rendezvous<Void>()
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await DemoStack(configuration).run(stop: stop) { await ready.fulfil($0) } }
-            let credentials = try await ready.wait()
+        try await withDemoStack(configuration) { credentials in
             func key(_ tenant: String) throws -> String {
                 try #require(credentials.tenants.first { $0.tenant == tenant }?.apiKey)
             }
@@ -119,8 +116,6 @@ struct FactoryAPITests {
             let none = try await getJSON("/api/v1/factory/overview", "hooli")
             #expect(none["role"] as? String == "none")
             #expect(none["billingURL"] as? String == "/billing")
-            await stop.fulfil(())
-            try await tasks.waitForAll()
         }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import Simulator
 import Stack
+import TestSupport
 import Testing
 
 /// A real load test through the product: the demo in process, its tenant admin starts a small
@@ -18,50 +19,38 @@ struct LoadTestAPITests {
         let fleet = FleetFile.demo
         let node = try #require(fleet.spec.nodes.first { $0.servedModel != nil && $0.scenarios.isEmpty })
         let configuration = DemoConfiguration(stateDirectory: state, port: 0, fleet: fleet, scrapeInterval: .seconds(1))
-        let ready = Rendezvous<DemoCredentials>()
-        let stop = Rendezvous<Void>()
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await DemoStack(configuration).run(stop: stop) { await ready.fulfil($0) } }
-            let credentials = try await ready.wait()
-            do {
-                let key = try #require(credentials.tenants.first { $0.tenant == node.holding.tenant }?.apiKey)
-                let plan: [String: Any] = ["node": node.name, "concurrency": [1, 2], "requests": 10, "isl": 16, "osl": 8]
-                var request = HTTPClientRequest(url: credentials.url + "/api/v1/factory/loadtests")
-                request.method = .POST
-                request.headers.add(name: "Authorization", value: "Bearer \(key)")
-                request.headers.add(name: "Content-Type", value: "application/json")
-                request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: plan)))
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-                let body = try await response.body.collect(upTo: 1 << 20)
-                #expect(response.status == .accepted, "\(String(buffer: body))")
-                let started = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] ?? [:]
-                let id = try #require(started["id"] as? String)
+        try await withDemoStack(configuration) { credentials in
+            let key = try #require(credentials.tenants.first { $0.tenant == node.holding.tenant }?.apiKey)
+            let plan: [String: Any] = ["node": node.name, "concurrency": [1, 2], "requests": 10, "isl": 16, "osl": 8]
+            var request = HTTPClientRequest(url: credentials.url + "/api/v1/factory/loadtests")
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer \(key)")
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: plan)))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            #expect(response.status == .accepted, "\(String(buffer: body))")
+            let started = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] ?? [:]
+            let id = try #require(started["id"] as? String)
 
-                var test: [String: Any] = [:]
-                let finished = try await PrometheusHTTP.eventually(timeout: .seconds(120)) {
-                    let data = try await PrometheusHTTP.get(credentials.url + "/api/v1/factory/loadtests/\(id)", bearer: key)
-                    test = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
-                    let status = test["status"] as? String
-                    return status != "queued" && status != "running"
-                }
-                #expect(finished)
-                #expect(test["status"] as? String == "succeeded", "\(test["error"] ?? "")")
-                #expect(test["model"] as? String == node.servedModel, "the first model the endpoint serves")
-                let levels = test["levels"] as? [[String: Any]] ?? []
-                #expect(levels.map { $0["label"] as? String } == ["c1", "c2"])
-                for level in levels {
-                    #expect(level["successes"] as? Int == 10)
-                    let ttft = (level["metrics"] as? [String: Any])?["time_to_first_token"] as? [String: Any]
-                    #expect((ttft?["p50"] as? Double ?? 0) > 0)
-                    #expect((ttft?["avg"] as? Double ?? 0) > 0)
-                }
-            } catch {
-                await stop.fulfil(())
-                try await tasks.waitForAll()
-                throw error
+            var test: [String: Any] = [:]
+            let finished = try await PrometheusHTTP.eventually(timeout: .seconds(120)) {
+                let data = try await PrometheusHTTP.get(credentials.url + "/api/v1/factory/loadtests/\(id)", bearer: key)
+                test = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+                let status = test["status"] as? String
+                return status != "queued" && status != "running"
             }
-            await stop.fulfil(())
-            try await tasks.waitForAll()
+            #expect(finished)
+            #expect(test["status"] as? String == "succeeded", "\(test["error"] ?? "")")
+            #expect(test["model"] as? String == node.servedModel, "the first model the endpoint serves")
+            let levels = test["levels"] as? [[String: Any]] ?? []
+            #expect(levels.map { $0["label"] as? String } == ["c1", "c2"])
+            for level in levels {
+                #expect(level["successes"] as? Int == 10)
+                let ttft = (level["metrics"] as? [String: Any])?["time_to_first_token"] as? [String: Any]
+                #expect((ttft?["p50"] as? Double ?? 0) > 0)
+                #expect((ttft?["avg"] as? Double ?? 0) > 0)
+            }
         }
     }
 }

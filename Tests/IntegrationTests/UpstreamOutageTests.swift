@@ -1,6 +1,7 @@
 import Foundation
 import Simulator
 import Stack
+import TestSupport
 import Testing
 
 /// Prometheus stops answering mid-run, first hung (SIGSTOP: connections accepted, nothing answers),
@@ -19,11 +20,7 @@ struct UpstreamOutageTests {
             stateDirectory: state, port: 0, fleet: FleetFile.demo, scrapeInterval: .seconds(1),
             prometheusRestart: .init(delay: .seconds(8), limit: 2, window: .seconds(600))
         )
-        let ready = Rendezvous<DemoCredentials>()
-        let stop = Rendezvous<Void>()
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await DemoStack(configuration).run(stop: stop) { await ready.fulfil($0) } }
-            let credentials = try await ready.wait()
+        try await withDemoStack(configuration) { credentials in
             let key = try #require(credentials.tenants.first { $0.tenant == "acme" }?.apiKey)
             func overview() async throws -> [String: Any] {
                 let data = try await PrometheusHTTP.get(credentials.url + "/api/v1/factory/overview", bearer: key)
@@ -81,8 +78,6 @@ struct UpstreamOutageTests {
             #expect(restarted, "a restarted Prometheus brings fresh answers back")
             let newPID = try String(contentsOfFile: state + "/prometheus.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(Int32(newPID) != pid, "a new Prometheus process serves")
-            await stop.fulfil(())
-            try await tasks.waitForAll()
         }
     }
 }

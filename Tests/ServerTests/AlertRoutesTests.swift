@@ -6,6 +6,7 @@ import Logging
 import PrometheusClient
 @testable import Server
 import ServiceLifecycle
+import TestSupport
 import Testing
 
 /// `GET /api/v1/factory/alerts` against a fake Prometheus serving a canned `/api/v1/alerts`.

@@ -7,6 +7,7 @@ import PrometheusClient
 @testable import Server
 import ServiceLifecycle
 import Telemetry
+import TestSupport
 import Testing
 
 /// `/api/v1/factory/{overview,summary,nodes/:id/trend}` against a fake Prometheus that answers

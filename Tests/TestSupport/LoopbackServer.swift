@@ -6,9 +6,9 @@ import ServiceLifecycle
 ///
 /// The server is stopped gracefully, never by cancellation: cancelling a Hummingbird server
 /// while a connection is being accepted trips NIO's "NIOAsyncWriter deinited" precondition.
-func withLoopbackServer<T: Sendable>(_ router: Router<BasicRequestContext>, _ run: @Sendable (String) async throws -> T) async throws -> T {
+public func withLoopbackServer<T: Sendable>(_ router: Router<BasicRequestContext>, _ run: @Sendable (String) async throws -> T) async throws -> T {
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-    var logger = Logger(label: "loadtest-fake-server")
+    var logger = Logger(label: "fake-upstream")
     logger.logLevel = .critical
     let app = Application(
         router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),

@@ -1,0 +1,28 @@
+import Stack
+
+/// Runs the demo stack (simulator, seeded store, server, real Prometheus) with `configuration`
+/// until it is ready, runs `body` with its credentials, then stops it gracefully — also when
+/// `body` throws — and waits for every child to be gone before returning.
+///
+/// One copy of the start-up every integration test used to repeat: the stack is stopped through
+/// `run(stop:)`, never by cancellation (cancelling a Hummingbird server mid-accept trips a NIO
+/// precondition).
+public func withDemoStack<T: Sendable>(
+    _ configuration: DemoConfiguration, _ body: @Sendable (DemoCredentials) async throws -> T
+) async throws -> T {
+    let ready = Rendezvous<DemoCredentials>()
+    let stop = Rendezvous<Void>()
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await DemoStack(configuration).run(stop: stop) { await ready.fulfil($0) } }
+        let credentials = try await ready.wait()
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await body(credentials))
+        } catch {
+            result = .failure(error)
+        }
+        await stop.fulfil(())
+        try await tasks.waitForAll()
+        return try result.get()
+    }
+}
