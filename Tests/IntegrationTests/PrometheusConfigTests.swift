@@ -1,5 +1,6 @@
 import Fleet
 import Foundation
+import PromQL
 import Simulator
 import Stack
 import Testing
@@ -16,7 +17,7 @@ struct PrometheusConfigTests {
             let target = try #require(dcgm.first { $0.labels["node"] == node.name })
             #expect(target.labels["tenant"] == node.holding.tenant)
             #expect(target.labels["gpu_class"] == node.gpuClass)
-            #expect(target.labels["pool"] == node.holding.pool)
+            #expect(target.labels["pool"] == (node.holding.pool ?? ScopeLabel.dedicatedPool), "always set: an exporter cannot bring its own")
             #expect(target.metricsPath == "/nodes/\(node.name)/dcgm/metrics")
         }
         let vllm = targets.filter { $0.job == "vllm" }
