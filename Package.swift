@@ -3,6 +3,8 @@ import PackageDescription
 
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 let package = Package(
@@ -26,6 +28,10 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        // Already in the build through Hummingbird and sql-kit; named so every module a target
+        // imports is a product it declares (MemberImportVisibility).
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/async-kit.git", from: "1.22.0"),
     ],
     targets: [
         // Pure PromQL: lexer, parser, printer, tenant enforcer. No dependencies by design.
@@ -38,6 +44,9 @@ let package = Package(
         .target(
             name: "Simulator",
             dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 "Fleet", "Exposition", "PromQL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -51,6 +60,9 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
+                .product(name: "AsyncKit", package: "async-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 "Fleet",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
@@ -70,6 +82,9 @@ let package = Package(
         .target(
             name: "PrometheusClient",
             dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
                 "PromQL",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -101,6 +116,9 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
                 "Factory", "Fleet", "Store", "PromQL", "PrometheusClient", "Telemetry", "Web", "LoadTest",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -137,6 +155,9 @@ let package = Package(
         .target(
             name: "Stack",
             dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 "Fleet", "Simulator", "Server", "Store", "PromQL", "PrometheusClient", "Export", "Telemetry",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
@@ -148,6 +169,10 @@ let package = Package(
         .executableTarget(
             name: "aifactory",
             dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 "PromQL", "Fleet", "Simulator", "Server", "Stack", "Store", "PrometheusClient", "Export", "LoadTest", "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -178,6 +203,11 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                "Web",
                 "Server", "Factory", "Telemetry", "PromQL", "TestSupport", "Store", "Fleet", "PrometheusClient", "LoadTest",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -186,12 +216,15 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "Fleet", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                .product(name: "SQLKit", package: "sql-kit"),"Store", "Fleet", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "PrometheusClientTests",
             dependencies: [
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 "PrometheusClient", "PromQL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -207,13 +240,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "PromQL", "Fleet", "PrometheusClient"], swiftSettings: strict),
+        .testTarget(
+            name: "TelemetryTests",
+            dependencies: ["Telemetry", "PromQL", "Fleet", "PrometheusClient", "Store", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "ExportTests", dependencies: ["Export", "PromQL", "Fleet"], swiftSettings: strict),
         .testTarget(name: "FleetTests", dependencies: ["Fleet"], swiftSettings: strict),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], swiftSettings: strict),
         .testTarget(
             name: "SimulatorTests",
-            dependencies: ["Simulator", "Exposition", "Fleet", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),"Simulator", "Exposition", "Fleet", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -230,6 +269,11 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 "Stack", "TestSupport", "Simulator", "Server", "Exposition", "Fleet", "Store", "PromQL", "PrometheusClient", "Export",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -1,4 +1,4 @@
-import PrometheusClient
+public import PrometheusClient
 
 /// Where active alerts come from: Prometheus' alerts API in production, a list in tests.
 ///

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import PromQL
-import PrometheusClient
+public import PrometheusClient
 import Telemetry
 
 /// Body of `GET /api/v1/factory/alerts`.

@@ -1,6 +1,6 @@
 import Fleet
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 import PromQL
 import PrometheusClient
 import Store

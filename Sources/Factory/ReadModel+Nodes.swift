@@ -1,8 +1,8 @@
 import Fleet
 import Foundation
-import Logging
+public import Logging
 import PromQL
-import Telemetry
+public import Telemetry
 
 extension ReadModel {
     /// `GET /api/v1/factory/nodes/{id}`: one held node's health, per-GPU table and vLLM signals.

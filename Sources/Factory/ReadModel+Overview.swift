@@ -1,6 +1,6 @@
 import Fleet
 import Foundation
-import Logging
+public import Logging
 import PrometheusClient
 import Telemetry
 

@@ -1,5 +1,6 @@
-import Fleet
+public import Fleet
 import Foundation
+import Store
 
 /// Who the caller is to the factory: role, held nodes, subscriptions and GPU classes.
 public struct Standing: Sendable {

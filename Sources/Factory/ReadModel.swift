@@ -1,9 +1,9 @@
-import Fleet
-import Foundation
+public import Fleet
+public import Foundation
 import PromQL
 import PrometheusClient
-import Store
-import Telemetry
+public import Store
+public import Telemetry
 
 /// The tenant read model: every answer the page and the API give about a caller's factory.
 ///

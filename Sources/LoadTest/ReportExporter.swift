@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Writes results in AIPerf's export format, so tooling that reads AIPerf reads ours.
 ///

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// Reads the model ids an OpenAI-compatible server serves (`GET <base>/v1/models`), so a caller
 /// that names no model can test the first one (vLLM serves one model per server).

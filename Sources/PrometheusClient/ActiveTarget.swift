@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One active scrape target as the backend sees it.
 ///

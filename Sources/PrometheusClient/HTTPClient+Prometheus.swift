@@ -1,4 +1,6 @@
-import AsyncHTTPClient
+public import AsyncHTTPClient
+import NIOCore
+import NIOHTTPCompression
 
 extension HTTPClient {
     /// The HTTP client Prometheus reads use unless one is injected.

@@ -1,5 +1,5 @@
-import Foundation
-import PromQL
+public import Foundation
+public import PromQL
 
 extension PrometheusClient {
     /// Label sets of the series matching any of `match` (`/api/v1/series`), sent as a form body.

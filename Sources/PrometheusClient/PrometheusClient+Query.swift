@@ -1,5 +1,5 @@
-import Foundation
-import PromQL
+public import Foundation
+public import PromQL
 
 extension PrometheusClient {
     /// Instant query returning the vector; a scalar answer comes back as one unlabelled sample.

@@ -1,9 +1,9 @@
-import Factory
-import Fleet
-import Foundation
-import PrometheusClient
-import Store
-import Telemetry
+public import Factory
+public import Fleet
+public import Foundation
+public import PrometheusClient
+public import Store
+public import Telemetry
 
 /// The live collaborators of the server, injected so tests can pass fakes or temp databases.
 public struct ServerDependencies: Sendable {

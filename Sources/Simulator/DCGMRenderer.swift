@@ -1,4 +1,5 @@
 import Exposition
+import Fleet
 
 /// Renders one node's DCGM exporter output, byte for byte in dcgm-exporter's format.
 ///

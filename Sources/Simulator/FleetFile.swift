@@ -1,5 +1,6 @@
 import Fleet
 import Yams
+import Foundation
 
 /// Reads fleet files: the nodes to simulate, who holds them, and their scenarios.
 ///

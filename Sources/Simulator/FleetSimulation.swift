@@ -1,4 +1,4 @@
-import Exposition
+public import Exposition
 import Fleet
 
 /// The simulated fleet: every node's model and renderer, answering "what would this exporter

@@ -1,4 +1,4 @@
-import Fleet
+public import Fleet
 
 /// A fleet ready to simulate: the specs plus every scenario, resolved per node.
 ///

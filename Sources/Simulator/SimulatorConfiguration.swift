@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 
 /// Everything `buildSimulatorApplication` needs: where to listen, what to simulate, the seed and
 /// the time source.

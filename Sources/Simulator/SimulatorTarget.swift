@@ -1,4 +1,4 @@
-import Fleet
+public import Fleet
 
 /// One entry of `GET /targets`: a node and where its exporters are, so scripts can build a
 /// Prometheus scrape config (paths are relative to the simulator's base URL).

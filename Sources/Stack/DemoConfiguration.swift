@@ -1,5 +1,5 @@
 public import Fleet
-import Simulator
+public import Simulator
 
 /// What `aifactory demo` starts: state directory, ports, fleet and seed.
 public struct DemoConfiguration: Sendable {

@@ -1,6 +1,6 @@
-import Fleet
-import Foundation
-import Store
+public import Fleet
+public import Foundation
+public import Store
 
 /// Puts the demo's tenants, people, keys, pools, nodes and subscriptions into the store.
 ///

@@ -1,13 +1,14 @@
 import Export
 import Fleet
 import Foundation
-import Logging
+public import Logging
 import Server
 import ServiceLifecycle
 import PrometheusClient
 import Simulator
 import Store
 import Telemetry
+import UnixSignals
 
 /// The whole local product in one process tree: simulator → real Prometheus → AI Factory server.
 ///

@@ -1,4 +1,4 @@
-import Fleet
+public import Fleet
 
 /// The demo's tenants and their roles, derived from the fleet plus the tenants that hold no node.
 ///

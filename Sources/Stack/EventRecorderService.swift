@@ -1,5 +1,5 @@
-import ServiceLifecycle
-import Telemetry
+public import ServiceLifecycle
+public import Telemetry
 
 /// Runs the event recorder's poll loop as a member of the demo's service group.
 ///

@@ -1,5 +1,7 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
 
 /// Polls an HTTP endpoint until it answers 200, with a deadline.
 ///

@@ -1,4 +1,4 @@
-import Fleet
+public import Fleet
 import PromQL
 
 extension ScrapeTarget {

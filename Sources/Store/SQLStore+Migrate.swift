@@ -1,4 +1,5 @@
 import SQLKit
+import Logging
 
 extension SQLStore {
     /// Creates `schema_migrations` when missing, then applies each pending migration in its own

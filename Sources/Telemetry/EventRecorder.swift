@@ -1,6 +1,6 @@
 public import Fleet
 public import Foundation
-import Logging
+public import Logging
 import PromQL
 import PrometheusClient
 public import Store

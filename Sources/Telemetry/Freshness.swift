@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A value with how fresh it is: live, or the last known answer while the backend is in trouble.
 ///

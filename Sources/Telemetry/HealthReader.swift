@@ -1,6 +1,6 @@
-import Fleet
-import Foundation
-import PromQL
+public import Fleet
+public import Foundation
+public import PromQL
 import PrometheusClient
 
 /// Reads a tenant's node health: snapshots through the enforcer, the health model on top,

@@ -1,5 +1,5 @@
-import Foundation
-import PromQL
+public import Foundation
+public import PromQL
 import PrometheusClient
 
 /// Reads one node's vLLM golden signals for its holder (`GET /api/v1/factory/nodes/{id}`).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Remembers the last successful answer per key so an outage can be served as stale data.
 ///

@@ -1,6 +1,6 @@
-import Foundation
-import PromQL
-import PrometheusClient
+public import Foundation
+public import PromQL
+public import PrometheusClient
 
 /// What Telemetry needs from a Prometheus-compatible backend: instant queries, checked.
 ///

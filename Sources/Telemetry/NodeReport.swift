@@ -1,4 +1,4 @@
-import Fleet
+public import Fleet
 
 /// One node as the factory API shows it: inventory record, what was measured, what it means.
 public struct NodeReport: Sendable, Hashable {

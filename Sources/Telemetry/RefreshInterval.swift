@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One refresh interval: the bucket arithmetic every per-interval read shares.
 ///

@@ -1,6 +1,6 @@
-import Fleet
-import Foundation
-import PromQL
+public import Fleet
+public import Foundation
+public import PromQL
 import PrometheusClient
 
 /// Turns one tenant's DCGM series into `NodeSnapshot`s for the health model.

@@ -1,6 +1,6 @@
-import Foundation
-import PromQL
-import PrometheusClient
+public import Foundation
+public import PromQL
+public import PrometheusClient
 
 /// A `MetricsBackend` that also answers range queries (the trend charts need them).
 ///

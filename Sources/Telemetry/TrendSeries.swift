@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One GPU's history of one metric, for the node detail's trend chart.
 public struct TrendSeries: Sendable, Hashable {

@@ -1,6 +1,6 @@
-import Fleet
-import Foundation
-import PromQL
+public import Fleet
+public import Foundation
+public import PromQL
 import PrometheusClient
 
 /// Reads a consumer's usage from the metering contract (`aifactory_usage_*`), plus one

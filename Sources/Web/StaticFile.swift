@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One static file answer: where it lies on disk and how to label it.
 ///

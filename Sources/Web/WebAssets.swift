@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The page's static files, shipped inside the binary's resource bundle so `aifactory serve`
 /// needs no install step and no build step for the front end.

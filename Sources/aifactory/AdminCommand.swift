@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import NIOHTTP1
 
 /// `aifactory admin …`: connect a GPU from the command line (tenants, people, keys, pools,
 /// subscriptions, nodes, connection check, audit log).

@@ -9,6 +9,7 @@ import ServiceLifecycle
 import Stack
 import Store
 import Telemetry
+import UnixSignals
 
 /// `aifactory serve`: the AI Factory HTTP server on its own (the demo starts it for you).
 struct ServeCommand: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import Fleet
 import Foundation
 import Logging
 import Simulator
+import Hummingbird
 
 /// `aifactory simulate`: serves a simulated GPU fleet's DCGM and vLLM exporters over HTTP.
 ///

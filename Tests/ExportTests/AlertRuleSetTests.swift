@@ -1,7 +1,7 @@
-import Export
+public import Export
 import Foundation
 import PromQL
-import Testing
+public import Testing
 
 @Suite("AlertRuleSet")
 struct AlertRuleSetTests {

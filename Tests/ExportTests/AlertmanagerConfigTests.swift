@@ -1,5 +1,6 @@
 import Export
 import Testing
+import Foundation
 
 @Suite("AlertmanagerConfig")
 struct AlertmanagerConfigTests {

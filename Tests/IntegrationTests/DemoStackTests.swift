@@ -8,6 +8,7 @@ import Simulator
 import Stack
 import TestSupport
 import Testing
+import NIOHTTP1
 
 @Suite("DemoStack", .serialized)
 struct DemoStackTests {

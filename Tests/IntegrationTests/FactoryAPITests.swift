@@ -3,6 +3,7 @@ import Simulator
 import Stack
 import TestSupport
 import Testing
+import Fleet
 
 /// The factory API over the real Prometheus and the simulator's fault scenarios.
 ///

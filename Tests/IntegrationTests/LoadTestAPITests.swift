@@ -5,6 +5,8 @@ import Simulator
 import Stack
 import TestSupport
 import Testing
+import Fleet
+import NIOHTTP1
 
 /// A real load test through the product: the demo in process, its tenant admin starts a small
 /// sweep on a node that serves vLLM (the simulator's OpenAI endpoint under the node's registered

@@ -7,6 +7,7 @@ import PrometheusClient
 import ServiceLifecycle
 import Stack
 import Testing
+import NIOHTTP1
 
 /// `PrometheusClient` against real backends on loopback: the Debian `prometheus` scraping itself,
 /// and the Debian `victoria-metrics` fed through its import API and read through `/prometheus`.

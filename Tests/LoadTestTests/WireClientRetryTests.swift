@@ -2,6 +2,7 @@ import NIOCore
 import NIOPosix
 import Testing
 @testable import LoadTest
+import FoundationEssentials
 
 /// A kept-alive connection the server closes just as it is reused (an idle timeout racing the
 /// next request: uvicorn, in front of vLLM, closes idle connections after 5 s).

@@ -1,5 +1,6 @@
 import Testing
 @testable import PromQL
+import Foundation
 
 /// A small deterministic PRNG (SplitMix64) so generated cases are the same on every run.
 struct SplitMix64: RandomNumberGenerator {

@@ -4,6 +4,8 @@ import Hummingbird
 import HummingbirdTesting
 import Server
 import Testing
+import Fleet
+import Store
 
 @Suite("Authentication")
 struct AuthTests {

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Server
 import Testing
+import Store
 
 @Suite("GET /api/v1/me")
 struct MeRoutesTests {

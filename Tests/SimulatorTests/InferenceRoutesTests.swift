@@ -4,6 +4,8 @@ import Hummingbird
 import HummingbirdTesting
 @testable import Simulator
 import Testing
+import Fleet
+import NIOFoundationEssentialsCompat
 
 @Suite("Simulated inference endpoints")
 struct InferenceRoutesTests {

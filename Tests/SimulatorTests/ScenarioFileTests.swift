@@ -1,5 +1,7 @@
 import Simulator
 import Testing
+import Fleet
+import NIOFoundationEssentialsCompat
 
 @Suite("ScenarioFile")
 struct ScenarioFileTests {

@@ -3,6 +3,8 @@ import Hummingbird
 import HummingbirdTesting
 import Simulator
 import Testing
+import Fleet
+import NIOFoundationEssentialsCompat
 
 @Suite("Simulator routes")
 struct SimulatorRoutesTests {

@@ -3,6 +3,8 @@ import Hummingbird
 import HummingbirdTesting
 @testable import Simulator
 import Testing
+import Fleet
+import NIOFoundationEssentialsCompat
 
 @Suite("Inference truth stamped at the socket")
 struct WireClockTests {

@@ -1,4 +1,4 @@
-import Stack
+public import Stack
 
 /// Runs the demo stack (simulator, seeded store, server, real Prometheus) with `configuration`
 /// until it is ready, runs `body` with its credentials, then stops it gracefully — also when

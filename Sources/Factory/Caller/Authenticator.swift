@@ -1,5 +1,6 @@
-import Foundation
-import Store
+public import Foundation
+public import Store
+import Fleet
 
 /// The authentication path: the only place a ``Caller`` (and so a tenant or operator
 /// capability) comes from.

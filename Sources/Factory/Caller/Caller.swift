@@ -1,5 +1,5 @@
-import Fleet
-import PromQL
+public import Fleet
+public import PromQL
 
 /// Who is calling, as the authentication path established it.
 ///

@@ -1,5 +1,5 @@
-import Fleet
-import Foundation
+public import Fleet
+public import Foundation
 
 /// Body of `GET /api/v1/factory/nodes/{id}/events`.
 public struct EventsResponse: Encodable, Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// XID errors, decoded through `XIDCatalog`, from **changes** within the XID window.
 ///

@@ -1,6 +1,6 @@
-import Factory
-import Hummingbird
-import NIOCore
+public import Factory
+public import Hummingbird
+public import NIOCore
 
 /// The request context of every route: Hummingbird's core storage plus who is calling.
 ///

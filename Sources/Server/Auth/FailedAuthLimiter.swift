@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Slows down key guessing: after `limit` failed authentications from one client within
 /// `window`, further attempts from it are refused with 429 until the window has passed.

@@ -1,5 +1,5 @@
-import Factory
-import Fleet
+public import Factory
+public import Fleet
 
 /// Who is calling, resolved once per request from an API key or a session cookie.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Store
 
 /// Browser sessions opened by logging in with an API key.

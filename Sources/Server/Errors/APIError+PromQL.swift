@@ -1,4 +1,5 @@
 import PromQL
+import HTTPTypes
 
 extension APIError {
     /// Maps a query the enforcer refused: a query reaching outside the caller's scope 403, one

@@ -1,5 +1,5 @@
 import Foundation
-import Hummingbird
+public import Hummingbird
 
 /// The one error type routes throw: an HTTP status, a stable machine `code` and a message for people.
 ///

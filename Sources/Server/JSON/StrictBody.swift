@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOFoundationEssentialsCompat
 
 /// A request body type that names the fields it accepts, so unknown fields are refused.
 ///

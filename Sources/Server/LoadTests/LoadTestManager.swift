@@ -1,8 +1,8 @@
 import Foundation
 import LoadTest
-import Logging
-import ServiceLifecycle
-import Store
+public import Logging
+public import ServiceLifecycle
+public import Store
 
 /// The owner of every running load test (docs/FACTORY-API.md "Load tests").
 ///

@@ -1,4 +1,4 @@
-import LoadTest
+public import LoadTest
 
 /// What the manager asks a runner to do: one stored test, with its validated configuration.
 public struct LoadTestJob: Sendable {

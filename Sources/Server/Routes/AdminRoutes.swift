@@ -1,6 +1,8 @@
 import Fleet
 import Foundation
 import Hummingbird
+import Factory
+import Store
 
 /// The admin API under `/api/v1/admin`: connect a GPU end to end.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import Hummingbird
+public import Hummingbird
 
 /// Body of `GET /healthz`: liveness of the API process itself.
 ///

@@ -1,4 +1,5 @@
 import Hummingbird
+import Factory
 
 /// `GET /api/v1/nodes` and `GET /api/v1/nodes/{name}`: the caller's own hardware.
 ///

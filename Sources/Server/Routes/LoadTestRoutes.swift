@@ -4,6 +4,7 @@ import Hummingbird
 import LoadTest
 import NIOCore
 import Store
+import Factory
 
 /// `/api/v1/factory/loadtests` (docs/FACTORY-API.md "Load tests"): start, list, read and cancel
 /// load tests against the OpenAI endpoint registered for a node.

@@ -1,4 +1,5 @@
 import Hummingbird
+import Factory
 
 /// `GET /api/v1/me`: identity, role and every relationship, resolved on the server
 /// (`Factory.ReadModel.me`).

@@ -1,6 +1,8 @@
 import Factory
 import Foundation
 import Hummingbird
+import Fleet
+import Store
 
 /// `POST /api/v1/session` (log in with an API key → cookie) and `DELETE /api/v1/session`.
 struct SessionRoutes {

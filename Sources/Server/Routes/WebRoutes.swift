@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import HTTPTypes
-import Hummingbird
-import Web
+public import Hummingbird
+public import Web
 
 /// The page (`/ai-factory`, issue 6): static HTML/CSS/ES modules from the `Web` bundle, Chart.js
 /// from Debian's `libjs-chart.js` under `/vendor/chart.js/`, and `/` redirecting to the page.

@@ -1,3 +1,4 @@
+import Fleet
 /// One `InferenceEngine` per vLLM node of a fleet, shared by the inference routes and the vLLM
 /// exposition (so `vllm:*` series move with the load a test puts on the node).
 public struct InferenceFarm: Sendable {

@@ -1,7 +1,7 @@
 import Hummingbird
 import HTTPTypes
 import NIOConcurrencyHelpers
-import NIOCore
+public import NIOCore
 import NIOHTTPTypes
 
 /// Timestamps the simulated inference API takes at the socket, so its ground truth is the TTFT

@@ -1,5 +1,8 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOFoundationEssentialsCompat
+import NIOHTTP1
 
 /// Minimal reads of the real Prometheus HTTP API for integration tests.
 enum PrometheusHTTP {
