@@ -103,6 +103,7 @@ let package = Package(
         .target(
             name: "LoadTest",
             dependencies: [
+                "Fleet",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -126,7 +127,7 @@ let package = Package(
         .target(
             name: "Stack",
             dependencies: [
-                "Fleet", "Simulator", "Server", "Store", "PrometheusClient", "Export", "Telemetry",
+                "Fleet", "Simulator", "Server", "Store", "PrometheusClient", "Export", "Telemetry", "LoadTest",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),

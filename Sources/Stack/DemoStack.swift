@@ -1,6 +1,7 @@
 import Export
 import Fleet
 import Foundation
+import LoadTest
 import Logging
 import Server
 import ServiceLifecycle
@@ -111,7 +112,8 @@ public struct DemoStack: Sendable {
                 serviceDiscovery: jobs, trusted: [metering], ruleFiles: [rulesPath]
             )
         }
-        let loadTests = LoadTestManager(store: store, logger: logger)
+        // The demo's nodes are its own loopback simulator: exactly that address is allowed.
+        let loadTests = LoadTestManager(store: store, logger: logger, outbound: OutboundPolicy(allowed: [CIDR(config.host)].compactMap { $0 }))
         var dependencies = ServerDependencies(
             store: store,
             serviceDiscoveryToken: sdToken,
@@ -215,11 +217,13 @@ public struct DemoStack: Sendable {
         return token
     }
 
-    /// Creates the state directory if needed and returns its absolute path.
+    /// Creates the state directory if needed, owner-only (0700: it holds the database, the SD
+    /// token and the demo's keys), and returns its absolute path.
     static func prepareStateDirectory(_ path: String) throws -> String {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         do {
             try FileManager.default.createDirectory(atPath: absolute, withIntermediateDirectories: true)
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: absolute)
         } catch {
             throw StackError.stateDirectory(path: absolute, reason: "cannot create it")
         }
