@@ -95,7 +95,7 @@ def main():
                     details["5xx"].append(f"{label} as {role}: {response.status_code} {response.text[:160]}")
                 try:
                     case.validate_response(response, checks=[status_code_conformance, content_type_conformance, response_schema_conformance])
-                except Exception as error:
+                except (Exception, BaseExceptionGroup) as error:  # schemathesis raises a FailureGroup
                     counts["violations"] += 1
                     first = str(error).strip().splitlines()
                     details["violations"].append(f"{label} as {role} ({response.status_code}): {' | '.join(first[:3])[:240]}")
