@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import PrometheusClient
 @testable import Server
 import Store
 import Testing
@@ -62,6 +63,24 @@ struct Finding9SmallOnesTests {
         #expect(actions.contains("session.login_failed"))
         let failedEntry = try #require(try await fleet.store.auditLog(limit: 10).first { $0.action == "session.login_failed" })
         #expect(failedEntry.target == "aif_000000000000")
+        await fleet.close()
+    }
+}
+
+extension Finding9SmallOnesTests {
+    @Test("finding 9: a node check is audited with who ran it")
+    func nodeCheckAudited() async throws {
+        let fleet = try await TestFleet.make()
+        // A Prometheus nobody listens on: the check reports the failure; the audit row comes first.
+        let dependencies = ServerDependencies(store: fleet.store, prometheus: PrometheusClient(baseURL: "http://127.0.0.1:1"))
+        let app = Application(router: buildRouter(ServerConfiguration(), dependencies: dependencies))
+        try await app.test(.router) { client in
+            let check = try await client.execute(uri: "/api/v1/admin/nodes/acme-1/check", method: .get, headers: .bearer(fleet.keys["acme-admin"]))
+            #expect(check.status == .ok)
+        }
+        let entry = try #require(try await fleet.store.auditLog(limit: 5).first { $0.action == "node.check" })
+        #expect(entry.target == "acme-1")
+        #expect(entry.actor.hasPrefix("acme-admin"))
         await fleet.close()
     }
 }
