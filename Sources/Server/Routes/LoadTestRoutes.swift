@@ -42,8 +42,14 @@ struct LoadTestRoutes {
             }
             // Load tests put real traffic on a node: who started and stopped which is audited, and
             // the row is written before the traffic starts (no unaudited test behind a 500).
-            try await AdminRoutes(dependencies: dependencies).audit(
-                identity, "loadtest.start", record.id, detail: ["node": node.name, "tenant": node.holding.tenant])
+            do {
+                try await AdminRoutes(dependencies: dependencies).audit(
+                    identity, "loadtest.start", record.id, detail: ["node": node.name, "tenant": node.holding.tenant])
+            } catch {
+                // Never left `queued` (it would block the tenant's next test until a restart).
+                _ = try? await dependencies.store.updateLoadTest(id: record.id, LoadTestUpdate(status: .failed, error: "the load test could not be recorded; start it again"))
+                throw error
+            }
             try await manager.submit(LoadTestJob(id: record.id, configuration: configuration, modelGiven: body.model != nil,
                                                  search: goal, searchLimit: plan.searchLimit ?? LoadTestRequest.defaultSearchLimit))
             return try Self.response(LoadTestView(record), status: .accepted)
