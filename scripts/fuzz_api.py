@@ -72,10 +72,15 @@ def main():
     details = defaultdict(list)
     operations = 0
 
+    document = json.loads(get_text(base + "/openapi.json"))
+    documented = {f"{method.upper()} {path}" for path, methods in document["paths"].items()
+                  for method in methods if method in ("get", "put", "post", "delete", "patch")}
+    exercised = set()
     for result in schema.get_all_operations():
         operation = result.ok()
         operations += 1
         label = f"{operation.method.upper()} {operation.path}"
+        exercised.add(label)
 
         @settings(max_examples=args.examples, deadline=None, database=None, derandomize=True,
                   phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
@@ -111,6 +116,8 @@ def main():
             counts["violations"] += 1
             details["violations"].append(f"{label}: cannot generate requests from the document: {type(error).__name__}: {str(error).splitlines()[0][:160]}")
 
+    for label in sorted(documented - exercised):
+        print(f"fuzz-api: not exercised: {label}", file=sys.stderr)
     summary = {
         "operations": operations, "examplesPerOperation": args.examples, "roles": len(roles),
         "requests": counts["requests"], "5xx": counts["5xx"], "violations": counts["violations"], "leaks": counts["leaks"],
