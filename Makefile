@@ -1,4 +1,4 @@
-.PHONY: demo test unit bench bench-api bench-loadtest build
+.PHONY: demo test unit bench bench-api bench-loadtest build fuzz-api
 
 # Start the product: simulated GPU fleet + real Prometheus + AI Factory server (Ctrl-C stops it).
 demo:
@@ -28,3 +28,8 @@ bench-loadtest:
 
 build:
 	swift build
+
+# Schemathesis against the demo's /openapi.json with every role's key: 5xx, schema violations and
+# cross-tenant leaks (all must be 0). FUZZ_API_EXAMPLES=N examples per operation (default 20).
+fuzz-api:
+	bash scripts/fuzz-api.sh

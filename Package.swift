@@ -132,6 +132,7 @@ let package = Package(
         .target(
             name: "LoadTest",
             dependencies: [
+                "Fleet",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -158,7 +159,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                "Fleet", "Simulator", "Server", "Store", "PromQL", "PrometheusClient", "Export", "Telemetry",
+                "Fleet", "Simulator", "Server", "Store", "PromQL", "PrometheusClient", "Export", "Telemetry", "LoadTest",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -258,7 +259,7 @@ let package = Package(
         .testTarget(
             name: "LoadTestTests",
             dependencies: [
-                "LoadTest", "TestSupport",
+                "LoadTest", "TestSupport", "Fleet",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),

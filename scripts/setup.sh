@@ -3,7 +3,7 @@
 # Debian packages (prometheus with promtool, postgresql for the store tests, alertmanager's
 # amtool for the generated config, victoria-metrics for the client's live test, chromium,
 # chromium-driver and libjs-chart.js for the page and its browser tests, zlib1g-dev for gzip) and PyPI tools
-# (promql-parser for the differential PromQL test, selenium for the browser tests). Safe to run again: it does nothing when everything is present.
+# (promql-parser for the differential PromQL test, selenium for the browser tests, schemathesis for `make fuzz-api`). Safe to run again: it does nothing when everything is present.
 set -euo pipefail
 
 need_apt=()
@@ -32,6 +32,9 @@ import promql_parser
 PY
 python3 - <<'PY' 2>/dev/null || { echo "setup: installing PyPI selenium"; python3 -m pip install -q --disable-pip-version-check selenium; }
 import selenium
+PY
+python3 - <<'PY' 2>/dev/null || { echo "setup: installing PyPI schemathesis"; python3 -m pip install -q --disable-pip-version-check schemathesis; }
+import schemathesis
 PY
 
 echo "setup: ok ($(prometheus --version 2>&1 | head -1))"

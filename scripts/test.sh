@@ -2,8 +2,8 @@
 # The one test command (README, `make test`, `.ci/run`): installs what is missing, builds once,
 # runs every Swift test (unit + integration against the real Prometheus/promtool, the store on
 # SQLite and a throw-away PostgreSQL), then the
-# differential PromQL test against the independent Rust parser, a short fuzz smoke and the page's
-# browser tests (headless Chromium against the demo stack).
+# differential PromQL test against the independent Rust parser, a short fuzz smoke, the page's
+# browser tests (headless Chromium against the demo stack) and a brief API fuzz run (fuzz-api.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,4 +24,6 @@ if [ -f scripts/promql-fuzz.sh ]; then
   bash scripts/promql-fuzz.sh "${FUZZ_SECONDS:-20}"
 fi
 bash scripts/browser-test.sh
+# A brief API fuzz run (schemathesis, every role's key): no 5xx, schema violation or cross-tenant leak.
+FUZZ_API_EXAMPLES="${FUZZ_API_EXAMPLES:-5}" bash scripts/fuzz-api.sh
 echo "test: all passed"

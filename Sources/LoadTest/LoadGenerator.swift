@@ -38,6 +38,8 @@ public final class LoadGenerator: Sendable {
         http.connectionPool.retryConnectionEstablishment = false
         // A load test measures the endpoint it was given; a redirect is an error, not a detour.
         http.redirectConfiguration = .disallow
+        // Connect only to the address the outbound policy approved (TLS still verifies the name).
+        if let pinned = configuration.pinnedAddress { http.dnsOverride = [pinned.host: pinned.address] }
         // One event-loop thread: every response is parsed and stamped there, and with one
         // thread there are no cross-thread wake-ups between connections (measured: less client
         // CPU per request, see docs/LOADTEST.md). A loopback client at the rates a 2-core
@@ -48,7 +50,8 @@ public final class LoadGenerator: Sendable {
         // Plain http (the measured path) goes through `WireClient`; https through AsyncHTTPClient.
         let url = StreamingClient.url(base: configuration.url, endpoint: configuration.endpoint)
         let wire = carrier == .automatic
-            ? WireClient(url: url, apiKey: configuration.apiKey, timeout: configuration.requestTimeout, loop: loop) : nil
+            ? WireClient(url: url, apiKey: configuration.apiKey, timeout: configuration.requestTimeout, loop: loop,
+                         pinned: configuration.pinnedAddress) : nil
         client = wire ?? StreamingClient(http: self.http, base: configuration.url, endpoint: configuration.endpoint,
                                apiKey: configuration.apiKey, timeout: configuration.requestTimeout)
         bodies = RequestBodyBuilder(endpoint: configuration.endpoint, model: configuration.model,
@@ -121,7 +124,8 @@ public final class LoadGenerator: Sendable {
             return UInt64(max(0, s)) * 1_000_000_000 + UInt64(max(0, a) / 1_000_000_000)
         }
         let driver = PhaseDriver(level: level, count: count, endNanos: endNanos, seed: configuration.seed, slo: configuration.slo,
-                                 stopwatch: stopwatch, client: client, bodies: bodies, loop: loop)
+                                 stopwatch: stopwatch, client: client, bodies: bodies, loop: loop,
+                                 maxInFlight: configuration.maxInFlight)
         let interrupted = await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 await withTaskCancellationHandler {

@@ -23,6 +23,12 @@ public struct LoadTestConfiguration: Sendable {
     public var seed: UInt64 = 0
     public var slo: [SLO] = []
     public var requestTimeout: Duration = .seconds(600)
+    /// The address `OutboundPolicy` approved for the URL's host; every connection goes there
+    /// (the host still names `Host` and TLS). `nil`: the host is resolved as usual (the CLI).
+    public var pinnedAddress: PinnedAddress?
+    /// Most requests in flight at once, whatever the level asks (rate mode otherwise opens a
+    /// socket per arrival against an endpoint that never answers). `nil`: no cap (the CLI).
+    public var maxInFlight: Int?
 
     public init(url: String, model: String, levels: [Level], inputTokens: Int, outputTokens: Int) {
         self.url = url

@@ -11,7 +11,9 @@ import NIOCore
 /// start stamp was taken a thread hop before the write (docs/LOADTEST.md).
 ///
 /// Rate mode arms one event-loop timer per arrival; concurrency mode starts the next request
-/// from the completion of the previous one. `stop()` cancels what is in flight (those requests
+/// from the completion of the previous one. With `maxInFlight`, an arrival due while that many
+/// requests are open waits for one to end (the schedule lag shows it, and the level reports that
+/// it fell behind) instead of opening one more socket. `stop()` cancels what is in flight (those requests
 /// count nowhere) and `finished` completes once nothing is left.
 final class PhaseDriver: Sendable {
     /// The phase has no more requests to start and none in flight.
@@ -20,13 +22,14 @@ final class PhaseDriver: Sendable {
     private let core: NIOLoopBoundBox<Core>
 
     init(level: Level, count: Int?, endNanos: UInt64?, seed: UInt64, slo: [SLO], stopwatch: Stopwatch,
-         client: any RequestStarter, bodies: RequestBodyBuilder, loop: any EventLoop) {
+         client: any RequestStarter, bodies: RequestBodyBuilder, loop: any EventLoop, maxInFlight: Int? = nil) {
         self.loop = loop
         let promise = loop.makePromise(of: Void.self)
         finished = promise.futureResult
         let state = LevelState(slo: slo, limit: level.isRate ? nil : count, endNanos: endNanos)
         core = .makeBoxSendingValue(Core(level: level, count: count, endNanos: endNanos, seed: seed, state: state,
-                                         stopwatch: stopwatch, client: client, bodies: bodies, loop: loop, done: promise),
+                                         stopwatch: stopwatch, client: client, bodies: bodies, loop: loop, done: promise,
+                                         maxInFlight: maxInFlight),
                                     eventLoop: loop)
     }
 
@@ -81,11 +84,17 @@ final class PhaseDriver: Sendable {
         var timer: Scheduled<Void>?
         /// True while `client.start` runs (its completion may run inside it).
         var starting = false
+        /// Most requests open at once (`nil`: as many as the level asks).
+        let maxInFlight: Int?
+        /// Rate mode: an arrival is due but `maxInFlight` requests are open.
+        var waitingForSlot = false
 
         private var bound: NIOLoopBound<Core> { NIOLoopBound(self, eventLoop: loop) }
 
         init(level: Level, count: Int?, endNanos: UInt64?, seed: UInt64, state: LevelState, stopwatch: Stopwatch,
-             client: any RequestStarter, bodies: RequestBodyBuilder, loop: any EventLoop, done: EventLoopPromise<Void>) {
+             client: any RequestStarter, bodies: RequestBodyBuilder, loop: any EventLoop, done: EventLoopPromise<Void>,
+             maxInFlight: Int?) {
+            self.maxInFlight = maxInFlight.map { max(1, $0) }
             self.level = level
             self.count = count
             self.endNanos = endNanos
@@ -101,7 +110,7 @@ final class PhaseDriver: Sendable {
         func begin() {
             switch level {
             case .concurrency(let workers):
-                for _ in 0..<max(1, workers) where !noMoreStarts { startNextWorkerRequest() }
+                for _ in 0..<min(max(1, workers), maxInFlight ?? Int.max) where !noMoreStarts { startNextWorkerRequest() }
             case .rate:
                 next = Double(stopwatch.now())
                 pumpArrivals()
@@ -143,6 +152,10 @@ final class PhaseDriver: Sendable {
                 if scheduled > now {
                     let bound = self.bound
                     timer = loop.scheduleTask(in: .nanoseconds(Int64(scheduled - now))) { bound.value.pumpArrivals() }
+                    return
+                }
+                if let maxInFlight, inFlight.count >= maxInFlight {
+                    waitingForSlot = true
                     return
                 }
                 if burst == 64 {
@@ -192,6 +205,12 @@ final class PhaseDriver: Sendable {
                     return
                 }
                 startNextWorkerRequest()
+            } else if waitingForSlot {
+                waitingForSlot = false
+                // From a fresh call stack: this completion may run inside `client.start`.
+                let bound = self.bound
+                loop.execute { bound.value.pumpArrivals() }
+                return
             }
             finishIfIdle()
         }

@@ -16,6 +16,8 @@ import NIOPosix
 final class WireClient: RequestStarter {
     private let host: String
     private let port: Int
+    /// The address `OutboundPolicy` approved: connections go there, never to a fresh resolution.
+    private let pinned: SocketAddress?
     /// Request line and fixed headers, up to and including `Content-Length: `.
     private let head: [UInt8]
     private let timeout: TimeAmount
@@ -24,10 +26,12 @@ final class WireClient: RequestStarter {
     private let opened: NIOLoopBoundBox<Int>
 
     /// `nil` unless `url` is a plain `http://` URL with a host.
-    init?(url: String, apiKey: String?, timeout: Duration, loop: any EventLoop) {
+    init?(url: String, apiKey: String?, timeout: Duration, loop: any EventLoop, pinned: PinnedAddress? = nil) {
         guard let parsed = URL(string: url), parsed.scheme?.lowercased() == "http", let host = parsed.host, !host.isEmpty else { return nil }
         self.host = host
         port = parsed.port ?? 80
+        self.pinned = pinned.flatMap { try? SocketAddress(ipAddress: $0.address, port: parsed.port ?? 80) }
+        if pinned != nil, self.pinned == nil { return nil }
         var path = parsed.path.isEmpty ? "/" : parsed.path
         if let query = parsed.query { path += "?" + query }
         let authority = (host.contains(":") ? "[\(host)]" : host) + (parsed.port.map { ":\($0)" } ?? "")
@@ -76,13 +80,13 @@ final class WireClient: RequestStarter {
         opened.value += 1
         let connection = WireConnection(client: self)
         let bound = NIOLoopBound(connection, eventLoop: loop)
-        ClientBootstrap(group: loop)
+        let bootstrap = ClientBootstrap(group: loop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(timeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(bound.value) }
             }
-            .connect(host: host, port: port)
+        (pinned.map { bootstrap.connect(to: $0) } ?? bootstrap.connect(host: host, port: port))
             .whenComplete { [exchange = NIOLoopBound(exchange, eventLoop: loop)] result in
                 switch result {
                 case .success:

@@ -31,6 +31,8 @@ public func buildApplication(
 /// The router with every route the server answers; separate so tests can drive it without a socket.
 public func buildRouter(_ configuration: ServerConfiguration, dependencies: ServerDependencies) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    // Outermost, so error responses are marked too.
+    router.add(middleware: NoStoreMiddleware())
     router.add(middleware: ErrorMappingMiddleware())
     let started = ContinuousClock.now
     router.get("/healthz") { _, _ -> HealthResponse in
@@ -41,9 +43,12 @@ public func buildRouter(_ configuration: ServerConfiguration, dependencies: Serv
     OpenAPIDocument.register(on: router)
     WebRoutes().register(on: router)
 
+    let cookie = configuration.sessionCookie
     let api = router.group("api/v1")
-        .add(middleware: AuthMiddleware(store: dependencies.store, sessions: dependencies.sessions, limiter: dependencies.limiter, now: dependencies.now))
-    SessionRoutes(dependencies: dependencies).register(on: api)
+        .add(middleware: CookieWriteGuard(cookie: cookie))
+        .add(middleware: AuthMiddleware(store: dependencies.store, sessions: dependencies.sessions, limiter: dependencies.limiter, now: dependencies.now,
+                                        cookie: cookie, proxies: configuration.trustedProxies))
+    SessionRoutes(dependencies: dependencies, cookie: cookie, proxies: configuration.trustedProxies).register(on: api)
     MeRoutes(dependencies: dependencies).register(on: api)
     InventoryRoutes(dependencies: dependencies).register(on: api)
     AdminRoutes(dependencies: dependencies).register(on: api.group("admin"))

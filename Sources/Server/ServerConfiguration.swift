@@ -1,3 +1,5 @@
+import Fleet
+
 /// Everything `aifactory serve` needs to start, as one value.
 ///
 /// The CLI turns flags into this value and hands it to ``buildApplication(_:onServerRunning:)``;
@@ -11,11 +13,22 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var prometheusURL: String?
     /// Version string reported by `/healthz`.
     public var version: String
+    /// Peers whose `X-Forwarded-For` names the client (`serve --trusted-proxies`); none by default,
+    /// so the peer address is the client address.
+    public var trustedProxies: TrustedProxies
+    /// Browsers reach the server over https (`serve --secure-cookies`): the session cookie is
+    /// `Secure` and `__Host-` prefixed, and only `https` origins count as this site.
+    public var secureCookies: Bool
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, prometheusURL: String? = nil, version: String = AIFactoryVersion.current) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, prometheusURL: String? = nil, version: String = AIFactoryVersion.current,
+                trustedProxies: TrustedProxies = TrustedProxies(), secureCookies: Bool = false) {
         self.host = host
         self.port = port
         self.prometheusURL = prometheusURL
         self.version = version
+        self.trustedProxies = trustedProxies
+        self.secureCookies = secureCookies
     }
+
+    var sessionCookie: SessionCookie { SessionCookie(secure: secureCookies) }
 }

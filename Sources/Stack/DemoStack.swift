@@ -1,6 +1,7 @@
 import Export
 import Fleet
 import Foundation
+import LoadTest
 public import Logging
 import Server
 import ServiceLifecycle
@@ -112,7 +113,8 @@ public struct DemoStack: Sendable {
                 serviceDiscovery: jobs, trusted: [metering], ruleFiles: [rulesPath]
             )
         }
-        let loadTests = LoadTestManager(store: store, logger: logger)
+        // The demo's nodes are its own loopback simulator: exactly that address is allowed.
+        let loadTests = LoadTestManager(store: store, logger: logger, outbound: OutboundPolicy(allowed: [CIDR(config.host)].compactMap { $0 }))
         var dependencies = ServerDependencies(
             store: store,
             serviceDiscoveryToken: sdToken,
@@ -216,11 +218,22 @@ public struct DemoStack: Sendable {
         return token
     }
 
-    /// Creates the state directory if needed and returns its absolute path.
+    /// Creates the state directory if needed, owner-only (0700: it holds the database, the SD
+    /// token and the demo's keys), and returns its absolute path.
+    ///
+    /// An existing directory is tightened only when it already is a demo state directory (an
+    /// earlier run's database or credentials in it): `--state-dir /tmp` or `.` must not change the
+    /// mode of a directory the demo does not own. The files with secrets are 0600 either way.
     static func prepareStateDirectory(_ path: String) throws -> String {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        let files = FileManager.default
         do {
-            try FileManager.default.createDirectory(atPath: absolute, withIntermediateDirectories: true)
+            if files.fileExists(atPath: absolute) {
+                let earlierRun = [StoreFactory.sqliteFileName, "demo-credentials.json"].contains { files.fileExists(atPath: absolute + "/" + $0) }
+                if earlierRun { try files.setAttributes([.posixPermissions: 0o700], ofItemAtPath: absolute) }
+            } else {
+                try files.createDirectory(atPath: absolute, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
         } catch {
             throw StackError.stateDirectory(path: absolute, reason: "cannot create it")
         }

@@ -40,7 +40,8 @@ public struct PrometheusRuntime: Sendable, Hashable {
             "--storage.tsdb.path=\(dataDirectory)",
             "--storage.tsdb.retention.time=\(retention)",
             "--web.listen-address=\(host):\(port)",
-            "--web.enable-lifecycle",
+            // No --web.enable-lifecycle: /-/quit and /-/reload would let anything that reaches
+            // the port stop Prometheus; the supervisor restarts it by signal instead.
         ]
     }
 

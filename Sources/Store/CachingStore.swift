@@ -108,9 +108,19 @@ public final class CachingStore: Store {
     public func createUser(name: String, tenant: String?, kind: UserKind) async throws -> User {
         try await write { try await base.createUser(name: name, tenant: tenant, kind: kind) }
     }
-    public func createAPIKey(userID: String, label: String) async throws -> (record: APIKeyRecord, plaintext: String) {
-        try await write { try await base.createAPIKey(userID: userID, label: label) }
+    public func createAPIKey(userID: String, label: String, audit: AuditNote?) async throws -> (record: APIKeyRecord, plaintext: String) {
+        try await write { try await base.createAPIKey(userID: userID, label: label, audit: audit) }
     }
+    // Sessions are never cached (a signed-out cookie must stop working at once) and no cached
+    // answer depends on them, so these pass straight through without dropping the cache.
+    public func createSession(tokenHash: String, userID: String, keyID: String, expiresAt: Date, maxPerUser: Int) async throws {
+        try await base.createSession(tokenHash: tokenHash, userID: userID, keyID: keyID, expiresAt: expiresAt, maxPerUser: maxPerUser)
+    }
+    public func session(tokenHash: String, now: Date) async throws -> SessionRecord? {
+        try await base.session(tokenHash: tokenHash, now: now)
+    }
+    public func deleteSession(tokenHash: String) async throws { try await base.deleteSession(tokenHash: tokenHash) }
+    public func sessionCount(userID: String) async throws -> Int { try await base.sessionCount(userID: userID) }
     public func revokeAPIKey(id: String, now: Date) async throws {
         try await write { try await base.revokeAPIKey(id: id, now: now) }
     }

@@ -13,6 +13,7 @@ enum Migrations {
         Migration(version: 1, name: "tenancy and inventory", apply: version1),
         Migration(version: 2, name: "gpu events", apply: version2),
         Migration(version: 3, name: "load tests", apply: version3),
+        Migration(version: 4, name: "sessions", apply: version4),
     ]
 
     @Sendable
@@ -128,5 +129,21 @@ enum Migrations {
             .run()
         try await db.create(index: "load_tests_by_tenant").on("load_tests").column("tenant").column("created_at").run()
         try await db.create(index: "load_tests_by_status").on("load_tests").column("status").run()
+    }
+
+    /// Browser sessions (docs/SECURITY.md): only the token's SHA-256 is stored; a session belongs
+    /// to the key that opened it, and revoking the key deletes it.
+    @Sendable
+    private static func version4(_ db: any SQLDatabase, _ dialect: Dialect) async throws {
+        try await db.create(table: "sessions")
+            .column("token_hash", type: .text, .primaryKey(autoIncrement: false))
+            .column("user_id", type: .text, .notNull, .references("users", "id"))
+            .column("key_id", type: .text, .notNull, .references("api_keys", "id"))
+            .column("created_at", type: .bigint, .notNull)
+            .column("expires_at", type: .bigint, .notNull)
+            .run()
+        try await db.create(index: "sessions_by_user").on("sessions").column("user_id").column("created_at").run()
+        try await db.create(index: "sessions_by_key").on("sessions").column("key_id").run()
+        try await db.create(index: "sessions_by_expiry").on("sessions").column("expires_at").run()
     }
 }

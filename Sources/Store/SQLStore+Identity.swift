@@ -45,12 +45,17 @@ extension SQLStore {
         }
     }
 
-    func createAPIKey(userID: String, label: String) async throws -> (record: APIKeyRecord, plaintext: String) {
+    func createAPIKey(userID: String, label: String, audit: AuditNote?) async throws -> (record: APIKeyRecord, plaintext: String) {
         try Validate.text(label, field: "label", maxLength: 100)
         let now = Timestamp.now()
         let material = APIKeyMaterial.generate()
         let record = APIKeyRecord(
             id: Self.newID("k_"), prefix: material.prefix, userID: userID, label: label, createdAt: now.date)
+        let auditRow = try audit.map { note throws(StoreError) in
+            var detail = note.detail
+            detail["prefix"] = material.prefix
+            return try Self.auditRow(actor: note.actor, action: note.action, target: record.id, detail: detail)
+        }
         // A prefix collision (48 random bits) is astronomically unlikely; it surfaces as a duplicate
         // rather than a silent overwrite, and the caller can simply retry.
         try await write(duplicate: .duplicate(entity: "api key", name: material.prefix)) { db in
@@ -62,6 +67,7 @@ extension SQLStore {
                 .values(SQLBind(record.id), SQLBind(material.prefix), SQLBind(material.hash), SQLBind(userID),
                         SQLBind(label), SQLBind(now.millis), SQLLiteral.null, SQLLiteral.null)
                 .run()
+            if let auditRow { try await Self.insertAudit(db, auditRow, at: now.millis) }
         }
         return (record, material.plaintext)
     }
@@ -112,6 +118,8 @@ extension SQLStore {
                 .where("id", .equal, id).first() else {
                 throw StoreError.notFound(entity: "api key", id: id)
             }
+            // Sessions end with their key, even when it was revoked before (older rows).
+            try await db.delete(from: "sessions").where("key_id", .equal, id).run()
             if try row.decode(column: "revoked_at", as: Int64?.self) != nil { return }
             try await db.update("api_keys").set("revoked_at", to: nowMillis).where("id", .equal, id).run()
         }

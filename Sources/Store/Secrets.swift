@@ -13,4 +13,16 @@ public enum Secrets {
     public static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
         APIKeyMaterial.constantTimeEquals(a, b)
     }
+
+    /// The non-secret lookup prefix (`aif_<12 hex>`) of a presented API key, or `nil` when it is
+    /// not shaped like one of ours. Failed-auth limiting counts guesses per prefix.
+    public static func keyPrefix(of presented: String) -> String? {
+        APIKeyMaterial.prefix(of: presented)
+    }
+
+    /// Lower-case hex SHA-256: what is stored of a session token, so a read of the database does
+    /// not yield cookies that still work.
+    public static func sha256Hex(_ text: String) -> String {
+        APIKeyMaterial.hash(text)
+    }
 }

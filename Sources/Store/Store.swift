@@ -33,12 +33,28 @@ public protocol Store: Sendable {
     /// Users of one tenant, or every user (operators included) when `tenant` is `nil`.
     func users(tenant: String?) async throws -> [User]
     /// Returns the record and the plaintext key; the plaintext is never stored or shown again.
-    func createAPIKey(userID: String, label: String) async throws -> (record: APIKeyRecord, plaintext: String)
+    /// With `audit`, its entry (target: the new key's id; detail plus `prefix`) is written in the
+    /// same transaction, so a key never exists unaudited and an audit failure creates no key.
+    func createAPIKey(userID: String, label: String, audit: AuditNote?) async throws -> (record: APIKeyRecord, plaintext: String)
     /// Looks a presented key up by prefix, compares hashes in constant time, updates last-used; nil when unknown or revoked.
     func authenticate(apiKey: String, now: Date) async throws -> (key: APIKeyRecord, user: User)?
-    /// Revokes a key; revoking an already revoked key keeps the first revocation time.
+    /// Revokes a key and deletes the sessions it opened; revoking an already revoked key keeps the
+    /// first revocation time.
     func revokeAPIKey(id: String, now: Date) async throws
     func apiKeys(userID: String) async throws -> [APIKeyRecord]
+
+    // MARK: Sessions
+
+    /// Stores a browser session by its token's hash. Expired sessions are deleted, and the user's
+    /// oldest sessions beyond `maxPerUser - 1` too, so a user has at most `maxPerUser`.
+    /// The key must belong to the user and be unrevoked (`.notFound` otherwise).
+    func createSession(tokenHash: String, userID: String, keyID: String, expiresAt: Date, maxPerUser: Int) async throws
+    /// The unexpired session with this token hash, or `nil`.
+    func session(tokenHash: String, now: Date) async throws -> SessionRecord?
+    /// Ends a session; unknown hashes are ignored.
+    func deleteSession(tokenHash: String) async throws
+    /// Sessions stored for a user (expired ones not yet deleted included).
+    func sessionCount(userID: String) async throws -> Int
 
     // MARK: Pools, nodes, subscriptions
 
@@ -98,6 +114,11 @@ public protocol Store: Sendable {
 }
 
 extension Store {
+    /// `createAPIKey(userID:label:audit:)` without an audit entry.
+    public func createAPIKey(userID: String, label: String) async throws -> (record: APIKeyRecord, plaintext: String) {
+        try await createAPIKey(userID: userID, label: label, audit: nil)
+    }
+
     /// `recordEvent(_:deduplicationWindow:)` with `GPUEvent.defaultDeduplicationWindow` (1 h).
     public func recordEvent(_ occurrence: EventOccurrence) async throws -> GPUEvent {
         try await recordEvent(occurrence, deduplicationWindow: GPUEvent.defaultDeduplicationWindow)

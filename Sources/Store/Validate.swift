@@ -35,6 +35,16 @@ enum Validate {
         else {
             throw .invalid(field: field, reason: "must be host:port with a port from 1 to 65535")
         }
+        // The same classification the outbound policy applies when it connects (docs/SECURITY.md):
+        // these never name a GPU node, and 169.254.169.254 is a cloud metadata service. Loopback
+        // and private addresses stay registrable (the demo's simulator, nodes on a private
+        // network); whether the server may connect to them for a tenant is the policy's call.
+        if let ip = IPAddress(value[..<colon]) {
+            let scope = AddressScope.of(ip)
+            if scope == .linkLocal || scope == .unspecified || scope == .multicast {
+                throw .invalid(field: field, reason: "must not be a \(scope.rawValue) address")
+            }
+        }
     }
 
     static func path(_ value: String, field: String) throws(StoreError) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Fleet
 import Foundation
 import Hummingbird
+import LoadTest
 import Logging
 import PrometheusClient
 import Server
@@ -35,10 +36,34 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("events-retention-days"), help: "Days an event is kept after it was last seen.")
     var eventsRetentionDays = 30
 
+    @Option(name: .customLong("allow-targets"), parsing: .upToNextOption,
+            help: "Networks (CIDR) a node's endpoint may resolve to although they are loopback, link-local or private (e.g. 10.20.0.0/16). Model discovery and load tests refuse such addresses otherwise.")
+    var allowTargets: [String] = []
+
+    @Option(name: .customLong("trusted-proxies"), parsing: .upToNextOption,
+            help: "Reverse proxies (CIDR) whose X-Forwarded-For names the client address used for failed-login limits and the audit log; from any other peer the header is ignored.")
+    var trustedProxies: [String] = []
+
+    @Flag(name: .customLong("secure-cookies"),
+          help: "Browsers reach the server over https (e.g. a TLS-terminating proxy): the session cookie becomes Secure and __Host- prefixed, and only https origins may write with it.")
+    var secureCookies = false
+
     func validate() throws {
         guard (1...3600).contains(eventsInterval) else { throw ValidationError("--events-interval must be between 1 and 3600 seconds") }
         guard (1...3650).contains(eventsRetentionDays) else { throw ValidationError("--events-retention-days must be between 1 and 3650") }
         _ = try ListenAddress(listen)
+        _ = try Self.networks(allowTargets, flag: "--allow-targets")
+        _ = try Self.networks(trustedProxies, flag: "--trusted-proxies")
+    }
+
+    /// Parses CIDR flags, naming the flag and the value that is not one.
+    static func networks(_ values: [String], flag: String) throws -> [CIDR] {
+        try values.flatMap { $0.split(separator: ",").map(String.init) }.map { text in
+            guard let network = CIDR(text.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("\(flag): '\(text)' is not an address or network such as 10.0.0.0/8 or ::1/128")
+            }
+            return network
+        }
     }
 
     func run() async throws {
@@ -56,7 +81,8 @@ struct ServeCommand: AsyncParsableCommand {
         let limits = try HealthLimitsOption.load(healthLimits)
         let store = CachingStore(try await database.open(logger: logger))
         let model = HealthModel(limits: limits)
-        let loadTests = LoadTestManager(store: store, logger: logger)
+        let outbound = OutboundPolicy(allowed: try Self.networks(allowTargets, flag: "--allow-targets"))
+        let loadTests = LoadTestManager(store: store, logger: logger, outbound: outbound)
         var dependencies = ServerDependencies(
             store: store,
             serviceDiscoveryToken: token,
@@ -64,7 +90,10 @@ struct ServeCommand: AsyncParsableCommand {
             healthModel: model
         )
         dependencies.loadTests = loadTests
-        let app = buildApplication(ServerConfiguration(host: address.host, port: address.port, prometheusURL: prometheusURL), dependencies: dependencies)
+        let server = ServerConfiguration(
+            host: address.host, port: address.port, prometheusURL: prometheusURL,
+            trustedProxies: TrustedProxies(try Self.networks(trustedProxies, flag: "--trusted-proxies")), secureCookies: secureCookies)
+        let app = buildApplication(server, dependencies: dependencies)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app), .init(service: loadTests)]
         if let prometheusURL {
             // XID/ECC/thermal transitions become stored events only while something polls for them.

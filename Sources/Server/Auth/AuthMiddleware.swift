@@ -6,36 +6,44 @@ import Store
 /// Resolves the caller from `Authorization: Bearer <key>` or the session cookie.
 ///
 /// It never rejects by itself: routes decide what they need (`requireIdentity()`, admin checks),
-/// so public routes (`/healthz`, login) stay public. Presented-but-wrong credentials count as a
-/// failure for the per-client limiter, and a limited client gets 429 with `Retry-After` even
-/// before its credentials are checked.
+/// so public routes (`/healthz`, login) stay public. Credentials are checked first; only a
+/// presented-but-wrong credential meets the limiter (`FailedAuthLimiter`), counted against its
+/// key prefix and the client address, and answers 429 with `Retry-After` once either is over its
+/// limit. A valid key is therefore never refused because others failed. An unknown cookie on the
+/// login/logout route is ignored (the route replaces or expires it), so a cookie from before a
+/// database reset cannot lock a browser out of signing in again.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let store: any Store
     let sessions: SessionStore
     let limiter: FailedAuthLimiter
     let now: @Sendable () -> Date
-
-    static let cookieName = "aif_session"
+    var cookie = SessionCookie()
+    var proxies = TrustedProxies()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let bearer = Self.bearerToken(request)
-        let cookie = request.cookies[Self.cookieName]?.value
+        let cookie = request.cookies[self.cookie.name]?.value
         if bearer != nil || cookie != nil {
             let time = now()
-            if let wait = await limiter.retryAfter(client: context.clientKey, now: time) {
-                throw APIError.tooManyRequests(retryAfter: wait)
-            }
             var identity: Identity?
             if let bearer {
                 identity = try await Authenticator(store: store).caller(apiKey: bearer, now: time).map(Identity.init)
-            } else if let cookie, let session = await sessions.lookup(cookie, now: time) {
+            } else if let cookie, let session = try await sessions.lookup(cookie, now: time, in: store) {
                 // The key behind the session must still be valid: revocation ends sessions.
                 identity = try await Authenticator(store: store).caller(sessionUserID: session.userID, keyID: session.keyID).map(Identity.init)
             }
             guard let identity else {
-                await limiter.recordFailure(client: context.clientKey, now: time)
+                if bearer == nil, request.uri.path == SessionRoutes.path {
+                    return try await next(request, context)
+                }
+                let address = proxies.clientAddress(request, peer: context.remoteAddress?.ipAddress)
+                let credential = bearer.flatMap(Secrets.keyPrefix(of:))
+                if let wait = await limiter.retryAfter(credential: credential, address: address, now: time) {
+                    throw APIError.tooManyRequests(retryAfter: wait)
+                }
+                await limiter.recordFailure(credential: credential, address: address, now: time)
                 throw APIError.unauthorized(bearer != nil ? "invalid or revoked API key" : "session expired or invalid; log in again")
             }
             context.identity = identity

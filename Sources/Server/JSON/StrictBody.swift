@@ -20,9 +20,30 @@ enum StrictJSON {
     /// Largest body accepted by JSON routes.
     static let maxBytes = 1 << 20
 
-    /// Decodes `T` from the request body: 413 when too large, 400 when not a JSON object,
-    /// 422 naming the field when a field is unknown, missing or of the wrong type.
+    /// 415 when the request declares a body type other than `application/json`, or sends a body
+    /// without declaring one; `nil` when the type is acceptable.
+    ///
+    /// Why not parse whatever arrives: a cross-site `text/plain` form whose field name and value
+    /// concatenate to JSON would otherwise be accepted (CSRF); `application/json` cannot be sent
+    /// cross-site without a CORS preflight.
+    static func contentTypeProblem(_ request: Request) -> APIError? {
+        let declared = request.headers[.contentType]
+        let hasBody = request.headers[.transferEncoding] != nil || (request.headers[.contentLength].flatMap { Int($0) } ?? 0) > 0
+        guard declared != nil || hasBody else { return nil }
+        let mediaType = declared?.split(separator: ";", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard mediaType != "application/json" else { return nil }
+        return APIError(.unsupportedMediaType, code: "unsupported_media_type",
+                        message: "the request body must be sent as Content-Type: application/json" + (declared.map { ", not \($0)" } ?? ""))
+    }
+
+    /// Decodes `T` from the request body: 415 unless it is `application/json`, 413 when too
+    /// large, 400 when not a JSON object, 422 naming the field when a field is unknown, missing or
+    /// of the wrong type.
     static func decode<T: StrictBody>(_ type: T.Type, from request: Request) async throws -> T {
+        if request.headers[.contentType] == nil {
+            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "the request body must be sent as Content-Type: application/json")
+        }
+        if let problem = contentTypeProblem(request) { throw problem }
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: maxBytes)

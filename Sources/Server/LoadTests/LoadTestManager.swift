@@ -1,8 +1,9 @@
 import Foundation
-import LoadTest
+public import LoadTest
 public import Logging
 public import ServiceLifecycle
 public import Store
+import HTTPTypes
 
 /// The owner of every running load test (docs/FACTORY-API.md "Load tests").
 ///
@@ -22,6 +23,9 @@ public final class LoadTestManager: Service, Sendable {
     let watchdog: Duration
     let progressInterval: Duration
     let logger: Logger
+    /// Addresses tests may reach (`serve --allow-targets`); stamped on every job.
+    let outbound: OutboundPolicy
+    let limits: LoadTestLimits
     /// Tests created before this instant belong to an earlier process.
     private let created: Date
     private let submissions: AsyncStream<LoadTestJob>
@@ -29,8 +33,11 @@ public final class LoadTestManager: Service, Sendable {
     private let registry = LoadTestRegistry()
 
     public init(store: any Store, runner: LoadTestRunner = .generator, watchdog: Duration = .seconds(30 * 60),
-                progressInterval: Duration = .seconds(1), logger: Logger = Logger(label: "aifactory.loadtests")) {
+                progressInterval: Duration = .seconds(1), logger: Logger = Logger(label: "aifactory.loadtests"),
+                outbound: OutboundPolicy = OutboundPolicy(), limits: LoadTestLimits = LoadTestLimits()) {
         self.store = store
+        self.outbound = outbound
+        self.limits = limits
         self.runner = runner
         self.watchdog = watchdog
         self.progressInterval = progressInterval
@@ -64,10 +71,29 @@ public final class LoadTestManager: Service, Sendable {
         }
     }
 
-    /// Hands a stored `queued` test to the running service.
-    /// - Throws: `APIError` 503 when the manager is shutting down (the record is marked failed).
+    /// Whether one more test may start now (checked before a test is stored; `submit` checks again).
+    var hasCapacity: Bool { registry.count < limits.maxConcurrentTests }
+
+    /// 503 with `Retry-After` when `limits.maxConcurrentTests` tests already run.
+    var busy: APIError {
+        APIError(.serviceUnavailable, code: "unavailable",
+                 message: "the server already runs \(limits.maxConcurrentTests) load tests; start this one when one of them ends",
+                 headers: [.retryAfter: "30"])
+    }
+
+    /// Hands a stored `queued` test to the running service, with the server's outbound policy and
+    /// caps applied (requests in flight, request timeout).
+    /// - Throws: `APIError` 503 when the manager is shutting down or runs as many tests as it may
+    ///   (the record is marked failed).
     func submit(_ job: LoadTestJob) async throws {
-        registry.register(job.id)
+        var job = job
+        job.outbound = outbound
+        job.configuration.maxInFlight = limits.maxInFlightPerTest
+        job.configuration.requestTimeout = min(job.configuration.requestTimeout, limits.requestTimeout)
+        guard registry.register(job.id, limit: limits.maxConcurrentTests) else {
+            _ = try? await store.updateLoadTest(id: job.id, LoadTestUpdate(status: .failed, error: "the server was running as many load tests as it may"))
+            throw busy
+        }
         if registry.isShuttingDown {
             registry.remove(job.id)
         } else if case .enqueued = continuation.yield(job) {
@@ -193,6 +219,7 @@ public final class LoadTestManager: Service, Sendable {
     /// else is generic (the cause goes to the log).
     static func message(_ error: any Error) -> String {
         if let error = error as? LoadTestError { return LoadTestRequest.apiError(error).message }
+        if let error = error as? OutboundRefusal { return error.description }
         if let error = error as? APIError { return error.message }
         return "the load test could not run; see the server log"
     }

@@ -15,8 +15,16 @@ final class LoadTestRegistry: @unchecked Sendable {
 
     var isShuttingDown: Bool { lock.withLock { shuttingDown } }
 
-    func register(_ id: String) {
-        lock.withLock { entries[id] = (StopSignal(), nil) }
+    /// Tests registered (running or about to).
+    var count: Int { lock.withLock { entries.count } }
+
+    /// Registers `id` unless `limit` tests are registered already; `false` when full.
+    func register(_ id: String, limit: Int = .max) -> Bool {
+        lock.withLock {
+            guard entries.count < limit else { return false }
+            entries[id] = (StopSignal(), nil)
+            return true
+        }
     }
 
     func signal(_ id: String) -> StopSignal? {

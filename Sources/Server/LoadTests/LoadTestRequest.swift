@@ -41,6 +41,9 @@ struct LoadTestRequest: StrictBody, Codable, Equatable {
     static let maxTokens = 32_768
     static let defaultDurationSeconds = 30
     static let defaultSearchLimit = 256
+    /// A request slower than this is a timeout: an endpoint that accepts and never answers must
+    /// not hold a socket for the whole test (the manager may lower it, `LoadTestLimits`).
+    static let requestTimeoutSeconds = 120
 
     /// The plan with every default applied (what is stored and echoed).
     func normalized() -> LoadTestRequest {
@@ -105,7 +108,7 @@ struct LoadTestRequest: StrictBody, Codable, Equatable {
         flags.slo = slo
         flags.search = search
         flags.searchLimit = plan.searchLimit ?? Self.defaultSearchLimit
-        flags.requestTimeout = "\(Self.maxTotalSeconds)s"
+        flags.requestTimeout = "\(Self.requestTimeoutSeconds)s"
         do {
             return try flags.plan()
         } catch {

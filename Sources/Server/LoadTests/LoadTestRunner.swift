@@ -1,3 +1,4 @@
+import Foundation
 public import LoadTest
 
 /// What the manager asks a runner to do: one stored test, with its validated configuration.
@@ -8,6 +9,8 @@ public struct LoadTestJob: Sendable {
     public var modelGiven: Bool
     public var search: SearchGoal?
     public var searchLimit: Int
+    /// Which addresses the runner may connect to (set by the manager from `serve --allow-targets`).
+    public var outbound = OutboundPolicy()
 }
 
 /// Callbacks a runner reports through while it works; both may be called from any task.
@@ -46,10 +49,19 @@ public struct LoadTestRunner: Sendable {
     }
 
     /// The real thing: `LoadGenerator` against the node's OpenAI endpoint.
+    ///
+    /// The endpoint's host is resolved once and checked against `job.outbound`; model discovery
+    /// and every load request then connect to that address only, and never follow a redirect.
     public static let generator = LoadTestRunner { job, stop, events in
         var configuration = job.configuration
+        guard let url = URL(string: configuration.url), let host = url.host, !host.isEmpty else {
+            throw LoadTestError.invalidFlag(flag: "--url", message: "the node's endpoint is not a valid URL")
+        }
+        let port = url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80)
+        let pinned = try await job.outbound.resolve(host: host, port: port)
+        configuration.pinnedAddress = pinned
         if !job.modelGiven {
-            configuration.model = try await ServedModels.first(base: configuration.url)
+            configuration.model = try await ServedModels.first(base: configuration.url, pinned: pinned)
         }
         events.model(configuration.model)
         let generator = LoadGenerator(configuration: configuration)

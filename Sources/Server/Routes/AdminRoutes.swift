@@ -44,7 +44,13 @@ struct AdminRoutes {
                 guard body.tenant == nil || body.tenant == identity.tenant else { throw APIError.notFound("tenant") }
             }
             let tenant = identity.user.isOperator ? body.tenant : identity.tenant
-            let user = try await store.createUser(name: body.name, tenant: kind == .siteOperator ? nil : tenant, kind: kind)
+            let user: User
+            do {
+                user = try await store.createUser(name: body.name, tenant: kind == .siteOperator ? nil : tenant, kind: kind)
+            } catch StoreError.duplicate(entity: "user", _) {
+                // User names are unique across tenants; the answer must not say whose the name is.
+                throw APIError.conflict("the user name '\(body.name)' is not available; choose another")
+            }
             try await audit(identity, "user.create", user.id, detail: ["name": user.name, "kind": kind.rawValue])
             return try user.jsonResponse(status: .created)
         }
@@ -54,8 +60,10 @@ struct AdminRoutes {
             let userID = try context.parameters.require("id")
             guard let user = try await store.user(id: userID), manages(identity, user) else { throw APIError.notFound("user") }
             let body = try await StrictJSON.decode(AdminBodies.CreateKey.self, from: request)
-            let (record, plaintext) = try await store.createAPIKey(userID: user.id, label: body.label ?? "")
-            try await audit(identity, "key.create", record.id, detail: ["user": user.id, "prefix": record.prefix])
+            // The audit row commits with the key: an audit failure creates no key, rather than a
+            // key whose only plaintext copy is lost behind a 500.
+            let (record, plaintext) = try await store.createAPIKey(
+                userID: user.id, label: body.label ?? "", audit: AuditNote(actor: Self.actor(identity), action: "key.create", detail: ["user": user.id]))
             return try CreatedKey(id: record.id, prefix: record.prefix, label: record.label, userID: user.id, apiKey: plaintext)
                 .jsonResponse(status: .created)
         }
@@ -136,9 +144,10 @@ struct AdminRoutes {
         group.get("nodes/:name/check") { _, context -> Response in
             let identity = try requireAdmin(context)
             let name = try context.parameters.require("name")
-            return try await dependencies.readModel.connectionCheck(
-                identity.caller, node: name, serviceDiscoveryRefresh: dependencies.serviceDiscoveryRefresh
-            ).jsonResponse()
+            let report = try await dependencies.readModel.connectionCheck(
+                identity.caller, node: name, serviceDiscoveryRefresh: dependencies.serviceDiscoveryRefresh)
+            try await audit(identity, "node.check", name)
+            return try report.jsonResponse()
         }
 
         group.get("audit") { request, context -> Response in
@@ -173,7 +182,12 @@ struct AdminRoutes {
     func audit(_ identity: Identity, _ action: String, _ target: String, detail: [String: String] = [:]) async throws {
         let data = (try? JSONEncoder().encode(detail)) ?? Data("{}".utf8)
         try await dependencies.store.appendAudit(
-            actor: "\(identity.user.name) (\(identity.user.id))", action: action, target: target, detail: String(decoding: data, as: UTF8.self)
+            actor: Self.actor(identity), action: action, target: target, detail: String(decoding: data, as: UTF8.self)
         )
+    }
+
+    /// How the audit log names who acted.
+    static func actor(_ identity: Identity) -> String {
+        "\(identity.user.name) (\(identity.user.id))"
     }
 }

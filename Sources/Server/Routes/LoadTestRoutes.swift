@@ -32,6 +32,7 @@ struct LoadTestRoutes {
             }
             let (configuration, goal) = try body.configuration(base: LoadTestManager.openAIBase(address: address, path: node.vllmPath))
             let plan = body.normalized()
+            guard manager.hasCapacity else { throw manager.busy }
             guard let planText = LoadTestCoding.text(plan) else { throw APIError.internalError() }
             let record: LoadTestRecord
             do {
@@ -40,11 +41,18 @@ struct LoadTestRoutes {
             } catch StoreError.duplicate(_, let running) {
                 throw APIError.conflict("tenant '\(node.holding.tenant)' already has load test \(running) queued or running; cancel it or wait until it ends")
             }
+            // Load tests put real traffic on a node: who started and stopped which is audited, and
+            // the row is written before the traffic starts (no unaudited test behind a 500).
+            do {
+                try await AdminRoutes(dependencies: dependencies).audit(
+                    identity, "loadtest.start", record.id, detail: ["node": node.name, "tenant": node.holding.tenant])
+            } catch {
+                // Never left `queued` (it would block the tenant's next test until a restart).
+                _ = try? await dependencies.store.updateLoadTest(id: record.id, LoadTestUpdate(status: .failed, error: "the load test could not be recorded; start it again"))
+                throw error
+            }
             try await manager.submit(LoadTestJob(id: record.id, configuration: configuration, modelGiven: body.model != nil,
                                                  search: goal, searchLimit: plan.searchLimit ?? LoadTestRequest.defaultSearchLimit))
-            // Load tests put real traffic on a node: who started and stopped which is audited.
-            try await AdminRoutes(dependencies: dependencies).audit(
-                identity, "loadtest.start", record.id, detail: ["node": node.name, "tenant": node.holding.tenant])
             return try Self.response(LoadTestView(record), status: .accepted)
         }
         group.get("loadtests") { _, context -> Response in

@@ -5,8 +5,18 @@ import Fleet
 import Store
 
 /// `POST /api/v1/session` (log in with an API key → cookie) and `DELETE /api/v1/session`.
+///
+/// Both work whatever cookie the browser still holds (`AuthMiddleware` lets an unknown one
+/// through here): login replaces it, logout expires it. Logins and failed logins are audited; a
+/// failed login counts against the key prefix and the client address (`FailedAuthLimiter`),
+/// and failures past the limit answer 429 without another audit row, so a scanner cannot flood
+/// the log.
 struct SessionRoutes {
     let dependencies: ServerDependencies
+    var cookie = SessionCookie()
+    var proxies = TrustedProxies()
+
+    static let path = "/api/v1/session"
 
     struct Login: StrictBody {
         static let fields: Set<String> = ["apiKey"]
@@ -17,24 +27,30 @@ struct SessionRoutes {
         group.post("session") { request, context -> Response in
             let body = try await StrictJSON.decode(Login.self, from: request)
             let now = dependencies.now()
-            if let wait = await dependencies.limiter.retryAfter(client: context.clientKey, now: now) {
-                throw APIError.tooManyRequests(retryAfter: wait)
-            }
-            guard let (key, user) = try await dependencies.store.authenticate(apiKey: body.apiKey, now: now) else {
-                await dependencies.limiter.recordFailure(client: context.clientKey, now: now)
+            let store = dependencies.store
+            guard let (key, user) = try await store.authenticate(apiKey: body.apiKey, now: now) else {
+                let address = proxies.clientAddress(request, peer: context.remoteAddress?.ipAddress)
+                let credential = Secrets.keyPrefix(of: body.apiKey)
+                if let wait = await dependencies.limiter.retryAfter(credential: credential, address: address, now: now) {
+                    throw APIError.tooManyRequests(retryAfter: wait)
+                }
+                await dependencies.limiter.recordFailure(credential: credential, address: address, now: now)
+                try await store.appendAudit(actor: "anonymous (\(address))", action: "session.login_failed",
+                                            target: credential ?? "(not an API key)", detail: "{}")
                 throw APIError.unauthorized("invalid or revoked API key")
             }
-            let token = await dependencies.sessions.open(userID: user.id, keyID: key.id, now: now)
-            let maxAge = Int(dependencies.sessions.lifetime)
-            let cookie = "\(AuthMiddleware.cookieName)=\(token); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict"
-            return try MeResponse.Session(user: user.name, tenant: user.tenant).jsonResponse(headers: [.setCookie: cookie])
+            // Audited before the session exists: no session is ever opened unrecorded.
+            try await store.appendAudit(actor: "\(user.name) (\(user.id))", action: "session.login", target: key.id,
+                                        detail: #"{"prefix":"\#(key.prefix)"}"#)
+            let token = try await dependencies.sessions.open(userID: user.id, keyID: key.id, now: now, in: store)
+            let setCookie = cookie.setting(token, maxAge: Int(dependencies.sessions.lifetime))
+            return try MeResponse.Session(user: user.name, tenant: user.tenant).jsonResponse(headers: [.setCookie: setCookie])
         }
-        group.delete("session") { request, _ -> Response in
-            if let token = request.cookies[AuthMiddleware.cookieName]?.value {
-                await dependencies.sessions.close(token)
+        group.delete("session") { request, context -> Response in
+            if let token = request.cookies[cookie.name]?.value {
+                try await dependencies.sessions.close(token, in: dependencies.store)
             }
-            let expired = "\(AuthMiddleware.cookieName)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
-            return Response(status: .noContent, headers: [.setCookie: expired])
+            return Response(status: .noContent, headers: [.setCookie: cookie.expired])
         }
     }
 }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `make fuzz-api`: schemathesis against /openapi.json of a running `aifactory demo` (free loopback
+# ports, a temporary state directory), with every demo role's key and FUZZ_API_EXAMPLES examples
+# per operation. Prints counts of 5xx, schema violations and cross-tenant identifier leaks; exits
+# non-zero when any is above 0. See docs/SECURITY.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+examples="${FUZZ_API_EXAMPLES:-20}"
+
+python3 - <<'PY' 2>/dev/null || { echo "fuzz-api: installing PyPI schemathesis"; python3 -m pip install -q --disable-pip-version-check schemathesis; }
+import schemathesis
+PY
+
+swift build --product aifactory >/dev/null
+bin="$(swift build --show-bin-path)/aifactory"
+state="$(mktemp -d)"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+"$bin" demo --state-dir "$state" --port "$port" >"$state/demo.log" 2>&1 &
+demo=$!
+cleanup() {
+  kill -INT "$demo" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$demo" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$demo" 2>/dev/null || true
+  rm -rf "$state"
+}
+trap cleanup EXIT
+
+for _ in $(seq 1 600); do
+  [ -s "$state/demo-credentials.json" ] && break
+  kill -0 "$demo" 2>/dev/null || { echo "fuzz-api: the demo exited:" >&2; tail -20 "$state/demo.log" >&2; exit 1; }
+  sleep 0.2
+done
+[ -s "$state/demo-credentials.json" ] || { echo "fuzz-api: the demo did not start within 120 s" >&2; tail -20 "$state/demo.log" >&2; exit 1; }
+
+python3 scripts/fuzz_api.py --credentials "$state/demo-credentials.json" --examples "$examples"
