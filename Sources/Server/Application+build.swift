@@ -48,6 +48,7 @@ public func buildRouter(_ configuration: ServerConfiguration, dependencies: Serv
         .add(middleware: CookieWriteGuard(cookie: cookie))
         .add(middleware: AuthMiddleware(store: dependencies.store, sessions: dependencies.sessions, limiter: dependencies.limiter, now: dependencies.now,
                                         cookie: cookie, proxies: configuration.trustedProxies))
+        .add(middleware: ExpensiveReadMiddleware(limiter: dependencies.expensiveReads, now: dependencies.now))
     SessionRoutes(dependencies: dependencies, cookie: cookie, proxies: configuration.trustedProxies).register(on: api)
     MeRoutes(dependencies: dependencies).register(on: api)
     InventoryRoutes(dependencies: dependencies).register(on: api)

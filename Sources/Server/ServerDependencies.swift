@@ -10,6 +10,8 @@ public struct ServerDependencies: Sendable {
     public var store: any Store
     public var sessions: SessionStore
     public var limiter: FailedAuthLimiter
+    /// Per-identity limit on the expensive reads (reliability, alerts, trends, node checks).
+    public var expensiveReads: ExpensiveReadLimiter
     /// Bearer token Prometheus presents to `/sd/prometheus`; `nil` disables the endpoint.
     public var serviceDiscoveryToken: String?
     /// How often Prometheus re-reads service discovery (reported by the connection check hints).
@@ -58,6 +60,7 @@ public struct ServerDependencies: Sendable {
         self.store = store
         self.sessions = sessions
         self.limiter = limiter
+        self.expensiveReads = ExpensiveReadLimiter()
         self.serviceDiscoveryToken = serviceDiscoveryToken
         self.serviceDiscoveryRefresh = serviceDiscoveryRefresh
         self.metrics = metrics
