@@ -134,10 +134,24 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // GPU-host agent: NVML loaded at run time (dlopen), sampled in the background, served as
+        // dcgm-exporter-compatible /metrics.
+        .target(
+            name: "Agent",
+            dependencies: [
+                "Exposition", "Fleet",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "aifactory",
             dependencies: [
-                "PromQL", "Fleet", "Simulator", "Server", "Stack", "Store", "PrometheusClient", "Export", "LoadTest", "Telemetry",
+                "Agent", "PromQL", "Fleet", "Simulator", "Server", "Stack", "Store", "PrometheusClient", "Export", "LoadTest", "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -148,7 +162,7 @@ let package = Package(
         // Benchmarks (not tests): `make bench` runs this in release mode and prints ratios side by side.
         .executableTarget(
             name: "aifactory-bench",
-            dependencies: ["PromQL", "Fleet", "Exposition", "Simulator"],
+            dependencies: ["PromQL", "Fleet", "Exposition", "Simulator", "Agent"],
             swiftSettings: strict
         ),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL"], resources: [.copy("Resources")], swiftSettings: strict),
@@ -180,6 +194,17 @@ let package = Package(
         .testTarget(name: "ExportTests", dependencies: ["Export", "PromQL", "Fleet"], swiftSettings: strict),
         .testTarget(name: "FleetTests", dependencies: ["Fleet"], swiftSettings: strict),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], swiftSettings: strict),
+        .testTarget(
+            name: "AgentTests",
+            dependencies: [
+                "Agent", "Exposition", "Fleet",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["StandIn"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "SimulatorTests",
             dependencies: ["Simulator", "Exposition", "Fleet", .product(name: "HummingbirdTesting", package: "hummingbird")],
