@@ -25,7 +25,7 @@ public struct AgentSnapshot: Sendable, Equatable {
         for gpu in gpus {
             for (field, reason) in gpu.values.reasons {
                 // A missing entry point applies to every GPU: list it once, without a GPU.
-                let library = reason.contains("is not in the NVML library")
+                let library = gpu.values.missingFromLibrary.contains(field)
                 let entry = NotCollected(field: field, gpu: library ? nil : gpu.identity.index, reason: reason)
                 if seen.insert(entry).inserted { result.append(entry) }
             }

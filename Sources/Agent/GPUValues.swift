@@ -6,10 +6,13 @@ public struct GPUValues: Sendable, Equatable {
     private var values: [Double?]
     /// Why a field has no value; a field with a value has no reason.
     public private(set) var reasons: [AgentField: String]
+    /// Fields whose reason is a call missing from the library: the same on every GPU.
+    public private(set) var missingFromLibrary: Set<AgentField>
 
     public init() {
         values = Array(repeating: nil, count: AgentField.allCases.count)
         reasons = [:]
+        missingFromLibrary = []
     }
 
     public subscript(field: AgentField) -> Double? {
@@ -18,13 +21,24 @@ public struct GPUValues: Sendable, Equatable {
 
     mutating func set(_ field: AgentField, _ value: Double) {
         values[field.rawValue] = value
-        if !reasons.isEmpty { reasons[field] = nil }
+        if !reasons.isEmpty {
+            reasons[field] = nil
+            missingFromLibrary.remove(field)
+        }
     }
 
+    /// The call answered an error on this GPU.
     mutating func notCollected(_ fields: [AgentField], _ reason: String) {
         for field in fields {
             values[field.rawValue] = nil
             reasons[field] = reason
+            missingFromLibrary.remove(field)
         }
+    }
+
+    /// The library lacks the call (an older driver).
+    mutating func missing(_ fields: [AgentField], _ reason: String) {
+        notCollected(fields, reason)
+        missingFromLibrary.formUnion(fields)
     }
 }

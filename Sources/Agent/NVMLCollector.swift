@@ -65,7 +65,7 @@ public final class NVMLCollector: Service, Sendable {
         }
         let readers = devices.enumerated().map { NVMLDeviceReader(library: library, device: $1, index: $0) }
         let driver = library.driverVersion.flatMap { call in NVMLLibrary.text(capacity: 80) { call($0, $1) }.0 } ?? ""
-        let (eventSet, xidReasons) = XIDWatcher.register(library: library, devices: devices)
+        let (eventSet, xidReasons, xidMissingFromLibrary) = XIDWatcher.register(library: library, devices: devices)
         let values = NVMLSampler.firstSample(readers)
         var gpus: [AgentSnapshot.GPU] = []
         var xidNotCollected: [NotCollected] = []
@@ -73,8 +73,7 @@ public final class NVMLCollector: Service, Sendable {
             let reason = xidReasons[index]
             gpus.append(AgentSnapshot.GPU(identity: reader.identity(), values: values[index], lastXID: reason == nil ? 0 : nil))
             if let reason {
-                let library = reason.contains("is not in the NVML library")
-                xidNotCollected.append(NotCollected(field: .xidErrors, gpu: library ? nil : index, reason: reason))
+                xidNotCollected.append(NotCollected(field: .xidErrors, gpu: xidMissingFromLibrary ? nil : index, reason: reason))
             }
         }
         let snapshot = AgentSnapshot(

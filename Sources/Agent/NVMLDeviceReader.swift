@@ -49,7 +49,7 @@ struct NVMLDeviceReader: Sendable {
                 values.notCollected([.gpuUtil, .memCopyUtil], failure("nvmlDeviceGetUtilizationRates", code))
             }
         } else {
-            values.notCollected([.gpuUtil, .memCopyUtil], Self.missing("nvmlDeviceGetUtilizationRates"))
+            values.missing([.gpuUtil, .memCopyUtil], Self.missing("nvmlDeviceGetUtilizationRates"))
         }
         readMemory(into: &values)
         if let temperature = library.temperature {
@@ -59,7 +59,7 @@ struct NVMLDeviceReader: Sendable {
                 values.notCollected([.gpuTemp], failure("nvmlDeviceGetTemperature", code))
             }
         } else {
-            values.notCollected([.gpuTemp], Self.missing("nvmlDeviceGetTemperature"))
+            values.missing([.gpuTemp], Self.missing("nvmlDeviceGetTemperature"))
         }
         readMemoryTemperature(into: &values)
         readUInt32(library.powerUsage, "nvmlDeviceGetPowerUsage", .power, divisor: 1000, into: &values)
@@ -72,7 +72,7 @@ struct NVMLDeviceReader: Sendable {
                 }
             }
         } else {
-            values.notCollected([.smClock, .memClock], Self.missing("nvmlDeviceGetClockInfo"))
+            values.missing([.smClock, .memClock], Self.missing("nvmlDeviceGetClockInfo"))
         }
         readUInt32(library.linkGeneration, "nvmlDeviceGetCurrPcieLinkGeneration", .pcieLinkGen, into: &values)
         readUInt32(library.linkWidth, "nvmlDeviceGetCurrPcieLinkWidth", .pcieLinkWidth, into: &values)
@@ -83,9 +83,9 @@ struct NVMLDeviceReader: Sendable {
                 values.notCollected([.clockEventReasons], failure(symbol, code))
             }
         } else {
-            values.notCollected(
+            values.missing(
                 [.clockEventReasons],
-                "neither nvmlDeviceGetCurrentClocksEventReasons nor nvmlDeviceGetCurrentClocksThrottleReasons is in the NVML library (older driver)")
+                "nvmlDeviceGetCurrentClocksEventReasons (or the older …ClocksThrottleReasons) is not in the NVML library (older driver)")
         }
     }
 
@@ -99,7 +99,7 @@ struct NVMLDeviceReader: Sendable {
                 values.notCollected([.energy], failure("nvmlDeviceGetTotalEnergyConsumption", code))
             }
         } else {
-            values.notCollected([.energy], Self.missing("nvmlDeviceGetTotalEnergyConsumption"))
+            values.missing([.energy], Self.missing("nvmlDeviceGetTotalEnergyConsumption"))
         }
         readUInt32(library.replayCounter, "nvmlDeviceGetPcieReplayCounter", .pcieReplay, into: &values)
         if let ecc = library.eccErrors {
@@ -115,7 +115,7 @@ struct NVMLDeviceReader: Sendable {
                 }
             }
         } else {
-            values.notCollected([.eccSBEVolatile, .eccDBEVolatile, .eccSBEAggregate, .eccDBEAggregate], Self.missing("nvmlDeviceGetTotalEccErrors"))
+            values.missing([.eccSBEVolatile, .eccDBEVolatile, .eccSBEAggregate, .eccDBEAggregate], Self.missing("nvmlDeviceGetTotalEccErrors"))
         }
         if let retired = library.retiredPages {
             // Causes: multiple single-bit errors (0), a double-bit error (1). A zero-sized query returns the count.
@@ -127,7 +127,7 @@ struct NVMLDeviceReader: Sendable {
                 }
             }
         } else {
-            values.notCollected([.retiredSBE, .retiredDBE], Self.missing("nvmlDeviceGetRetiredPages"))
+            values.missing([.retiredSBE, .retiredDBE], Self.missing("nvmlDeviceGetRetiredPages"))
         }
         if let pending = library.retiredPagesPending {
             var state: Int32 = 0
@@ -136,7 +136,7 @@ struct NVMLDeviceReader: Sendable {
                 values.notCollected([.retiredPending], failure("nvmlDeviceGetRetiredPagesPendingStatus", code))
             }
         } else {
-            values.notCollected([.retiredPending], Self.missing("nvmlDeviceGetRetiredPagesPendingStatus"))
+            values.missing([.retiredPending], Self.missing("nvmlDeviceGetRetiredPagesPendingStatus"))
         }
         let rowFields: [AgentField] = [.correctableRemappedRows, .uncorrectableRemappedRows, .rowRemapPending, .rowRemapFailure]
         if let remapped = library.remappedRows {
@@ -151,7 +151,7 @@ struct NVMLDeviceReader: Sendable {
                 values.notCollected(rowFields, failure("nvmlDeviceGetRemappedRows", code))
             }
         } else {
-            values.notCollected(rowFields, Self.missing("nvmlDeviceGetRemappedRows"))
+            values.missing(rowFields, Self.missing("nvmlDeviceGetRemappedRows"))
         }
         readUInt32(library.powerManagementLimit, "nvmlDeviceGetPowerManagementLimit", .powerManagementLimit, divisor: 1000, into: &values)
         readUInt32(library.enforcedPowerLimit, "nvmlDeviceGetEnforcedPowerLimit", .enforcedPowerLimit, divisor: 1000, into: &values)
@@ -182,7 +182,7 @@ struct NVMLDeviceReader: Sendable {
             if done { return }
         }
         guard let memory = library.memoryInfo else {
-            values.notCollected([.fbTotal, .fbFree, .fbUsed, .fbReserved], Self.missing("nvmlDeviceGetMemoryInfo"))
+            values.missing([.fbTotal, .fbFree, .fbUsed, .fbReserved], Self.missing("nvmlDeviceGetMemoryInfo"))
             return
         }
         var code = NVMLReturn.success
@@ -194,11 +194,11 @@ struct NVMLDeviceReader: Sendable {
             values.set(.fbUsed, (Double(buffer.load(fromByteOffset: 16, as: UInt64.self)) / mebibyte).rounded(.down))
         }
         if code == NVMLReturn.success {
-            values.notCollected(
-                [.fbReserved],
-                library.memoryInfoV2 == nil
-                    ? "nvmlDeviceGetMemoryInfo_v2 is not in the NVML library (older driver); FB_USED includes the driver's reservation"
-                    : "nvmlDeviceGetMemoryInfo_v2 failed; FB_USED includes the driver's reservation")
+            if library.memoryInfoV2 == nil {
+                values.missing([.fbReserved], "nvmlDeviceGetMemoryInfo_v2 is not in the NVML library (older driver); FB_USED includes the driver's reservation")
+            } else {
+                values.notCollected([.fbReserved], "nvmlDeviceGetMemoryInfo_v2 failed; FB_USED includes the driver's reservation")
+            }
         } else {
             values.notCollected([.fbTotal, .fbFree, .fbUsed, .fbReserved], failure("nvmlDeviceGetMemoryInfo", code))
         }
@@ -207,7 +207,7 @@ struct NVMLDeviceReader: Sendable {
     /// HBM temperature: NVML has no getter for it, only field NVML_FI_DEV_MEMORY_TEMP.
     private func readMemoryTemperature(into values: inout GPUValues) {
         guard let fieldValues = library.fieldValues else {
-            values.notCollected([.memoryTemp], Self.missing("nvmlDeviceGetFieldValues"))
+            values.missing([.memoryTemp], Self.missing("nvmlDeviceGetFieldValues"))
             return
         }
         let raw = device.raw
@@ -241,7 +241,7 @@ struct NVMLDeviceReader: Sendable {
         _ call: NVMLFunctions.DeviceUInt32?, _ symbol: String, _ field: AgentField, divisor: Double = 1, into values: inout GPUValues
     ) {
         guard let call else {
-            values.notCollected([field], Self.missing(symbol))
+            values.missing([field], Self.missing(symbol))
             return
         }
         var value: UInt32 = 0

@@ -19,26 +19,26 @@ struct XIDWatcher: Sendable {
 
     /// Creates an event set and registers every device for XID events.
     ///
-    /// - Returns: the event set (nil when none could be made) and, per GPU, `nil` when registered
-    ///   or the reason XID is not collected there.
-    static func register(library: NVMLLibrary, devices: [NVMLDevice]) -> (EventSet?, [String?]) {
+    /// - Returns: the event set (nil when none could be made), per GPU `nil` when registered or
+    ///   the reason XID is not collected there, and whether that reason is the library's.
+    static func register(library: NVMLLibrary, devices: [NVMLDevice]) -> (EventSet?, [String?], missingFromLibrary: Bool) {
         guard let create = library.eventSetCreate, let register = library.registerEvents, library.eventSetWait != nil else {
             let missing = ["nvmlEventSetCreate", "nvmlDeviceRegisterEvents", "nvmlEventSetWait_v2"]
                 .filter { library.missingSymbols.contains($0) }
             let reason = "\(missing.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") not in the NVML library (older driver)"
-            return (nil, devices.map { _ in reason })
+            return (nil, devices.map { _ in reason }, true)
         }
         var raw: OpaquePointer?
         let code = create(&raw)
         guard code == NVMLReturn.success, let raw else {
             let reason = "nvmlEventSetCreate: \(library.message(code))"
-            return (nil, devices.map { _ in reason })
+            return (nil, devices.map { _ in reason }, false)
         }
         let reasons: [String?] = devices.map { device in
             let code = register(device.raw, NVMLLayout.eventXID, raw)
             return code == NVMLReturn.success ? nil : "nvmlDeviceRegisterEvents(XID): \(library.message(code))"
         }
-        return (EventSet(raw: raw), reasons)
+        return (EventSet(raw: raw), reasons, false)
     }
 
     /// The thread body: runs until `stop`.
