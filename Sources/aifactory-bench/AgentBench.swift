@@ -23,12 +23,12 @@ enum AgentBench {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let library = try await StandInLibrary(gpus: 8, chargeCosts: true).build(into: scratch + "/nvml")
         print("NVML CPU charged per round (8 GPUs): gauges \(format(gaugeCost * 8 / 1000)) ms, counters \(format(counterCost * 8 / 1000)) ms")
-        print(pad("cadence", 34) + pad("CPU % of a core", 17) + pad("NVML share", 12) + pad("RSS MB", 8) + pad("peak MB", 9) + "/metrics p50 / p99 / max ms")
+        print(pad("cadence", 37) + pad("CPU % of a core", 17) + pad("NVML share", 12) + pad("RSS MB", 8) + pad("anon MB", 9) + pad("peak MB", 9) + "/metrics p50 / p99 / max ms")
         for (label, counters) in [("gauges 1 s, counters 10 s (default)", "10s"), ("everything every 1 s", "1s")] {
             let result = try await measure(library: library, counterInterval: counters, scratch: scratch)
             let charged = (gaugeCost * 8 + counterCost * 8 / (counters == "1s" ? 1 : 10)) / 1e6 * 100
-            print(pad(label, 34) + pad(format(result.cpuPercent), 17) + pad(format(charged), 12)
-                  + pad(format(result.rssMB), 8) + pad(format(result.peakMB), 9)
+            print(pad(label, 37) + pad(format(result.cpuPercent), 17) + pad(format(charged), 12)
+                  + pad(format(result.rssMB), 8) + pad(format(result.anonMB), 9) + pad(format(result.peakMB), 9)
                   + "\(format(result.p50)) / \(format(result.p99)) / \(format(result.max))  (\(result.bytes) bytes, \(result.scrapes) scrapes)")
         }
     }
@@ -38,7 +38,7 @@ enum AgentBench {
     static let counterCost = 3393.8 + 130.2 + 3.3 * 4 + 3.4 + 2.3 * 2
 
     struct Result {
-        var cpuPercent: Double, rssMB: Double, peakMB: Double
+        var cpuPercent: Double, rssMB: Double, anonMB: Double, peakMB: Double
         var p50: Double, p99: Double, max: Double, bytes: Int, scrapes: Int
     }
 
@@ -79,11 +79,11 @@ enum AgentBench {
             latencies.append(Double(took.components.attoseconds) / 1e15 + Double(took.components.seconds) * 1000)
         }
         latencies.sort()
-        let (rss, peak) = try memory(pid)
+        let (rss, anon, peak) = try memory(pid)
         kill(pid, SIGTERM)
         child.waitUntilExit()
         return Result(
-            cpuPercent: cpuPercent, rssMB: rss, peakMB: peak,
+            cpuPercent: cpuPercent, rssMB: rss, anonMB: anon, peakMB: peak,
             p50: latencies[latencies.count / 2], p99: latencies[latencies.count * 99 / 100], max: latencies[latencies.count - 1],
             bytes: bytes, scrapes: latencies.count)
     }
@@ -124,14 +124,15 @@ enum AgentBench {
         return user + system
     }
 
-    /// VmRSS and VmHWM of `pid`, MB (10^6 bytes).
-    static func memory(_ pid: Int32) throws -> (Double, Double) {
+    /// VmRSS, RssAnon (the process's own heap and stacks; the rest is mapped library and binary
+    /// pages) and VmHWM of `pid`, MB (10^6 bytes).
+    static func memory(_ pid: Int32) throws -> (Double, Double, Double) {
         let text = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
         func kilobytes(_ key: String) -> Double {
             guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key) }) else { return 0 }
             return Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
         }
-        return (kilobytes("VmRSS:") * 1024 / 1e6, kilobytes("VmHWM:") * 1024 / 1e6)
+        return (kilobytes("VmRSS:") * 1024 / 1e6, kilobytes("RssAnon:") * 1024 / 1e6, kilobytes("VmHWM:") * 1024 / 1e6)
     }
 
     static func format(_ value: Double) -> String {

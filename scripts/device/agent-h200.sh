@@ -31,7 +31,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 # 1. The agent.
-"$BIN" agent --listen "127.0.0.1:$PORT" --interval 1s >"$OUT/agent.log" 2>&1 &
+"$BIN" agent --listen "127.0.0.1:$PORT" --interval 1s ${NVML_LIBRARY:+--nvml-library "$NVML_LIBRARY"} >"$OUT/agent.log" 2>&1 &
 AGENT=$!
 PIDS+=("$AGENT")
 
