@@ -1,4 +1,4 @@
-.PHONY: demo test unit bench bench-api bench-loadtest build fuzz-api
+.PHONY: demo test unit bench bench-agent bench-api bench-loadtest build fuzz-api
 
 # Start the product: simulated GPU fleet + real Prometheus + AI Factory server (Ctrl-C stops it).
 demo:
@@ -17,6 +17,11 @@ unit:
 bench:
 	swift build -c release --product aifactory-bench
 	"$$(swift build -c release --show-bin-path)/aifactory-bench" $(FILTER)
+
+# The GPU-host agent alone: 8 stand-in GPUs with the H200's NVML call costs (CPU %, RSS, /metrics latency).
+bench-agent:
+	swift build -c release --product aifactory-bench
+	"$$(swift build -c release --show-bin-path)/aifactory-bench" agent
 
 # The factory overview under load (wrk) on a 1,024-GPU / 100-tenant fleet, coalescing ratio, RSS.
 bench-api:

@@ -167,6 +167,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // GPU-host agent: NVML loaded at run time (dlopen), sampled in the background, served as
+        // dcgm-exporter-compatible /metrics.
+        .target(
+            name: "Agent",
+            dependencies: [
+                "Exposition", "Fleet",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "aifactory",
             dependencies: [
@@ -174,7 +189,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                "PromQL", "Fleet", "Simulator", "Server", "Stack", "Store", "PrometheusClient", "Export", "LoadTest", "Telemetry",
+                "Agent", "PromQL", "Fleet", "Simulator", "Server", "Stack", "Store", "PrometheusClient", "Export", "LoadTest", "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -185,7 +200,7 @@ let package = Package(
         // Benchmarks (not tests): `make bench` runs this in release mode and prints ratios side by side.
         .executableTarget(
             name: "aifactory-bench",
-            dependencies: ["PromQL", "Fleet", "Exposition", "Simulator"],
+            dependencies: [.product(name: "Logging", package: "swift-log"), "PromQL", "Fleet", "Exposition", "Simulator", "Agent"],
             swiftSettings: strict
         ),
         // What several test targets share: a loopback HTTP server for fakes, the demo stack harness.
@@ -249,6 +264,19 @@ let package = Package(
         .testTarget(name: "ExportTests", dependencies: ["Export", "PromQL", "Fleet"], swiftSettings: strict),
         .testTarget(name: "FleetTests", dependencies: ["Fleet"], swiftSettings: strict),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], swiftSettings: strict),
+        .testTarget(
+            name: "AgentTests",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                "Agent", "Exposition", "Fleet",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["StandIn"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "SimulatorTests",
             dependencies: [

@@ -7,7 +7,13 @@ import Foundation
 @main
 struct BenchMain {
     static func main() async throws {
-        let filter = CommandLine.arguments.dropFirst().first
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // The agent benchmark re-runs this executable as the measured agent process.
+        if arguments.first == "--agent-child" {
+            try await AgentBench.child(Array(arguments.dropFirst()))
+            return
+        }
+        let filter = arguments.first
         for bench in Benchmarks.all where filter == nil || bench.name.contains(filter!) {
             print("== \(bench.name)")
             try await bench.run()

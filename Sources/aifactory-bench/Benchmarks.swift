@@ -4,6 +4,7 @@ enum Benchmarks {
         var list: [Benchmark] = []
         list += promQLBenchmarks
         list += expositionBenchmarks
+        list += agentBenchmarks
         return list
     }
 }

@@ -17,6 +17,7 @@ struct AIFactory: AsyncParsableCommand {
             AdminCommand.self,
             ExportCommand.self,
             LoadTestCommand.self,
+            AgentCommand.self,
         ]
     )
 }

@@ -1,0 +1,55 @@
+public import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import UnixSignals
+
+/// The agent's HTTP face: `GET /metrics` (the last sample, dcgm-exporter format) and
+/// `GET /healthz`.
+///
+/// - Parameter onServerRunning: called with the bound port once listening (port 0 in tests).
+public func buildAgentApplication(
+    collector: NVMLCollector,
+    configuration: AgentConfiguration,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let router = Router()
+    let store = collector.store
+    router.get("metrics") { _, _ in
+        Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: store.metrics()))
+    }
+    router.get("healthz") { _, _ in
+        "ok\n"
+    }
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "aifactory-agent"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: configuration.logger
+    )
+}
+
+/// Runs the agent until SIGINT/SIGTERM: the collector and the HTTP server in one `ServiceGroup`
+/// (the server stops first, then sampling, then NVML).
+///
+/// - Parameters:
+///   - onNotes: the "not collected" lines, once NVML is open and before serving.
+///   - onServerRunning: the bound port, once listening.
+/// - Throws: `AgentError` when NVML cannot be used; the server's bind error otherwise.
+public func runAgent(
+    _ configuration: AgentConfiguration,
+    onNotes: @Sendable ([String]) -> Void = { _ in },
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws {
+    let collector = try NVMLCollector.open(configuration)
+    onNotes(collector.startupNotes)
+    let app = buildAgentApplication(collector: collector, configuration: configuration, onServerRunning: onServerRunning)
+    let group = ServiceGroup(configuration: .init(
+        services: [.init(service: collector), .init(service: app)],
+        gracefulShutdownSignals: [.sigterm, .sigint],
+        logger: configuration.logger))
+    try await group.run()
+}

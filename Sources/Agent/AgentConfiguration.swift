@@ -1,0 +1,83 @@
+public import Logging
+
+/// What `aifactory agent` runs with: one value built from flags, handed to `runAgent`.
+///
+/// Enrolment with an AI Factory server (issue 16's second half) will add its fields here
+/// (`serverURL` today); without a server the agent is a plain dcgm-exporter-compatible exporter.
+public struct AgentConfiguration: Sendable {
+    /// Address `/metrics` is served on; port 0 picks a free one (tests).
+    public var host: String
+    public var port: Int
+    /// The NVML library; `nil` searches `NVMLLibrary.defaultCandidates`.
+    public var nvmlLibraryPath: String?
+    /// How often the gauges are read (`Cadence.every`).
+    public var interval: Duration
+    /// How often counters and limits are read (`Cadence.counters`); never shorter than `interval`.
+    public var counterInterval: Duration
+    /// The `Hostname` label; `nil` is the host's name (`gethostname`).
+    public var hostname: String?
+    /// The AI Factory server to enrol with. Reserved for enrolment, which is not built yet:
+    /// `validate()` rejects a value so a flag cannot be silently ignored.
+    public var serverURL: String?
+    public var logger: Logger
+
+    public init(
+        host: String = "0.0.0.0",
+        port: Int = 9400,
+        nvmlLibraryPath: String? = nil,
+        interval: Duration = .seconds(1),
+        counterInterval: Duration = .seconds(10),
+        hostname: String? = nil,
+        serverURL: String? = nil,
+        logger: Logger = Logger(label: "aifactory.agent")
+    ) {
+        self.host = host
+        self.port = port
+        self.nvmlLibraryPath = nvmlLibraryPath
+        self.interval = interval
+        self.counterInterval = counterInterval
+        self.hostname = hostname
+        self.serverURL = serverURL
+        self.logger = logger
+    }
+
+    /// The range `interval` must lie in: below 100 ms NVML's own utilisation window (1/6 s to 1 s
+    /// depending on the board) makes samples repeat; above an hour the agent is not monitoring.
+    public static let intervalRange: ClosedRange<Duration> = .milliseconds(100) ... .seconds(3600)
+
+    public func validate() throws(AgentError) {
+        guard Self.intervalRange.contains(interval) else {
+            throw .invalidConfiguration("--interval must be between 100ms and 1h, got \(Self.text(interval))")
+        }
+        guard counterInterval >= interval, counterInterval <= .seconds(3600) else {
+            throw .invalidConfiguration(
+                "--counter-interval must be at least --interval (\(Self.text(interval))) and at most 1h, got \(Self.text(counterInterval))")
+        }
+        guard (0...65535).contains(port) else {
+            throw .invalidConfiguration("the listen port must be from 0 to 65535, got \(port)")
+        }
+        if serverURL != nil {
+            throw .invalidConfiguration("enrolment with an AI Factory server is not available yet; run the agent as a plain exporter")
+        }
+    }
+
+    /// `1s`, `250ms`: how the flags spell a duration.
+    static func text(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        if attoseconds == 0 { return "\(seconds)s" }
+        return "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000)ms"
+    }
+
+    /// Parses `1s`, `500ms`, `2m`, `1h` (what `--interval` accepts).
+    public static func parseDuration(_ text: String, flag: String) throws(AgentError) -> Duration {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            let number = text.dropLast(suffix.count)
+            // "ms" also ends in "s": only accept the number when what is left parses.
+            if let value = Double(number), value.isFinite, value >= 0 {
+                return .milliseconds(Int64((value * scale * 1000).rounded()))
+            }
+        }
+        throw .invalidConfiguration("\(flag) must be a duration like 1s, 500ms or 2m, got '\(text)'")
+    }
+}

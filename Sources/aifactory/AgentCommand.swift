@@ -1,0 +1,98 @@
+import Agent
+import ArgumentParser
+import Foundation
+import Logging
+
+/// `aifactory agent`: the GPU-host agent. Reads NVML in the background and serves `/metrics` in
+/// dcgm-exporter's format, so Prometheus scrapes it as it scrapes dcgm-exporter.
+///
+/// Exit status: 0 after a graceful stop (SIGINT/SIGTERM), 1 when NVML cannot be used or the
+/// address cannot be bound (one line on stderr), 64 for bad flags.
+struct AgentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent",
+        abstract: "Run the GPU-host agent: NVML metrics on /metrics in dcgm-exporter's names and labels.",
+        discussion: """
+        Loads libnvidia-ml.so.1 at run time (no DCGM needed). Gauges are read every --interval, \
+        counters (energy, PCIe replays, ECC, retired pages, remapped rows, power limits) every \
+        --counter-interval; a scrape serves the last sample and never waits for NVML. Fields the \
+        driver cannot give are listed at start and on /metrics as aifactory_agent_not_collected. \
+        See docs/AGENT.md.
+        """
+    )
+
+    @Option(help: "Address to serve /metrics on, host:port (dcgm-exporter's default port is 9400).")
+    var listen: String = "0.0.0.0:9400"
+
+    @Option(help: "Path of libnvidia-ml.so.1 (default: the loader's search path, then the usual driver locations).")
+    var nvmlLibrary: String?
+
+    @Option(help: "How often gauges are read: 1s, 500ms (100ms to 1h).")
+    var interval: String = "1s"
+
+    @Option(help: "How often counters and limits are read; at least --interval.")
+    var counterInterval: String = "10s"
+
+    @Option(help: "The Hostname label (default: this host's name).")
+    var hostname: String?
+
+    func validate() throws {
+        _ = try ListenAddress(listen)
+        do {
+            try makeConfiguration().validate()
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func run() async throws {
+        let configuration: AgentConfiguration
+        do {
+            configuration = try makeConfiguration()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        do {
+            try await runAgent(
+                configuration,
+                onNotes: { notes in
+                    for note in notes { Self.printLine("aifactory agent: \(note)", to: .standardError) }
+                },
+                onServerRunning: { [listen] port in
+                    let address = (try? ListenAddress(listen)).map { "\($0.hostForURL):\(port)" } ?? listen
+                    Self.printLine("aifactory agent: serving http://\(address)/metrics", to: .standardOutput)
+                })
+        } catch let error as AgentError {
+            CLIErrors.printError(error.description)
+            throw ExitCode.failure
+        } catch {
+            try CLIErrors.exit(for: error, context: "cannot listen on \(listen)")
+        }
+    }
+
+    private func makeConfiguration() throws(AgentError) -> AgentConfiguration {
+        let address: ListenAddress
+        do {
+            address = try ListenAddress(listen)
+        } catch {
+            throw .invalidConfiguration("--listen must be host:port, got '\(listen)'")
+        }
+        var logger = Logger(label: "aifactory.agent")
+        logger.logLevel = .error
+        return AgentConfiguration(
+            host: address.host,
+            port: address.port,
+            nvmlLibraryPath: nvmlLibrary,
+            interval: try AgentConfiguration.parseDuration(interval, flag: "--interval"),
+            counterInterval: try AgentConfiguration.parseDuration(counterInterval, flag: "--counter-interval"),
+            hostname: hostname,
+            logger: logger)
+    }
+
+    private enum Stream { case standardOutput, standardError }
+
+    private static func printLine(_ line: String, to stream: Stream) {
+        let handle = stream == .standardOutput ? FileHandle.standardOutput : FileHandle.standardError
+        handle.write(Data((line + "\n").utf8))
+    }
+}
