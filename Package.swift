@@ -112,6 +112,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The load-test service: owns every running load test (a background Service, no HTTP):
+        // queueing, caps, watchdog, progress persisted to the store.
+        .target(
+            name: "LoadTestService",
+            dependencies: [
+                "Fleet", "Store", "LoadTest",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // HTTP API server (Hummingbird): routes parse, call the read model, encode.
         .target(
             name: "Server",
@@ -119,7 +130,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
-                "Factory", "Fleet", "Store", "PromQL", "PrometheusClient", "Telemetry", "Web", "LoadTest",
+                "Factory", "Fleet", "Store", "PromQL", "PrometheusClient", "Telemetry", "Web", "LoadTest", "LoadTestService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -156,6 +167,7 @@ let package = Package(
         .target(
             name: "Stack",
             dependencies: [
+                "LoadTestService",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -185,6 +197,7 @@ let package = Package(
         .executableTarget(
             name: "aifactory",
             dependencies: [
+                "LoadTestService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -224,7 +237,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 "Web",
-                "Server", "Factory", "Telemetry", "PromQL", "TestSupport", "Store", "Fleet", "PrometheusClient", "LoadTest",
+                "Server", "Factory", "Telemetry", "PromQL", "TestSupport", "Store", "Fleet", "PrometheusClient", "LoadTest", "LoadTestService",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

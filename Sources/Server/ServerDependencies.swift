@@ -1,5 +1,6 @@
 public import Factory
 public import Fleet
+public import LoadTestService
 public import Foundation
 public import PrometheusClient
 public import Store

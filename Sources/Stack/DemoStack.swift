@@ -2,6 +2,7 @@ import Export
 import Fleet
 import Foundation
 import LoadTest
+import LoadTestService
 public import Logging
 import Server
 import ServiceLifecycle

@@ -3,6 +3,7 @@ import Fleet
 import Foundation
 import Hummingbird
 import LoadTest
+import LoadTestService
 import Logging
 import PrometheusClient
 import Server

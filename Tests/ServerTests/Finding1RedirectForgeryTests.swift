@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 @testable import LoadTest
+@testable import LoadTestService
 @testable import Server
 import Store
 import TestSupport

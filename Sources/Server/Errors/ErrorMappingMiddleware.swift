@@ -1,5 +1,6 @@
 import Factory
 import Hummingbird
+import LoadTestService
 import Logging
 import PromQL
 import PrometheusClient
@@ -7,8 +8,8 @@ import Store
 
 /// The single point where errors become responses.
 ///
-/// `APIError` passes through; `StoreError`, `FactoryError`, `PrometheusClientError` and
-/// `PromQLError` are mapped by their `APIError+*.swift` initialisers; anything else is logged with
+/// `APIError` passes through; `StoreError`, `FactoryError`, `PrometheusClientError`,
+/// `PromQLError` and `LoadTestServiceError` are mapped by their `APIError+*.swift` initialisers; anything else is logged with
 /// the request id and answered as a bare 500, so internals never leak.
 struct ErrorMappingMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -29,6 +30,8 @@ struct ErrorMappingMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.warning("reading telemetry failed", metadata: ["error": "\(error)"])
             throw APIError(error)
         } catch let error as PromQLError {
+            throw APIError(error)
+        } catch let error as LoadTestServiceError {
             throw APIError(error)
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])

@@ -2,6 +2,7 @@ import Fleet
 import Foundation
 import Hummingbird
 import LoadTest
+import LoadTestService
 import NIOCore
 import Store
 import Factory

@@ -3,7 +3,6 @@ public import LoadTest
 public import Logging
 public import ServiceLifecycle
 public import Store
-import HTTPTypes
 
 /// The owner of every running load test (docs/FACTORY-API.md "Load tests").
 ///
@@ -72,20 +71,16 @@ public final class LoadTestManager: Service, Sendable {
     }
 
     /// Whether one more test may start now (checked before a test is stored; `submit` checks again).
-    var hasCapacity: Bool { registry.count < limits.maxConcurrentTests }
+    package var hasCapacity: Bool { registry.count < limits.maxConcurrentTests }
 
-    /// 503 with `Retry-After` when `limits.maxConcurrentTests` tests already run.
-    var busy: APIError {
-        APIError(.serviceUnavailable, code: "unavailable",
-                 message: "the server already runs \(limits.maxConcurrentTests) load tests; start this one when one of them ends",
-                 headers: [.retryAfter: "30"])
-    }
+    /// The refusal when `limits.maxConcurrentTests` tests already run (503 with `Retry-After`).
+    package var busy: LoadTestServiceError { .busy(maxConcurrentTests: limits.maxConcurrentTests) }
 
     /// Hands a stored `queued` test to the running service, with the server's outbound policy and
     /// caps applied (requests in flight, request timeout).
-    /// - Throws: `APIError` 503 when the manager is shutting down or runs as many tests as it may
-    ///   (the record is marked failed).
-    func submit(_ job: LoadTestJob) async throws {
+    /// - Throws: `LoadTestServiceError` when the manager is shutting down or runs as many tests as
+    ///   it may (the record is marked failed).
+    package func submit(_ job: LoadTestJob) async throws {
         var job = job
         job.outbound = outbound
         job.configuration.maxInFlight = limits.maxInFlightPerTest
@@ -102,18 +97,18 @@ public final class LoadTestManager: Service, Sendable {
             registry.remove(job.id)
         }
         _ = try? await store.updateLoadTest(id: job.id, LoadTestUpdate(status: .failed, error: Self.shutdownReason))
-        throw APIError.unavailable("the server is shutting down; start the load test again later")
+        throw LoadTestServiceError.shuttingDown
     }
 
     /// Asks a test of this process to stop; `false` when this process does not run it.
-    func cancel(id: String) async -> Bool {
+    package func cancel(id: String) async -> Bool {
         guard let signal = registry.requestStop(id, reason: .cancelled) else { return false }
         await signal.trigger()
         return true
     }
 
     /// Ends `run()` without a ServiceGroup (tests): running tests are stopped and recorded.
-    func finish() {
+    package func finish() {
         registry.beginShutdown()
         continuation.finish()
     }
@@ -121,7 +116,7 @@ public final class LoadTestManager: Service, Sendable {
     /// The OpenAI base URL of a node: `http://<vllmAddress><vllmPath without "/metrics">`
     /// (vLLM serves `/metrics` and `/v1` on one port; the simulator mounts `/v1` next to its
     /// `/nodes/<node>/vllm/metrics`).
-    static func openAIBase(address: String, path: String?) -> String {
+    package static func openAIBase(address: String, path: String?) -> String {
         var path = path ?? "/metrics"
         if path.hasSuffix("/metrics") { path.removeLast("/metrics".count) }
         while path.hasSuffix("/") { path.removeLast() }
@@ -218,9 +213,9 @@ public final class LoadTestManager: Service, Sendable {
     /// A message safe to show: the library's own errors read as API field errors; anything
     /// else is generic (the cause goes to the log).
     static func message(_ error: any Error) -> String {
-        if let error = error as? LoadTestError { return LoadTestRequest.apiError(error).message }
+        if let error = error as? LoadTestError { return "\(error.field.name): \(error.field.message)" }
         if let error = error as? OutboundRefusal { return error.description }
-        if let error = error as? APIError { return error.message }
+        if let error = error as? LoadTestServiceError { return error.description }
         return "the load test could not run; see the server log"
     }
 }

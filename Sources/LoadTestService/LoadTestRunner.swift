@@ -11,6 +11,18 @@ public struct LoadTestJob: Sendable {
     public var searchLimit: Int
     /// Which addresses the runner may connect to (set by the manager from `serve --allow-targets`).
     public var outbound = OutboundPolicy()
+
+    public init(
+        id: String, configuration: LoadTestConfiguration, modelGiven: Bool, search: SearchGoal? = nil, searchLimit: Int,
+        outbound: OutboundPolicy = OutboundPolicy()
+    ) {
+        self.id = id
+        self.configuration = configuration
+        self.modelGiven = modelGiven
+        self.search = search
+        self.searchLimit = searchLimit
+        self.outbound = outbound
+    }
 }
 
 /// Callbacks a runner reports through while it works; both may be called from any task.

@@ -64,8 +64,8 @@ final class LoadTestCollector: @unchecked Sendable {
 
 /// JSON for the stored plan, progress and result: sorted keys, and non-finite numbers (a
 /// statistic of nothing) as strings instead of failing.
-enum LoadTestCoding {
-    static func text(_ value: some Encodable) -> String? {
+package enum LoadTestCoding {
+    package static func text(_ value: some Encodable) -> String? {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
@@ -73,7 +73,7 @@ enum LoadTestCoding {
         return (try? encoder.encode(value)).flatMap { String(data: $0, encoding: .utf8) }
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String) -> T? {
+    package static func decode<T: Decodable>(_ type: T.Type, _ text: String) -> T? {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return try? decoder.decode(type, from: Data(text.utf8))

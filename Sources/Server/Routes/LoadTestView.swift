@@ -1,4 +1,5 @@
 import Foundation
+import LoadTestService
 import Store
 
 /// The LoadTest JSON of the API (docs/FACTORY-API.md "Load tests").

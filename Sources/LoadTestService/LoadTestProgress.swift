@@ -1,17 +1,17 @@
-import LoadTest
+public import LoadTest
 
 /// The `progress` of a running test (stored as JSON, at most once a second).
-struct LoadTestProgress: Codable, Equatable, Sendable {
+package struct LoadTestProgress: Codable, Equatable, Sendable {
     /// `c16`, `r50`, with ` (warm-up)` while warm-up requests run.
-    var level: String
-    var finished: Int
-    var errors: Int
-    var elapsedSeconds: Double
-    var ttftP50Ms: Double?
+    package var level: String
+    package var finished: Int
+    package var errors: Int
+    package var elapsedSeconds: Double
+    package var ttftP50Ms: Double?
     /// The CLI's progress line: `c16 · 812/1000 · 3 errors · 41.2 req/s · TTFT p50 52.3 ms · 19.7 s`.
-    var line: String
+    package var line: String
 
-    init(_ snapshot: ProgressSnapshot) {
+    package init(_ snapshot: ProgressSnapshot) {
         level = snapshot.level.label + (snapshot.warmingUp ? " (warm-up)" : "")
         finished = snapshot.finished
         errors = snapshot.errors

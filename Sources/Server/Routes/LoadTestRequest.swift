@@ -1,6 +1,7 @@
 import Fleet
 import Foundation
 import LoadTest
+import LoadTestService
 
 /// The body of `POST /api/v1/factory/loadtests`, and (with defaults filled in) the `plan` a stored
 /// test echoes (docs/FACTORY-API.md "Load tests").
@@ -131,21 +132,6 @@ struct LoadTestRequest: StrictBody, Codable, Equatable {
 
     /// `LoadTestError` → 422 naming the JSON field (the library names CLI flags).
     static func apiError(_ error: LoadTestError) -> APIError {
-        switch error {
-        case .invalidFlag(let flag, let message):
-            let field = flagFields[flag] ?? "body"
-            return .unprocessable(field: field, message.replacingOccurrences(of: "--", with: ""))
-        case .invalidSLO(let target, let message):
-            return .unprocessable(field: "slo", "'\(target)': \(message)")
-        case .cannotWrite:
-            return .unprocessable(field: "body", "\(error)")
-        }
+        .unprocessable(field: error.field.name, error.field.message)
     }
-
-    static let flagFields: [String: String] = [
-        "--url": "node", "--model": "model", "--endpoint": "endpoint", "--concurrency": "concurrency", "--rate": "rate",
-        "--arrival": "arrival", "--requests": "requests", "--duration": "durationSeconds", "--isl": "isl", "--osl": "osl",
-        "--slo": "slo", "--search": "search", "--search-limit": "searchLimit", "--warmup": "requests",
-        "--request-timeout": "durationSeconds",
-    ]
 }
