@@ -34,7 +34,7 @@ extension ReadModel {
         do {
             return try await cachedReliability(.tenant(tenant), held, logger: logger)
         } catch {
-            logger.warning("reading reliability for the overview failed", metadata: ["tenant": "\(tenant.name)", "error": "\(error)"])
+            logger.warning("reading reliability for the overview failed", metadata: [ScopeLabel.tenant: "\(tenant.name)", "error": "\(error)"])
             return nil
         }
     }

@@ -260,7 +260,7 @@ public struct LabelScope: Sendable, Hashable {
                                   position: position)
             }
             if let requirement = requirements.first(where: { written.utf8.elementsEqual($0.label.utf8) }) {
-                throw .unscopable(message: "\(call.function.name)() would write the \(role(of: requirement.label)) label "
+                throw .unscopable(message: "\(call.function.name)() would write the scope label "
                     + Printer.quotedLabel(requirement.label), position: position)
             }
         }
@@ -273,15 +273,11 @@ public struct LabelScope: Sendable, Hashable {
             throw .unscopable(message: "count_values() writes a label that cannot be determined", position: position)
         }
         if let requirement = requirements.first(where: { written.utf8.elementsEqual($0.label.utf8) }) {
-            throw .unscopable(message: "count_values() would write the \(role(of: requirement.label)) label \(Printer.quotedLabel(requirement.label))",
+            throw .unscopable(message: "count_values() would write the scope label \(Printer.quotedLabel(requirement.label))",
                               position: position)
         }
     }
 
-    /// How errors name a required label: "tenant" for the first (or only) one, "scope" otherwise.
-    private func role(of label: String) -> String {
-        label.utf8.elementsEqual(requirements[0].label.utf8) ? "tenant" : "scope"
-    }
 
     /// The value of a string-typed expression: a literal, possibly in parentheses.
     static func stringValue(_ expr: Expr) -> String? {

@@ -24,7 +24,7 @@ extension PrometheusClient {
     /// Values of label `name` on the series matching any of `match`
     /// (`/api/v1/label/<name>/values`), sorted.
     ///
-    /// `match` may not be empty: without it `labelValues("tenant", …)` would list every tenant.
+    /// `match` may not be empty: without it the tenant label's values would list every tenant.
     /// The endpoint only answers GET, so the selectors travel in the query string.
     public func labelValues(_ name: String, match: [ScopedQuery], start: Date? = nil, end: Date? = nil) async throws(PrometheusClientError) -> [String] {
         guard Self.isValidLabelName(name) else {

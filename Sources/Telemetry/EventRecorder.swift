@@ -65,7 +65,7 @@ public struct EventRecorder: Sendable {
                 let builder = SnapshotBuilder(backend: backend, scope: try TenantScope(tenant: tenant))
                 snapshots = try await builder.snapshots(for: nodes, at: now)
             } catch {
-                logger.warning("event poll skipped a tenant", metadata: ["tenant": "\(tenant)", "error": "\(error)"])
+                logger.warning("event poll skipped a tenant", metadata: [ScopeLabel.tenant: "\(tenant)", "error": "\(error)"])
                 continue
             }
             for snapshot in snapshots {
