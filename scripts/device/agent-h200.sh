@@ -19,10 +19,19 @@ BIN=${1:?usage: agent-h200.sh /path/to/aifactory[.gz]}
 OUT=${OUT:-./agent-h200-out}
 PORT=${AGENT_PORT:-19400}
 mkdir -p "$OUT"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  sleep 1
+  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+  [ -n "${UNPACK_DIR:-}" ] && rm -rf "$UNPACK_DIR"
+}
+trap cleanup EXIT INT TERM
 # A gzipped binary (the stripped static binary is ~99 MB, ~37 MB gzipped) is unpacked first.
 if [[ "$BIN" == *.gz ]]; then
   [ -f "$BIN" ] || { echo "error: $BIN does not exist" >&2; exit 2; }
-  UNPACKED=$(mktemp -d)/aifactory
+  UNPACK_DIR=$(mktemp -d)
+  UNPACKED=$UNPACK_DIR/aifactory
   gunzip -c "$BIN" >"$UNPACKED" && chmod +x "$UNPACKED" || { echo "error: cannot unpack $BIN" >&2; exit 2; }
   BIN=$UNPACKED
 fi
@@ -30,13 +39,6 @@ fi
 command -v nvidia-smi >/dev/null || { echo "error: nvidia-smi not found (is this a GPU host?)" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "error: python3 not found" >&2; exit 2; }
 
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-  sleep 1
-  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
-}
-trap cleanup EXIT INT TERM
 
 # 1. The agent.
 "$BIN" agent --listen "127.0.0.1:$PORT" --interval 1s ${NVML_LIBRARY:+--nvml-library "$NVML_LIBRARY"} >"$OUT/agent.log" 2>&1 &
