@@ -16,6 +16,10 @@ public struct AgentSnapshot: Sendable, Equatable {
     public var xidNotCollected: [NotCollected]
     /// Completed samples since start; a scrape's cache key.
     public var generation: UInt64
+    /// When the gauges were last read (Unix seconds). A scrape serves that sample, so a sampler
+    /// stuck in a hung NVML call shows as an old timestamp instead of fresh-looking stale values
+    /// (dcgm-exporter's "hung metrics" complaint).
+    public var sampledAt: Double
 
     /// Every field without a value, one entry per GPU (or one without a GPU when the whole
     /// library lacks the call), sorted by field then GPU.

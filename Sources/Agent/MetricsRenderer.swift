@@ -6,9 +6,11 @@ import Fleet
 /// One `# HELP`/`# TYPE` pair per family, then one line per GPU that has a value; a family no GPU
 /// has is left out (absent, not 0). `DCGM_FI_DEV_XID_ERRORS` carries dcgm-exporter's `err_code`
 /// and `err_msg` labels. The agent's own `aifactory_agent_not_collected` family names each field
-/// it cannot give and why, so "not collected" is visible without reading the agent's log.
+/// it cannot give and why, so "not collected" is visible without reading the agent's log, and
+/// `aifactory_agent_last_sample_timestamp_seconds` says how old the served sample is.
 public enum MetricsRenderer {
     public static let notCollectedName = "aifactory_agent_not_collected"
+    public static let lastSampleName = "aifactory_agent_last_sample_timestamp_seconds"
 
     public static func render(_ snapshot: AgentSnapshot) -> [UInt8] {
         var writer = ExpositionWriter(reservingCapacity: 1024 + snapshot.gpus.count * 6144)
@@ -46,6 +48,8 @@ public enum MetricsRenderer {
                 writer.sample(notCollectedName, labels, 1, format: .integer)
             }
         }
+        writer.header(name: lastSampleName, help: "When the agent last read NVML (Unix time); /metrics serves that sample.", type: .gauge)
+        writer.sample(lastSampleName, [], snapshot.sampledAt, format: .fixed6)
         return writer.bytes
     }
 

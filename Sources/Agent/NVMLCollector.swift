@@ -81,7 +81,8 @@ public final class NVMLCollector: Service, Sendable {
             driverVersion: driver,
             gpus: gpus,
             xidNotCollected: xidNotCollected,
-            generation: 1)
+            generation: 1,
+            sampledAt: WallClock.seconds())
         self.library = library
         self.libraryPath = library.path
         self.readers = readers

@@ -39,7 +39,9 @@ struct NVMLSampler: Sendable {
                 nextCounters += counterInterval * max(1, (now - nextCounters) / counterInterval + 1)
             }
             let published = values
+            let sampledAt = WallClock.seconds()
             store.update { snapshot in
+                snapshot.sampledAt = sampledAt
                 for index in snapshot.gpus.indices where index < published.count {
                     snapshot.gpus[index].values = published[index]
                 }

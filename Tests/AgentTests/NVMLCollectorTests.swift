@@ -17,7 +17,9 @@ struct NVMLCollectorTests {
         let uuid = try reading.uuid, name = try reading.name, driver = try reading.driver, busID = try reading.busID
 
         let config = AgentConfiguration(nvmlLibraryPath: standIn.path, hostname: "gpu-host-7")
+        let before = Date().timeIntervalSince1970
         let (status, text) = try await withAgent(config) { url, _ in try await fetch(url + "/metrics") }
+        let after = Date().timeIntervalSince1970
         #expect(status == 200)
         let metrics = try ExpositionParser.parse(text)
 
@@ -28,7 +30,10 @@ struct NVMLCollectorTests {
             #expect(gpu0?.value == value, "\(series)")
         }
         // Every family the agent writes is one the reading covers (no unexpected extras, no gaps).
-        let written = Set(metrics.familyNames)
+        let written = Set(metrics.familyNames.filter { !$0.hasPrefix("aifactory_agent_") })
+        #expect(!metrics.familyNames.contains(MetricsRenderer.notCollectedName), "the full library gives every field")
+        let sampledAt = try #require(metrics.samples(MetricsRenderer.lastSampleName).first?.value)
+        #expect(sampledAt >= before.rounded(.down) && sampledAt <= after + 1)
         #expect(written == Set(expected.keys), "unexpected: \(written.subtracting(expected.keys)), missing: \(Set(expected.keys).subtracting(written))")
 
         let temperatures = metrics.samples("DCGM_FI_DEV_GPU_TEMP")

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The GPU-host agent on a real NVIDIA GPU (written for the H200 machine), beside a bf16 matmul load.
 #
-#   scripts/device/agent-h200.sh /path/to/aifactory      # static release binary:
+#   scripts/device/agent-h200.sh /path/to/aifactory[.gz]   # static release binary, optionally gzipped:
 #     swift build -c release --static-swift-stdlib --product aifactory
+#     strip -o .build/agent-device/aifactory .build/release/aifactory && gzip -9 .build/agent-device/aifactory
 #
 # Runs `aifactory agent` for 60 s (idle ~8 s, an 8192x8192 bf16 matmul loop on cuda for ~35 s,
 # then cool-down), scrapes its /metrics and samples `nvidia-smi --query-gpu=...` at the same
@@ -14,21 +15,30 @@
 # The summary is printed to stdout too. Needs: nvidia-smi, python3 (PyTorch with CUDA for the load;
 # without it the run is idle-only and says so). Finishes in about 75 s; hard limit 200 s.
 set -u
-BIN=${1:?usage: agent-h200.sh /path/to/aifactory}
+BIN=${1:?usage: agent-h200.sh /path/to/aifactory[.gz]}
 OUT=${OUT:-./agent-h200-out}
 PORT=${AGENT_PORT:-19400}
 mkdir -p "$OUT"
-[ -x "$BIN" ] || { echo "error: $BIN is not an executable" >&2; exit 2; }
-command -v nvidia-smi >/dev/null || { echo "error: nvidia-smi not found (is this a GPU host?)" >&2; exit 2; }
-command -v python3 >/dev/null || { echo "error: python3 not found" >&2; exit 2; }
-
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
   sleep 1
   for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+  [ -n "${UNPACK_DIR:-}" ] && rm -rf "$UNPACK_DIR"
 }
 trap cleanup EXIT INT TERM
+# A gzipped binary (the stripped static binary is ~99 MB, ~37 MB gzipped) is unpacked first.
+if [[ "$BIN" == *.gz ]]; then
+  [ -f "$BIN" ] || { echo "error: $BIN does not exist" >&2; exit 2; }
+  UNPACK_DIR=$(mktemp -d)
+  UNPACKED=$UNPACK_DIR/aifactory
+  gunzip -c "$BIN" >"$UNPACKED" && chmod +x "$UNPACKED" || { echo "error: cannot unpack $BIN" >&2; exit 2; }
+  BIN=$UNPACKED
+fi
+[ -x "$BIN" ] || { echo "error: $BIN is not an executable" >&2; exit 2; }
+command -v nvidia-smi >/dev/null || { echo "error: nvidia-smi not found (is this a GPU host?)" >&2; exit 2; }
+command -v python3 >/dev/null || { echo "error: python3 not found" >&2; exit 2; }
+
 
 # 1. The agent.
 "$BIN" agent --listen "127.0.0.1:$PORT" --interval 1s ${NVML_LIBRARY:+--nvml-library "$NVML_LIBRARY"} >"$OUT/agent.log" 2>&1 &
