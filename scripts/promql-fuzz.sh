@@ -18,7 +18,7 @@ mkdir -p "$out/corpus" "$out/seeds"
 
 echo "== building $out/promql-fuzz (-sanitize=$sanitizers)"
 swiftc -sanitize="$sanitizers" -parse-as-library -O \
-    -module-name PromQLFuzz \
+    -module-name PromQLFuzz -package-name aifactory \
     "$root"/Sources/PromQL/*.swift "$root"/Fuzz/PromQLFuzz/*.swift \
     -o "$out/promql-fuzz"
 

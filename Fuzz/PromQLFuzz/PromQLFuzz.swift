@@ -5,8 +5,8 @@
 // the checks below call `fatalError` when an invariant breaks, and a crash or stack overflow inside
 // the library is caught by libFuzzer itself.
 
-private let fuzzScope: TenantScope = {
-    guard let scope = try? TenantScope(label: "tenant", value: "acme") else { fatalError("scope") }
+private let fuzzScope: LabelScope = {
+    guard let scope = try? LabelScope(label: ScopeLabel.tenant, value: "acme") else { fatalError("scope") }
     return scope
 }()
 
@@ -28,7 +28,7 @@ public func promQLFuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
 
     // 2. The enforcer either rejects or returns text in which every selector is scoped.
-    let scoped: ScopedQuery
+    let scoped: LabelScopedQuery
     do {
         scoped = try fuzzScope.rewrite(query)
     } catch {
