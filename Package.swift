@@ -305,7 +305,7 @@ let package = Package(
                 .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                "Stack", "TestSupport", "Simulator", "Server", "Exposition", "Fleet", "Store", "PromQL", "PrometheusClient", "Export",
+                "Stack", "TestSupport", "Simulator", "Server", "Exposition", "Fleet", "Store", "PromQL", "PrometheusClient", "Export", "Agent",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
