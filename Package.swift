@@ -159,7 +159,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                "Fleet", "Simulator", "Server", "Store", "PromQL", "PrometheusClient", "Export", "Telemetry", "LoadTest",
+                "Agent", "Fleet", "Simulator", "Server", "Store", "PromQL", "PrometheusClient", "Export", "Telemetry", "LoadTest",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),

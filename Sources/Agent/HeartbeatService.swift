@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -54,7 +54,7 @@ public final class HeartbeatService: Service, Sendable {
                     self.lastError.withLockedValue { $0 = nil }
                 } catch {
                     // One log line per distinct failure, not one per interval.
-                    let message = error.description
+                    let message = (error as? AgentError)?.description ?? "\(error)"
                     let isNew = self.lastError.withLockedValue { last in
                         defer { last = message }
                         return last != message

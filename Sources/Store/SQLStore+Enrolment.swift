@@ -49,10 +49,10 @@ extension SQLStore {
         }
         try Validate.text(agentVersion, field: "agentVersion", maxLength: 100)
         try Validate.positive(heartbeatSeconds, field: "heartbeatSeconds")
-        var candidate = input
-        candidate.agent = nil
-        // Validate with a placeholder holding; the token's holding replaces it inside the transaction.
-        _ = try Self.validated(candidate)
+        var unchecked = input
+        unchecked.agent = nil
+        // Validate with the caller's holding first; the token's replaces it inside the transaction.
+        let candidate = try Self.validated(unchecked)
         let tokenHash = APIKeyMaterial.hash(token)
         let credential = EnrolmentMaterial.generate(EnrolmentMaterial.credentialScheme)
         let nowMillis = Timestamp.millis(now)

@@ -92,7 +92,8 @@ struct EnrolmentTests {
             // The stand-in delivers XID 79 (fallen off the bus) to GPU 0 → the node turns Critical.
             try "0 79\n".write(toFile: xidFile, atomically: true, encoding: .utf8)
             let critical = try await PrometheusHTTP.eventually(timeout: .seconds(60)) { try await card()?["health"] as? String == "critical" }
-            #expect(critical, "the node never turned critical: \(String(describing: try? await card()))")
+            let last = try? await card()
+            #expect(critical, "the node never turned critical: \(String(describing: last))")
 
             // The used token cannot enrol another node.
             let again = try await Self.post(credentials.url + "/api/v1/agent/enroll", bearer: nil, json: [

@@ -63,7 +63,7 @@ struct EnrolmentRoutes {
     /// The URL this request reached the server at (scheme from the cookie setting: `--secure-cookies`
     /// means browsers and agents come over https).
     static func serverURL(_ request: Request, secure: Bool) -> String {
-        let authority = request.head.authority ?? request.headers[.host] ?? "SERVER:8080"
+        let authority = request.head.authority ?? "SERVER:8080"
         return (secure ? "https://" : "http://") + authority
     }
 }
