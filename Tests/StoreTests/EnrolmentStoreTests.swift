@@ -149,9 +149,9 @@ struct EnrolmentStoreTests {
         try await withStore(backend) { db in
             let store = db.store
             try await store.seedBasics()
-            let (_, token) = try await store.createEnrolmentToken(
-                tenant: "acme", pool: nil, createdBy: "op", expiresAt: Date().addingTimeInterval(600), audit: nil)
             let enrolled = Date(timeIntervalSince1970: 1_900_000_000)
+            let (_, token) = try await store.createEnrolmentToken(
+                tenant: "acme", pool: nil, createdBy: "op", expiresAt: enrolled.addingTimeInterval(600), audit: nil)
             let (_, credential) = try await store.redeemEnrolmentToken(
                 token, node: Self.enrolling("h200-a"), agentVersion: "1.0.0", heartbeatSeconds: 30, now: enrolled)
             #expect(try await store.authenticateNode(credential: credential) == "h200-a")
