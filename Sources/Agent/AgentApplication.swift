@@ -37,18 +37,28 @@ public func buildAgentApplication(
 ///
 /// - Parameters:
 ///   - onNotes: the "not collected" lines, once NVML is open and before serving.
+///   - onEnrolled: with `--server`, the credential once enrolled (`fresh`) or loaded from the state directory.
 ///   - onServerRunning: the bound port, once listening.
 /// - Throws: `AgentError` when NVML cannot be used; the server's bind error otherwise.
 public func runAgent(
     _ configuration: AgentConfiguration,
     onNotes: @Sendable ([String]) -> Void = { _ in },
+    onEnrolled: @escaping @Sendable (AgentCredential, _ fresh: Bool) -> Void = { _, _ in },
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws {
     let collector = try NVMLCollector.open(configuration)
     onNotes(collector.startupNotes)
-    let app = buildAgentApplication(collector: collector, configuration: configuration, onServerRunning: onServerRunning)
+    // With --server: enrol (or load the stored credential) once listening, then heartbeats.
+    let heartbeat = configuration.serverURL.map { _ in
+        HeartbeatService(configuration: configuration, collector: collector, onEnrolled: onEnrolled)
+    }
+    let app = buildAgentApplication(collector: collector, configuration: configuration) { port in
+        heartbeat?.serverRunning(port: port)
+        await onServerRunning(port)
+    }
     let group = ServiceGroup(configuration: .init(
-        services: [.init(service: collector), .init(service: app)],
+        services: [.init(service: collector), .init(service: app)]
+            + (heartbeat.map { [.init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup)] } ?? []),
         gracefulShutdownSignals: [.sigterm, .sigint],
         logger: configuration.logger))
     try await group.run()

@@ -2,8 +2,8 @@ public import Logging
 
 /// What `aifactory agent` runs with: one value built from flags, handed to `runAgent`.
 ///
-/// Enrolment with an AI Factory server (issue 16's second half) will add its fields here
-/// (`serverURL` today); without a server the agent is a plain dcgm-exporter-compatible exporter.
+/// With `serverURL` the agent enrols with an AI Factory server (docs/AGENT.md "Enrol") and sends
+/// heartbeats; without it the agent is a plain dcgm-exporter-compatible exporter.
 public struct AgentConfiguration: Sendable {
     /// Address `/metrics` is served on; port 0 picks a free one (tests).
     public var host: String
@@ -16,9 +16,10 @@ public struct AgentConfiguration: Sendable {
     public var counterInterval: Duration
     /// The `Hostname` label; `nil` is the host's name (`gethostname`).
     public var hostname: String?
-    /// The AI Factory server to enrol with. Reserved for enrolment, which is not built yet:
-    /// `validate()` rejects a value so a flag cannot be silently ignored.
+    /// The AI Factory server to enrol with and report to; `nil`: a plain exporter.
     public var serverURL: String?
+    /// Enrolment settings, used only with `serverURL` (`Enrolment.swift`).
+    public var enrolment: EnrolmentSettings
     public var logger: Logger
 
     public init(
@@ -29,6 +30,7 @@ public struct AgentConfiguration: Sendable {
         counterInterval: Duration = .seconds(10),
         hostname: String? = nil,
         serverURL: String? = nil,
+        enrolment: EnrolmentSettings = EnrolmentSettings(),
         logger: Logger = Logger(label: "aifactory.agent")
     ) {
         self.host = host
@@ -38,6 +40,7 @@ public struct AgentConfiguration: Sendable {
         self.counterInterval = counterInterval
         self.hostname = hostname
         self.serverURL = serverURL
+        self.enrolment = enrolment
         self.logger = logger
     }
 
@@ -56,9 +59,7 @@ public struct AgentConfiguration: Sendable {
         guard (0...65535).contains(port) else {
             throw .invalidConfiguration("the listen port must be from 0 to 65535, got \(port)")
         }
-        if serverURL != nil {
-            throw .invalidConfiguration("enrolment with an AI Factory server is not available yet; run the agent as a plain exporter")
-        }
+        try enrolment.validate(serverURL: serverURL)
     }
 
     /// `1s`, `250ms`: how the flags spell a duration.

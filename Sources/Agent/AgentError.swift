@@ -11,6 +11,9 @@ public enum AgentError: Error, Sendable, Equatable, CustomStringConvertible {
     case nvmlFailed(function: String, code: Int32, message: String)
     /// A flag or configuration value is out of range.
     case invalidConfiguration(String)
+    /// Enrolment with the AI Factory server failed (refused token, unreachable server, state
+    /// directory not writable); the message says which and what to do.
+    case enrolmentFailed(String)
 
     /// One line for a person.
     public var description: String {
@@ -23,6 +26,8 @@ public enum AgentError: Error, Sendable, Equatable, CustomStringConvertible {
             "NVML \(function) failed: \(message) (code \(code))"
         case .invalidConfiguration(let message):
             message
+        case .enrolmentFailed(let message):
+            "enrolment failed: \(message)"
         }
     }
 }

@@ -10,7 +10,7 @@ extension ReadModel {
         let (node, tenant) = try await heldNode(id, by: caller)
         let scope = try tenant.scope()
         let reports = try await healthReader().reports(scope: scope, nodes: [node], now: now())
-        guard let report = reports.value.first else { throw FactoryError.notFound("node") }
+        guard let report = withAgents(reports.value, inventory: [node]).first else { throw FactoryError.notFound("node") }
         var detail = NodeDetail(report, freshness: reports)
         detail.inference = await inference(node, scope: scope, logger: logger)
         return detail

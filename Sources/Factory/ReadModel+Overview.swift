@@ -34,9 +34,10 @@ extension ReadModel {
         case .owner, .provider:
             do {
                 let reports = try await healthReader().reports(scope: try tenant.scope(), nodes: standing.held, now: now())
+                let current = withAgents(reports.value, inventory: standing.held)
                 return Picture(
-                    standing: standing, content: .hardware(reports: reports.value),
-                    health: FleetHealth.pill(nodes: reports.value.map(\.health)),
+                    standing: standing, content: .hardware(reports: current),
+                    health: FleetHealth.pill(nodes: current.map(\.health)),
                     stale: reports.stale, asOf: reports.asOf, reason: reports.reason)
             } catch let error as PrometheusClientError where outageFallback && error.isUpstreamOutage {
                 // An outage with nothing earlier to show is still not a server error: the page
@@ -120,5 +121,19 @@ extension ReadModel {
             break
         }
         return body
+    }
+
+    /// `reports` with each node's current inventory record (its agent's last heartbeat) and the
+    /// agent-silence verdict applied (`AgentSilenceCheck`). The telemetry reports are cached per
+    /// interval; the heartbeat is read fresh, so a silent agent shows at once wherever health shows.
+    func withAgents(_ reports: [NodeReport], inventory: [NodeRecord]) -> [NodeReport] {
+        let time = now()
+        let byName = Dictionary(inventory.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        return reports.map { report in
+            var report = report
+            if let current = byName[report.node.name] { report.node = current }
+            report.health = AgentSilenceCheck.apply(report.health, agent: report.node.agent, now: time)
+            return report
+        }
     }
 }

@@ -42,6 +42,8 @@ public func buildRouter(_ configuration: ServerConfiguration, dependencies: Serv
     ServiceDiscoveryRoutes(dependencies: dependencies).register(on: router)
     OpenAPIDocument.register(on: router)
     WebRoutes().register(on: router)
+    // Outside the user API group: agents authenticate with node credentials, never cookies.
+    AgentRoutes(dependencies: dependencies, proxies: configuration.trustedProxies).register(on: router)
 
     let cookie = configuration.sessionCookie
     let api = router.group("api/v1")
@@ -52,7 +54,9 @@ public func buildRouter(_ configuration: ServerConfiguration, dependencies: Serv
     SessionRoutes(dependencies: dependencies, cookie: cookie, proxies: configuration.trustedProxies).register(on: api)
     MeRoutes(dependencies: dependencies).register(on: api)
     InventoryRoutes(dependencies: dependencies).register(on: api)
-    AdminRoutes(dependencies: dependencies).register(on: api.group("admin"))
+    let admin = api.group("admin")
+    AdminRoutes(dependencies: dependencies).register(on: admin)
+    EnrolmentRoutes(dependencies: dependencies, secureCookies: configuration.secureCookies).register(on: admin)
     let factory = api.group("factory")
     FactoryRoutes(dependencies: dependencies).register(on: factory)
     AlertRoutes(dependencies: dependencies).register(on: factory)

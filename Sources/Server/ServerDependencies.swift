@@ -26,6 +26,8 @@ public struct ServerDependencies: Sendable {
     public var now: @Sendable () -> Date
     /// Runs load tests (`/api/v1/factory/loadtests`); `nil` answers 503 "load tests are not enabled".
     public var loadTests: LoadTestManager?
+    /// How often an enrolled agent is told to send its heartbeat (`POST /api/v1/agent/enroll`).
+    public var agentHeartbeatSeconds: Int = 30
 
     /// With a Prometheus-compatible backend (or none), as `serve` and the demo run.
     public init(

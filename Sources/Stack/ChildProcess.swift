@@ -16,13 +16,17 @@ final class ChildProcess: @unchecked Sendable {
     /// Set by `requestStop`: the watchdog sends SIGKILL once this passes.
     private var killDeadline: DispatchTime?
 
-    /// Launches `executable` with `arguments`, appending stdout and stderr to `logPath`.
-    init(name: String, executable: String, arguments: [String], logPath: String) throws {
+    /// Launches `executable` with `arguments`, appending stdout and stderr to `logPath`; the child
+    /// inherits this process's environment plus `environment`.
+    init(name: String, executable: String, arguments: [String], logPath: String, environment: [String: String] = [:]) throws {
         self.name = name
         self.logPath = logPath
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         if !FileManager.default.fileExists(atPath: logPath) {
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         }

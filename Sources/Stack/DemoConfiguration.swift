@@ -29,6 +29,8 @@ public struct DemoConfiguration: Sendable {
     public var prometheusRestart: PrometheusService.RestartPolicy
     /// Pause between event-recorder polls; `nil`: the scrape interval, at least 5 s.
     public var eventsInterval: Duration?
+    /// An NVML library (the stand-in) to run one enrolled `aifactory agent` on; `nil`: none.
+    public var agentNVMLLibrary: String?
 
     public init(
         stateDirectory: String,
@@ -43,7 +45,8 @@ public struct DemoConfiguration: Sendable {
         alertDurationScale: Double = 1.0,
         healthLimits: HealthLimits = .default,
         prometheusRestart: PrometheusService.RestartPolicy = .standard,
-        eventsInterval: Duration? = nil
+        eventsInterval: Duration? = nil,
+        agentNVMLLibrary: String? = nil
     ) {
         self.stateDirectory = stateDirectory
         self.host = host
@@ -58,5 +61,6 @@ public struct DemoConfiguration: Sendable {
         self.healthLimits = healthLimits
         self.prometheusRestart = prometheusRestart
         self.eventsInterval = eventsInterval
+        self.agentNVMLLibrary = agentNVMLLibrary
     }
 }

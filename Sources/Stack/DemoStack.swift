@@ -152,6 +152,17 @@ public struct DemoStack: Sendable {
             try credentials.write(path: credentialsPath)
             await onReady(credentials)
         }
+        // `--agent-nvml`: one agent on that library, enrolled like a real host (DemoAgentService).
+        let agentServices: [ServiceGroupConfiguration.ServiceConfiguration] = config.agentNVMLLibrary.map { library in
+            let tenant = DemoTenants.roles(for: fleet).first { $0.role == "owner" }?.tenant ?? fleet.tenants.first ?? "acme"
+            return [.init(service: DemoAgentService(
+                library: library, stateDirectory: state + "/agent", host: host, tenant: tenant, store: store,
+                serverURL: {
+                    _ = try await seeded.wait()
+                    return "http://\(host):\(try await serverPort.wait())"
+                },
+                logger: logger))]
+        } ?? []
         let group = ServiceGroup(
             configuration: .init(
                 services: [
@@ -162,7 +173,7 @@ public struct DemoStack: Sendable {
                     .init(service: prometheus),
                     .init(service: events),
                     .init(service: announcer),
-                ],
+                ] + agentServices,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 cancellationSignals: [],
                 logger: logger

@@ -142,6 +142,21 @@ public final class CachingStore: Store {
         try await write { try await base.createSubscription(tenant: tenant, pool: pool, plan: plan, tokenQuota: tokenQuota, period: period) }
     }
 
+    public func createEnrolmentToken(
+        tenant: String, pool: String?, createdBy: String, expiresAt: Date, audit: AuditNote?
+    ) async throws -> (record: EnrolmentToken, plaintext: String) {
+        try await write { try await base.createEnrolmentToken(tenant: tenant, pool: pool, createdBy: createdBy, expiresAt: expiresAt, audit: audit) }
+    }
+    public func redeemEnrolmentToken(
+        _ token: String, node: NodeRecord, agentVersion: String, heartbeatSeconds: Int, now: Date
+    ) async throws -> (node: NodeRecord, credential: String) {
+        try await write { try await base.redeemEnrolmentToken(token, node: node, agentVersion: agentVersion, heartbeatSeconds: heartbeatSeconds, now: now) }
+    }
+    /// A heartbeat moves the node's `agent.lastSeen`, which cached node lists carry.
+    public func recordHeartbeat(node: String, agentVersion: String, intervalSeconds: Int, now: Date) async throws {
+        try await write { try await base.recordHeartbeat(node: node, agentVersion: agentVersion, intervalSeconds: intervalSeconds, now: now) }
+    }
+
     // MARK: Forwarded unchanged (not on the per-request path, or must always be current)
 
     public func tenant(named name: String) async throws -> Tenant? { try await base.tenant(named: name) }
@@ -152,6 +167,8 @@ public final class CachingStore: Store {
         try await base.appendAudit(actor: actor, action: action, target: target, detail: detail)
     }
     public func auditLog(limit: Int) async throws -> [AuditEntry] { try await base.auditLog(limit: limit) }
+    public func authenticateNode(credential: String) async throws -> String? { try await base.authenticateNode(credential: credential) }
+    public func enrolmentTokens(tenant: String?) async throws -> [EnrolmentToken] { try await base.enrolmentTokens(tenant: tenant) }
     public func recordEvent(_ occurrence: EventOccurrence, deduplicationWindow: TimeInterval) async throws -> GPUEvent {
         try await base.recordEvent(occurrence, deduplicationWindow: deduplicationWindow)
     }

@@ -14,6 +14,7 @@ enum Migrations {
         Migration(version: 2, name: "gpu events", apply: version2),
         Migration(version: 3, name: "load tests", apply: version3),
         Migration(version: 4, name: "sessions", apply: version4),
+        Migration(version: 5, name: "node enrolment", apply: version5),
     ]
 
     @Sendable
@@ -145,5 +146,32 @@ enum Migrations {
         try await db.create(index: "sessions_by_user").on("sessions").column("user_id").column("created_at").run()
         try await db.create(index: "sessions_by_key").on("sessions").column("key_id").run()
         try await db.create(index: "sessions_by_expiry").on("sessions").column("expires_at").run()
+    }
+
+    /// Node enrolment (docs/AGENT.md "Enrol"): one-time tokens and, per enrolled node, its agent's
+    /// credential and heartbeat. Only SHA-256 of a token or credential is stored. A side table rather
+    /// than new `nodes` columns: a hand-registered node has no row, and SQLite adds one column per
+    /// `ALTER TABLE`.
+    @Sendable
+    private static func version5(_ db: any SQLDatabase, _ dialect: Dialect) async throws {
+        try await db.create(table: "enrolment_tokens")
+            .column("id", type: .text, .primaryKey(autoIncrement: false))
+            .column("token_hash", type: .text, .notNull, .unique)
+            .column("tenant", type: .text, .notNull, .references("tenants", "name"))
+            .column("pool", type: .text, .references("pools", "name"))
+            .column("created_by", type: .text, .notNull)
+            .column("created_at", type: .bigint, .notNull)
+            .column("expires_at", type: .bigint, .notNull)
+            .column("used_at", type: .bigint)
+            .column("node", type: .text)
+            .run()
+        try await db.create(index: "enrolment_tokens_by_tenant").on("enrolment_tokens").column("tenant").column("created_at").run()
+        try await db.create(table: "node_agents")
+            .column("node", type: .text, .primaryKey(autoIncrement: false), .references("nodes", "name"))
+            .column("credential_hash", type: .text, .notNull, .unique)
+            .column("agent_version", type: .text, .notNull)
+            .column("last_seen", type: .bigint, .notNull)
+            .column("interval_seconds", type: .bigint, .notNull)
+            .run()
     }
 }

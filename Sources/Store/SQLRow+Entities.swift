@@ -74,6 +74,18 @@ extension SQLRow {
             createdAt: try date("created_at"))
     }
 
+    func enrolmentToken() throws -> EnrolmentToken {
+        EnrolmentToken(
+            id: try decode(column: "id", as: String.self),
+            tenant: try decode(column: "tenant", as: String.self),
+            pool: try decode(column: "pool", as: String?.self),
+            createdBy: try decode(column: "created_by", as: String.self),
+            createdAt: try date("created_at"),
+            expiresAt: try date("expires_at"),
+            usedAt: try decode(column: "used_at", as: Int64?.self).map(Timestamp.date),
+            node: try decode(column: "node", as: String?.self))
+    }
+
     func subscription() throws -> Subscription {
         Subscription(id: try decode(column: "id", as: String.self),
                      tenant: try decode(column: "tenant", as: String.self),

@@ -15,6 +15,20 @@ extension SQLStore {
     }
 
     func registerNode(_ input: NodeRecord) async throws -> NodeRecord {
+        var node = try Self.validated(input)
+        let now = Timestamp.now()
+        node.createdAt = now.date
+        node.agent = nil
+        let duplicate = StoreError.duplicate(entity: "node", name: node.name)
+        let stored = node
+        return try await write(duplicate: duplicate) { db in
+            try await Self.insertNode(db, stored, at: now.millis)
+            return stored
+        }
+    }
+
+    /// Checks every field of a node to register; returns it with defaults filled in.
+    static func validated(_ input: NodeRecord) throws -> NodeRecord {
         var node = input
         try Validate.name(node.name)
         try Validate.text(node.host, field: "host")
@@ -38,53 +52,54 @@ extension SQLStore {
             throw StoreError.invalid(field: "gpuClass", reason: "unknown class '\(node.gpuClass)' (known: \(known))")
         }
         try Validate.gpuUUIDs(node.gpuUUIDs)
-        let holdingKind: String
         switch node.holding {
         case .dedicated(let tenant):
             try Validate.name(tenant, field: "holding.tenant")
-            holdingKind = "dedicated"
         case .contributed(let provider, let pool):
             try Validate.name(provider, field: "holding.tenant")
             try Validate.name(pool, field: "holding.pool")
-            holdingKind = "contributed"
         }
-        let now = Timestamp.now()
-        node.createdAt = now.date
+        return node
+    }
+
+    /// Inserts a validated node inside a write transaction, after checking its references and name.
+    static func insertNode(_ db: any SQLDatabase, _ node: NodeRecord, at millis: Int64) async throws {
+        guard try await exists(db, "tenants", "name", node.holding.tenant) else {
+            throw StoreError.invalid(field: "holding.tenant", reason: "no tenant named '\(node.holding.tenant)'")
+        }
+        if let pool = node.holding.pool, try await !exists(db, "pools", "name", pool) {
+            throw StoreError.invalid(field: "holding.pool", reason: "no pool named '\(pool)'")
+        }
+        if try await exists(db, "nodes", "name", node.name) { throw StoreError.duplicate(entity: "node", name: node.name) }
+        let holdingKind = switch node.holding {
+        case .dedicated: "dedicated"
+        case .contributed: "contributed"
+        }
         let uuids = String(decoding: try JSONEncoder().encode(node.gpuUUIDs), as: UTF8.self)
-        let duplicate = StoreError.duplicate(entity: "node", name: node.name)
-        let stored = node
-        return try await write(duplicate: duplicate) { db in
-            guard try await Self.exists(db, "tenants", "name", stored.holding.tenant) else {
-                throw StoreError.invalid(field: "holding.tenant", reason: "no tenant named '\(stored.holding.tenant)'")
-            }
-            if let pool = stored.holding.pool, try await !Self.exists(db, "pools", "name", pool) {
-                throw StoreError.invalid(field: "holding.pool", reason: "no pool named '\(pool)'")
-            }
-            if try await Self.exists(db, "nodes", "name", stored.name) { throw duplicate }
-            try await db.insert(into: "nodes")
-                .columns("name", "host", "dcgm_address", "dcgm_path", "vllm_address", "vllm_path",
-                         "gpu_model", "gpu_count", "gpu_memory_mib", "gpu_class", "gpu_uuids",
-                         "holding_kind", "holding_tenant", "holding_pool", "created_at")
-                .values(SQLBind(stored.name), SQLBind(stored.host), SQLBind(stored.dcgmAddress),
-                        SQLBind(stored.dcgmPath), Self.bind(stored.vllmAddress), Self.bind(stored.vllmPath),
-                        SQLBind(stored.gpuModel), SQLBind(Int64(stored.gpuCount)),
-                        SQLBind(Int64(stored.gpuMemoryMiB)), SQLBind(stored.gpuClass), SQLBind(uuids),
-                        SQLBind(holdingKind), SQLBind(stored.holding.tenant), Self.bind(stored.holding.pool),
-                        SQLBind(now.millis))
-                .run()
-            return stored
-        }
+        try await db.insert(into: "nodes")
+            .columns("name", "host", "dcgm_address", "dcgm_path", "vllm_address", "vllm_path",
+                     "gpu_model", "gpu_count", "gpu_memory_mib", "gpu_class", "gpu_uuids",
+                     "holding_kind", "holding_tenant", "holding_pool", "created_at")
+            .values(SQLBind(node.name), SQLBind(node.host), SQLBind(node.dcgmAddress),
+                    SQLBind(node.dcgmPath), bind(node.vllmAddress), bind(node.vllmPath),
+                    SQLBind(node.gpuModel), SQLBind(Int64(node.gpuCount)),
+                    SQLBind(Int64(node.gpuMemoryMiB)), SQLBind(node.gpuClass), SQLBind(uuids),
+                    SQLBind(holdingKind), SQLBind(node.holding.tenant), bind(node.holding.pool),
+                    SQLBind(millis))
+            .run()
     }
 
     func node(named name: String) async throws -> NodeRecord? {
         try await read { db in
-            try await db.select().column("*").from("nodes").where("name", .equal, name).first()?.node()
+            guard let node = try await db.select().column("*").from("nodes").where("name", .equal, name).first()?.node() else { return nil }
+            return try await Self.withAgents(db, [node]).first
         }
     }
 
     func nodes() async throws -> [NodeRecord] {
         try await read { db in
-            try await db.select().column("*").from("nodes").orderBy("name").all().map { try $0.node() }
+            let nodes = try await db.select().column("*").from("nodes").orderBy("name").all().map { try $0.node() }
+            return try await Self.withAgents(db, nodes)
         }
     }
 

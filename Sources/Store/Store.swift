@@ -74,6 +74,32 @@ public protocol Store: Sendable {
     /// Subscriptions of one tenant, or all when `tenant` is `nil`.
     func subscriptions(tenant: String?) async throws -> [Subscription]
 
+    // MARK: Enrolment (docs/AGENT.md "Enrol")
+
+    /// Mints a one-time enrolment token for `tenant` (and `pool`, which the enrolled node is then
+    /// contributed to). Returns the record and the plaintext, which is never stored or shown again
+    /// (only its SHA-256 is kept). `expiresAt` must lie after now. With `audit`, its entry (target:
+    /// the token's id) commits in the same transaction.
+    func createEnrolmentToken(
+        tenant: String, pool: String?, createdBy: String, expiresAt: Date, audit: AuditNote?
+    ) async throws -> (record: EnrolmentToken, plaintext: String)
+    /// Redeems a token and registers `node` in one transaction: the token must be unused and
+    /// unexpired at `now` (else `EnrolmentError`, and nothing is written). The node's holding is the
+    /// token's (the argument's is ignored); its agent starts with `agentVersion`, `lastSeen = now`
+    /// and `heartbeatSeconds`. Returns the stored node and the node credential's plaintext, shown
+    /// once (only its SHA-256 is stored). A node name already taken throws `.duplicate` and leaves
+    /// the token unused.
+    func redeemEnrolmentToken(
+        _ token: String, node: NodeRecord, agentVersion: String, heartbeatSeconds: Int, now: Date
+    ) async throws -> (node: NodeRecord, credential: String)
+    /// The node a presented agent credential belongs to, or `nil` when unknown.
+    func authenticateNode(credential: String) async throws -> String?
+    /// Records an agent's heartbeat: version, interval and `lastSeen = now`. `.notFound` for a node
+    /// without an enrolled agent.
+    func recordHeartbeat(node: String, agentVersion: String, intervalSeconds: Int, now: Date) async throws
+    /// Tokens minted for `tenant`, or all when `nil`; newest first.
+    func enrolmentTokens(tenant: String?) async throws -> [EnrolmentToken]
+
     // MARK: Audit
 
     /// `detail` must be a JSON object text (validated), so the log stays machine-readable.

@@ -109,7 +109,36 @@ struct AdminSubscriptionCommand: AsyncParsableCommand {
 }
 
 struct AdminNodeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "node", subcommands: [Register.self, List.self, Check.self])
+    static let configuration = CommandConfiguration(commandName: "node", subcommands: [Register.self, List.self, Check.self, EnrollToken.self])
+
+    struct EnrollToken: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "enroll-token",
+            abstract: "Mint a one-time token that enrols a GPU host with `aifactory agent --server URL --enroll-token TOKEN`.",
+            discussion: "Prints the token, its expiry and the one-line agent command. Tenant admins mint for their own tenant; operators for any.")
+        @OptionGroup var connection: AdminConnection
+        @Option(help: "The tenant that will hold the node.") var tenant: String
+        @Option(help: "Contribute the node to this pool (the tenant is its provider); dedicated when omitted.") var pool: String?
+        @Option(help: "How long the token can be used: 30m, 1h, 2d (at most 7d).") var ttl: String = "1h"
+
+        func validate() throws {
+            _ = try ttlSeconds()
+        }
+
+        func ttlSeconds() throws -> Int {
+            let units: [(String, Int)] = [("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
+            for (suffix, scale) in units where ttl.hasSuffix(suffix) {
+                if let value = Int(ttl.dropLast()), value > 0, value <= 7 * 86_400 / scale { return value * scale }
+            }
+            throw ValidationError("--ttl must be a duration like 30m, 1h or 2d, at most 7d; got '\(ttl)'")
+        }
+
+        func run() async throws {
+            var body: [String: Any] = ["tenant": tenant, "ttlSeconds": try ttlSeconds()]
+            if let pool { body["pool"] = pool }
+            try await connection.send(.POST, "/api/v1/admin/nodes/enroll-tokens", json: body)
+        }
+    }
 
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a GPU node: dedicated to --tenant, or contributed by --tenant to --pool.")

@@ -36,6 +36,21 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "The Hostname label (default: this host's name).")
     var hostname: String?
 
+    @Option(help: "The AI Factory server to enrol with and send heartbeats to, e.g. https://factory.example. Without it the agent is a plain exporter.")
+    var server: String?
+
+    @Option(help: "One-time enrolment token (aifactory admin node enroll-token); needed only on the first start.")
+    var enrollToken: String?
+
+    @Option(help: "host:port Prometheus scrapes this agent at (default: the listen address; this host's name when listening on 0.0.0.0).")
+    var advertise: String?
+
+    @Option(help: "Where the node credential is kept (directory 0700, file 0600).")
+    var stateDir: String = EnrolmentSettings.defaultStateDirectory
+
+    @Option(help: "The node's name in the inventory (default: derived from the host name).")
+    var nodeName: String?
+
     func validate() throws {
         _ = try ListenAddress(listen)
         do {
@@ -57,6 +72,12 @@ struct AgentCommand: AsyncParsableCommand {
                 configuration,
                 onNotes: { notes in
                     for note in notes { Self.printLine("aifactory agent: \(note)", to: .standardError) }
+                },
+                onEnrolled: { credential, fresh in
+                    Self.printLine(
+                        fresh ? "aifactory agent: enrolled as node \(credential.node); credential stored in \(Self.credentialPath(credential, configuration))"
+                              : "aifactory agent: node \(credential.node), already enrolled (credential in \(Self.credentialPath(credential, configuration)))",
+                        to: .standardOutput)
                 },
                 onServerRunning: { [listen] port in
                     let address = (try? ListenAddress(listen)).map { "\($0.hostForURL):\(port)" } ?? listen
@@ -86,7 +107,13 @@ struct AgentCommand: AsyncParsableCommand {
             interval: try AgentConfiguration.parseDuration(interval, flag: "--interval"),
             counterInterval: try AgentConfiguration.parseDuration(counterInterval, flag: "--counter-interval"),
             hostname: hostname,
+            serverURL: server,
+            enrolment: EnrolmentSettings(token: enrollToken, advertise: advertise, stateDirectory: stateDir, nodeName: nodeName),
             logger: logger)
+    }
+
+    private static func credentialPath(_ credential: AgentCredential, _ configuration: AgentConfiguration) -> String {
+        configuration.enrolment.credentialPath
     }
 
     private enum Stream { case standardOutput, standardError }

@@ -43,12 +43,18 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("health-limits"), help: "YAML file overriding health thresholds (docs/HEALTH.md); keys left out keep their default.")
     var healthLimits: String?
 
+    @Option(name: .customLong("agent-nvml"), help: "Run one aifactory agent on this NVML library (e.g. the stand-in) beside the simulator, enrolled like a real GPU host (docs/AGENT.md).")
+    var agentNVML: String?
+
     func validate() throws {
         if let eventsInterval, !(1...3600).contains(eventsInterval) { throw ValidationError("--events-interval must be between 1 and 3600 seconds") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard (1...300).contains(scrapeInterval) else { throw ValidationError("--scrape-interval must be between 1 and 300 seconds") }
         guard alertScale > 0, alertScale <= 10 else { throw ValidationError("--alert-scale must be greater than 0 and at most 10") }
         guard (0...864_000).contains(simulationOffset) else { throw ValidationError("--simulation-offset must be between 0 and 864000 seconds") }
+        if let agentNVML, !FileManager.default.fileExists(atPath: agentNVML) {
+            throw ValidationError("--agent-nvml: no file at \(agentNVML)")
+        }
     }
 
     func run() async throws {
@@ -76,7 +82,8 @@ struct DemoCommand: AsyncParsableCommand {
             simulationOffset: .seconds(simulationOffset),
             alertDurationScale: alertScale,
             healthLimits: limits,
-            eventsInterval: eventsInterval.map { .seconds($0) }
+            eventsInterval: eventsInterval.map { .seconds($0) },
+            agentNVMLLibrary: agentNVML
         )
         let path = stateDirectory
         do {

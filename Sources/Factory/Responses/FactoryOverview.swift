@@ -22,6 +22,9 @@ public struct FactoryOverview: Encodable, Sendable {
         var summary: String
         var idleVLLM: Bool
         var findings: [Finding]
+        /// The enrolled agent's version and last heartbeat; absent for a node registered by hand.
+        var agentVersion: String?
+        var agentLastSeen: Date?
     }
     public struct Consumer: Encodable, Sendable {
         var pools: [String]
@@ -118,7 +121,8 @@ public struct FactoryOverview: Encodable, Sendable {
         NodeCard(
             id: node.name, host: node.host, model: node.gpuModel, gpuClass: node.gpuClass, gpuCount: node.gpuCount,
             utilisationPct: nil, temperatureC: nil, vramPct: nil, health: Severity.unknown.rawValue,
-            summary: "no telemetry could be read", idleVLLM: false, findings: []
+            summary: "no telemetry could be read", idleVLLM: false, findings: [],
+            agentVersion: node.agent?.version, agentLastSeen: node.agent?.lastSeen
         )
     }
 
@@ -139,7 +143,9 @@ public struct FactoryOverview: Encodable, Sendable {
             health: report.health.status.rawValue,
             summary: report.health.summary,
             idleVLLM: report.health.gpus.contains { $0.idleVLLM },
-            findings: report.health.findings
+            findings: report.health.findings,
+            agentVersion: report.node.agent?.version,
+            agentLastSeen: report.node.agent?.lastSeen
         )
     }
 }

@@ -24,6 +24,8 @@ public enum Signal: String, Sendable, Hashable, Codable, CaseIterable {
     case presence
     /// Series that stopped updating.
     case staleness
+    /// The enrolled `aifactory agent`'s heartbeat (docs/AGENT.md "Enrol").
+    case agent
 
     /// Label for people.
     public var label: String {
@@ -39,6 +41,7 @@ public enum Signal: String, Sendable, Hashable, Codable, CaseIterable {
         case .exporter: "Exporter"
         case .presence: "GPU presence"
         case .staleness: "Freshness"
+        case .agent: "Agent"
         }
     }
 }

@@ -29,12 +29,14 @@ public struct NodeRecord: Sendable, Hashable, Codable {
     public var gpuUUIDs: [String]
     public var holding: Holding
     public var createdAt: Date
+    /// The enrolled agent reporting for this node; `nil` for a node registered by hand.
+    public var agent: NodeAgent?
 
     public init(
         name: String, host: String, dcgmAddress: String, dcgmPath: String = "/metrics",
         vllmAddress: String? = nil, vllmPath: String? = nil, gpuModel: String, gpuCount: Int,
         gpuMemoryMiB: Int, gpuClass: String, gpuUUIDs: [String] = [], holding: Holding,
-        createdAt: Date = Date(timeIntervalSince1970: 0)
+        createdAt: Date = Date(timeIntervalSince1970: 0), agent: NodeAgent? = nil
     ) {
         self.name = name
         self.host = host
@@ -49,5 +51,6 @@ public struct NodeRecord: Sendable, Hashable, Codable {
         self.gpuUUIDs = gpuUUIDs
         self.holding = holding
         self.createdAt = createdAt
+        self.agent = agent
     }
 }

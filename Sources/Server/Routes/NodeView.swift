@@ -1,4 +1,5 @@
 import Fleet
+import Foundation
 
 /// A node as its holder (or an operator) sees it in the inventory.
 struct NodeView: Encodable, Sendable {
@@ -12,6 +13,10 @@ struct NodeView: Encodable, Sendable {
     var holding: String
     var tenant: String
     var pool: String?
+    /// The enrolled agent's version; absent for a node registered by hand.
+    var agentVersion: String?
+    /// The agent's last heartbeat (or its enrolment); absent for a node registered by hand.
+    var agentLastSeen: Date?
 
     init(_ node: NodeRecord) {
         name = node.name
@@ -21,6 +26,8 @@ struct NodeView: Encodable, Sendable {
         gpuMemoryMiB = node.gpuMemoryMiB
         gpuClass = node.gpuClass
         gpuUUIDs = node.gpuUUIDs
+        agentVersion = node.agent?.version
+        agentLastSeen = node.agent?.lastSeen
         switch node.holding {
         case .dedicated(let tenant):
             holding = "dedicated"

@@ -19,7 +19,12 @@
  * Test controls (not part of NVML):
  *   nvml_standin_inject_xid(gpu, xid)   queue an XID critical-error event for GPU `gpu`
  *   nvml_standin_calls(name)            how many times the NVML function `name` was called
+ *   NVML_STANDIN_XID_FILE=PATH          for an agent in another process: a file "GPU XID" at PATH
+ *                                       is read (and deleted) by the next event wait and queued as
+ *                                       nvml_standin_inject_xid(GPU, XID) would
  */
+#include <stdlib.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -428,9 +433,24 @@ void nvml_standin_inject_xid(unsigned int gpu, unsigned long long xid) {
     pthread_mutex_unlock(&queue_lock);
 }
 
+/* NVML_STANDIN_XID_FILE: an XID scripted by a test that runs the agent as a child process. */
+static void standin_poll_xid_file(void) {
+    const char *path = getenv("NVML_STANDIN_XID_FILE");
+    if (!path || !*path) return;
+    FILE *file = fopen(path, "r");
+    if (!file) return;
+    unsigned int gpu = 0;
+    unsigned long long xid = 0;
+    int parsed = fscanf(file, "%u %llu", &gpu, &xid);
+    fclose(file);
+    unlink(path);
+    if (parsed == 2) nvml_standin_inject_xid(gpu, xid);
+}
+
 nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeoutms) {
     enter(F_EVWAIT);
     if (set != &event_set) return NVML_ERROR_INVALID_ARGUMENT;
+    standin_poll_xid_file();
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += timeoutms / 1000;
