@@ -20,7 +20,12 @@ port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
 
 # Faults start 90 s into the scenario timeline; start at 75 s so XID 79 fires shortly after the
 # first scrapes (the health model needs it inside its one-hour window), alerts 20x faster.
-"$bin" demo --state-dir "$state" --port "$port" --simulation-offset 75 --alert-scale 0.05 >"$out/demo.log" 2>&1 &
+# One agent on the stand-in NVML library enrols into acme beside the simulator (issue 16): the page
+# must show it like any node, with its agent version and last heartbeat.
+nvml="$(mktemp -d /tmp/aif-browser-nvml.XXXXXX)"
+"${CC:-cc}" -shared -fPIC -O2 -o "$nvml/libnvidia-ml.so.1" Tests/AgentTests/StandIn/nvml_standin.c -lpthread -DNVML_STANDIN_GPUS=1 \
+  || { echo "browser-test: could not build the stand-in NVML library (needs a C compiler)" >&2; exit 1; }
+"$bin" demo --state-dir "$state" --port "$port" --simulation-offset 75 --alert-scale 0.05 --agent-nvml "$nvml/libnvidia-ml.so.1" >"$out/demo.log" 2>&1 &
 demo=$!
 
 stop_demo() {
@@ -32,7 +37,7 @@ stop_demo() {
     kill -0 "$demo" 2>/dev/null && { echo "browser-test: demo did not stop on SIGINT; sending SIGTERM" >&2; kill -TERM "$demo" 2>/dev/null || true; }
   fi
   wait "$demo" 2>/dev/null || true
-  rm -rf "$state"
+  rm -rf "$state" "$nvml"
 }
 trap stop_demo EXIT
 
@@ -47,7 +52,9 @@ while time.monotonic() < deadline:
         creds = json.load(open(f"{state}/demo-credentials.json"))
         targets = json.load(urllib.request.urlopen(creds["prometheusURL"].rstrip("/") + "/api/v1/targets", timeout=5))["data"]["activeTargets"]
         scraped = [t for t in targets if not t.get("lastScrape", "").startswith("0001-")]
-        if len(targets) >= 12 and len(scraped) == len(targets):
+        # The simulated exporters plus the enrolled agent (node demo-agent-1).
+        agent = any(t.get("labels", {}).get("node") == "demo-agent-1" for t in targets)
+        if agent and len(targets) >= 13 and len(scraped) == len(targets):
             print(f"browser-test: {len(targets)} targets scraped")
             sys.exit(0)
     except Exception:

@@ -35,6 +35,14 @@ export function ago(date) {
   return `${Math.round(s / 3600)} h ago`;
 }
 
+/// "agent 0.3.0 · seen 4 s ago" for a node an enrolled agent reports; null for a node registered by hand.
+export function agentLine(node) {
+  if (!node?.agentVersion) return null;
+  const seen = node.agentLastSeen ? new Date(node.agentLastSeen) : null;
+  const fresh = seen && !Number.isNaN(seen.getTime()) ? ` · seen ${ago(seen)}` : '';
+  return `agent ${node.agentVersion}${fresh}`;
+}
+
 export function when(iso) {
   if (!iso) return dash;
   const d = new Date(iso);

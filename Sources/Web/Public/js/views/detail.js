@@ -2,7 +2,7 @@
 // metric and range pickers, XID/ECC events, the node's alerts, findings with their actions.
 import { api, hasRoute } from '../api.js';
 import { h, clear, patch } from '../dom.js';
-import { num, healthKey, healthLabel, gpuIndex, actionLabel, when } from '../format.js';
+import { num, healthKey, healthLabel, gpuIndex, actionLabel, when, agentLine } from '../format.js';
 import { drawTrend } from '../chart.js';
 import { alertList, metric } from './home.js';
 import { hooks } from '../hooks.js';
@@ -146,7 +146,8 @@ function fill(mine, detail) {
   clear(els.health).append(
     h('span', { class: 'pill', id: 'detail-pill', 'data-health': health, text: healthLabel(health) }), ' ',
     h('span', { text: card.summary }), ' ',
-    h('span', { class: 'note mono', text: `${card.host} · ${card.gpuClass}` }));
+    h('span', { class: 'note mono', text: `${card.host} · ${card.gpuClass}` }),
+    agentLine(card) ? h('span', { class: 'note', id: 'detail-agent', text: ` · ${agentLine(card)}` }) : '');
   els.idle.hidden = !(card.idleVLLM || gpus.some((g) => g.idleVLLM));
   renderInference(els.inference, detail.inference);
   // `inference: null` says the node serves no vLLM; an older server sends no field at all.

@@ -1,6 +1,6 @@
 // The role's home view: hardware (owner, provider), usage (consumer) or the explainer (none).
 import { h, clear, patch } from '../dom.js';
-import { num, compact, healthKey, healthLabel, when, quotaLevel } from '../format.js';
+import { num, compact, healthKey, healthLabel, when, quotaLevel, agentLine } from '../format.js';
 import { hasRoute } from '../api.js';
 
 const LOADTESTS = '/api/v1/factory/loadtests';
@@ -60,6 +60,7 @@ function fillCards(state) {
         h('span', {}, h('span', { class: 'dot', 'data-health': health, 'aria-hidden': 'true' }), ' ', h('span', { class: 'health-text', text: healthLabel(health) }))),
       h('span', { class: 'sub', text: `${node.model} · ${node.gpuCount} GPU${node.gpuCount === 1 ? '' : 's'}` }),
       h('span', { class: 'sub mono', text: node.host }),
+      agentLine(node) ? h('span', { class: 'sub agent', 'data-agent': node.agentVersion, text: agentLine(node) }) : null,
       h('dl', {},
         h('div', {}, h('dt', { text: 'Utilisation' }), h('dd', { text: num(s.utilisationPct ?? node.utilisationPct, 0, ' %') })),
         h('div', {}, h('dt', { text: 'Temperature' }), h('dd', { text: num(s.temperatureC ?? node.temperatureC, 0, ' °C') })),
