@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "PromQL", swiftSettings: strict),
         // Domain: GPU classes, fleet/node specs, holdings. No I/O.
         .target(name: "Fleet", swiftSettings: strict),
+        // dcgmi diag / NCCL test plans, warnings, command lines and output parsers. Pure.
+        .target(name: "Diagnostics", swiftSettings: strict),
         // Prometheus text exposition format: one parser/renderer for fixtures and simulator output.
         .target(name: "Exposition", swiftSettings: strict),
         // Simulated DCGM/vLLM fleet: model, scenarios, exposition, HTTP server.
@@ -130,7 +132,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
-                "Factory", "Fleet", "Store", "PromQL", "PrometheusClient", "Telemetry", "Web", "LoadTest", "LoadTestService",
+                "Diagnostics", "Factory", "Fleet", "Store", "PromQL", "PrometheusClient", "Telemetry", "Web", "LoadTest", "LoadTestService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -171,7 +173,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                "Agent", "Fleet", "Simulator", "Server", "Store", "PromQL", "PrometheusClient", "Export", "Telemetry", "LoadTest",
+                "Agent", "Diagnostics", "Fleet", "Simulator", "Server", "Store", "PromQL", "PrometheusClient", "Export", "Telemetry", "LoadTest",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -184,7 +186,7 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "Exposition", "Fleet",
+                "Diagnostics", "Exposition", "Fleet",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -204,7 +206,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                "Agent", "PromQL", "Fleet", "Simulator", "Server", "Stack", "Store", "PrometheusClient", "Export", "LoadTest", "Telemetry",
+                "Agent", "Diagnostics", "PromQL", "Fleet", "Simulator", "Server", "Stack", "Store", "PrometheusClient", "Export", "LoadTest", "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -278,6 +280,7 @@ let package = Package(
         ),
         .testTarget(name: "ExportTests", dependencies: ["Export", "PromQL", "Fleet"], swiftSettings: strict),
         .testTarget(name: "FleetTests", dependencies: ["Fleet"], swiftSettings: strict),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"], swiftSettings: strict),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], swiftSettings: strict),
         .testTarget(
             name: "AgentTests",

@@ -49,8 +49,17 @@ public func runAgent(
     let collector = try NVMLCollector.open(configuration)
     onNotes(collector.startupNotes)
     // With --server: enrol (or load the stored credential) once listening, then heartbeats.
+    // Diagnostics jobs are pulled with the credential the heartbeat service enrols for.
+    let diagnostics = configuration.serverURL.map { _ in
+        DiagnosticsWorker(configuration: configuration, migGPUs: {
+            collector.store.snapshot.gpus.filter(\.identity.migEnabled).map(\.identity.index)
+        })
+    }
     let heartbeat = configuration.serverURL.map { _ in
-        HeartbeatService(configuration: configuration, collector: collector, onEnrolled: onEnrolled)
+        HeartbeatService(configuration: configuration, collector: collector) { credential, fresh in
+            diagnostics?.enrolled(credential)
+            onEnrolled(credential, fresh)
+        }
     }
     let app = buildAgentApplication(collector: collector, configuration: configuration) { port in
         heartbeat?.serverRunning(port: port)
@@ -58,7 +67,8 @@ public func runAgent(
     }
     let group = ServiceGroup(configuration: .init(
         services: [.init(service: collector), .init(service: app)]
-            + (heartbeat.map { [.init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup)] } ?? []),
+            + (heartbeat.map { [.init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup)] } ?? [])
+            + (diagnostics.map { [.init(service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup)] } ?? []),
         gracefulShutdownSignals: [.sigterm, .sigint],
         logger: configuration.logger))
     try await group.run()

@@ -1,3 +1,4 @@
+public import Diagnostics
 public import Logging
 
 /// What `aifactory agent` runs with: one value built from flags, handed to `runAgent`.
@@ -20,6 +21,8 @@ public struct AgentConfiguration: Sendable {
     public var serverURL: String?
     /// Enrolment settings, used only with `serverURL` (`Enrolment.swift`).
     public var enrolment: EnrolmentSettings
+    /// Where `dcgmi` and `all_reduce_perf` are; diagnostics run only with `serverURL`.
+    public var diagnosticTools: DiagnosticTools
     public var logger: Logger
 
     public init(
@@ -31,8 +34,10 @@ public struct AgentConfiguration: Sendable {
         hostname: String? = nil,
         serverURL: String? = nil,
         enrolment: EnrolmentSettings = EnrolmentSettings(),
+        diagnosticTools: DiagnosticTools = DiagnosticTools(),
         logger: Logger = Logger(label: "aifactory.agent")
     ) {
+        self.diagnosticTools = diagnosticTools
         self.host = host
         self.port = port
         self.nvmlLibraryPath = nvmlLibraryPath

@@ -14,6 +14,8 @@ public enum AgentError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Enrolment with the AI Factory server failed (refused token, unreachable server, state
     /// directory not writable); the message says which and what to do.
     case enrolmentFailed(String)
+    /// A call to the AI Factory server after enrolment failed (network, server down).
+    case serverUnreachable(String)
 
     /// One line for a person.
     public var description: String {
@@ -28,6 +30,8 @@ public enum AgentError: Error, Sendable, Equatable, CustomStringConvertible {
             message
         case .enrolmentFailed(let message):
             "enrolment failed: \(message)"
+        case .serverUnreachable(let message):
+            message
         }
     }
 }

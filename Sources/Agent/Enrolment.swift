@@ -93,13 +93,15 @@ public enum Enrolment {
     private struct HeartbeatBody: Encodable {
         var agentVersion: String
         var intervalSeconds: Int
+        /// Indexes of the GPUs with MIG on: the server refuses diagnostics on such a node.
+        var migGPUs: [Int]
     }
 
     /// Sends one heartbeat; throws with the server's message unless it answered 204.
-    public static func heartbeat(_ credential: AgentCredential, client: HTTPClient = .shared) async throws(AgentError) {
+    public static func heartbeat(_ credential: AgentCredential, migGPUs: [Int] = [], client: HTTPClient = .shared) async throws(AgentError) {
         let (status, body) = try await post(
             server: credential.server, path: "/api/v1/agent/heartbeat", bearer: credential.credential,
-            json: HeartbeatBody(agentVersion: AgentVersion.current, intervalSeconds: credential.heartbeatSeconds), client: client)
+            json: HeartbeatBody(agentVersion: AgentVersion.current, intervalSeconds: credential.heartbeatSeconds, migGPUs: migGPUs), client: client)
         guard status == .noContent else {
             throw .enrolmentFailed("heartbeat refused (\(status.code)): \(message(body))")
         }

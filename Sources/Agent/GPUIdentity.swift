@@ -10,12 +10,15 @@ public struct GPUIdentity: Sendable, Hashable {
     public var uuid: String
     public var pciBusID: String
     public var modelName: String
+    /// MIG mode is on (the GPU is split into instances); read once at start like the rest.
+    public var migEnabled: Bool
 
-    public init(index: Int, uuid: String, pciBusID: String, modelName: String) {
+    public init(index: Int, uuid: String, pciBusID: String, modelName: String, migEnabled: Bool = false) {
         self.index = index
         self.uuid = uuid
         self.pciBusID = pciBusID
         self.modelName = modelName
+        self.migEnabled = migEnabled
     }
 
     /// The labels of this GPU's series on `hostname` with `driverVersion`.

@@ -50,7 +50,8 @@ public final class HeartbeatService: Service, Sendable {
             let interval = Duration.seconds(max(1, credential.heartbeatSeconds))
             while !Task.isCancelled {
                 do {
-                    try await Enrolment.heartbeat(credential, client: self.client)
+                    let mig = self.collector.store.snapshot.gpus.filter(\.identity.migEnabled).map(\.identity.index)
+                    try await Enrolment.heartbeat(credential, migGPUs: mig, client: self.client)
                     self.lastError.withLockedValue { $0 = nil }
                 } catch {
                     // One log line per distinct failure, not one per interval.

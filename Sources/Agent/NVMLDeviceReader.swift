@@ -25,7 +25,14 @@ struct NVMLDeviceReader: Sendable {
                 busID = String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
             }
         }
-        return GPUIdentity(index: index, uuid: uuid, pciBusID: busID, modelName: name)
+        // MIG mode: diagnostics refuse a GPU split into instances (dcgmi diag and NCCL need whole
+        // GPUs). A card or driver without MIG answers NOT_SUPPORTED: not enabled.
+        var migEnabled = false
+        if let migMode = library.migMode {
+            var current: UInt32 = 0, pending: UInt32 = 0
+            migEnabled = migMode(raw, &current, &pending) == NVMLReturn.success && current == 1
+        }
+        return GPUIdentity(index: index, uuid: uuid, pciBusID: busID, modelName: name, migEnabled: migEnabled)
     }
 
     // MARK: Cadences

@@ -14,6 +14,7 @@ enum NVMLFunctions {
     typealias DeviceUInt64 = @convention(c) (OpaquePointer?, UnsafeMutablePointer<UInt64>?) -> Int32
     typealias DeviceInt32 = @convention(c) (OpaquePointer?, UnsafeMutablePointer<Int32>?) -> Int32
     typealias DeviceStruct = @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Int32
+    typealias DeviceTwoUInt32 = @convention(c) (OpaquePointer?, UnsafeMutablePointer<UInt32>?, UnsafeMutablePointer<UInt32>?) -> Int32
     typealias DeviceSelectUInt32 = @convention(c) (OpaquePointer?, Int32, UnsafeMutablePointer<UInt32>?) -> Int32
     typealias ECCCount = @convention(c) (OpaquePointer?, Int32, Int32, UnsafeMutablePointer<UInt64>?) -> Int32
     typealias RetiredPages = @convention(c) (OpaquePointer?, Int32, UnsafeMutablePointer<UInt32>?, UnsafeMutablePointer<UInt64>?) -> Int32

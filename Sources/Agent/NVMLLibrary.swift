@@ -28,6 +28,8 @@ final class NVMLLibrary: @unchecked Sendable {
     let driverVersion: NVMLFunctions.Text?
     let name: NVMLFunctions.DeviceText?
     let uuid: NVMLFunctions.DeviceText?
+    /// `nvmlDeviceGetMigMode` (current, pending); absent before Ampere-era drivers.
+    let migMode: NVMLFunctions.DeviceTwoUInt32?
     let pciInfo: NVMLFunctions.DeviceStruct?
     let maxLinkGeneration: NVMLFunctions.DeviceUInt32?
     let maxLinkWidth: NVMLFunctions.DeviceUInt32?
@@ -119,6 +121,7 @@ final class NVMLLibrary: @unchecked Sendable {
         driverVersion = optional("nvmlSystemGetDriverVersion", NVMLFunctions.Text.self)
         name = optional("nvmlDeviceGetName", NVMLFunctions.DeviceText.self)
         uuid = optional("nvmlDeviceGetUUID", NVMLFunctions.DeviceText.self)
+        migMode = optional("nvmlDeviceGetMigMode", NVMLFunctions.DeviceTwoUInt32.self)
         pciInfo = optional("nvmlDeviceGetPciInfo_v3", NVMLFunctions.DeviceStruct.self)
         maxLinkGeneration = optional("nvmlDeviceGetMaxPcieLinkGeneration", NVMLFunctions.DeviceUInt32.self)
         maxLinkWidth = optional("nvmlDeviceGetMaxPcieLinkWidth", NVMLFunctions.DeviceUInt32.self)

@@ -62,5 +62,6 @@ public func buildRouter(_ configuration: ServerConfiguration, dependencies: Serv
     AlertRoutes(dependencies: dependencies).register(on: factory)
     EventRoutes(dependencies: dependencies).register(on: factory)
     LoadTestRoutes(dependencies: dependencies).register(on: factory)
+    DiagnosticsRoutes(dependencies: dependencies).register(on: factory)
     return router
 }

@@ -28,6 +28,16 @@ public struct ServerDependencies: Sendable {
     public var loadTests: LoadTestManager?
     /// How often an enrolled agent is told to send its heartbeat (`POST /api/v1/agent/enroll`).
     public var agentHeartbeatSeconds: Int = 30
+    /// When an active diagnostic run no agent drives is ended (docs/DIAGNOSTICS.md).
+    public var diagnosticLimits = DiagnosticSweepLimits()
+    /// Longest an agent's job poll is held open before it answers 204.
+    public var diagnosticPollMax: Duration = .seconds(20)
+    /// Wakes agents' job polls when a run is queued (shared by every copy of these dependencies).
+    let diagnosticsSignal = DiagnosticsSignal()
+
+    var diagnosticsCoordinator: DiagnosticsCoordinator {
+        DiagnosticsCoordinator(store: store, signal: diagnosticsSignal, limits: diagnosticLimits, now: now)
+    }
 
     /// With a Prometheus-compatible backend (or none), as `serve` and the demo run.
     public init(

@@ -1,4 +1,5 @@
 import Agent
+import Diagnostics
 import Fleet
 import Foundation
 import Logging
@@ -18,6 +19,8 @@ struct DemoAgentService: Service {
     let stateDirectory: String
     let host: String
     let tenant: String
+    /// The tools diagnostics run (the demo passes the fake ones with `--agent-tools`).
+    let tools: DiagnosticTools
     let store: any Store
     /// The demo server's URL, once it listens.
     let serverURL: @Sendable () async throws -> String
@@ -40,9 +43,15 @@ struct DemoAgentService: Service {
         let configuration = AgentConfiguration(
             host: host, port: 0, nvmlLibraryPath: library, serverURL: url,
             enrolment: EnrolmentSettings(token: token, stateDirectory: stateDirectory, nodeName: Self.nodeName),
+            diagnosticTools: tools,
             logger: agentLogger)
         let collector = try NVMLCollector.open(configuration)
-        let heartbeat = HeartbeatService(configuration: configuration, collector: collector)
+        let diagnostics = DiagnosticsWorker(configuration: configuration, migGPUs: {
+            collector.store.snapshot.gpus.filter(\.identity.migEnabled).map(\.identity.index)
+        })
+        let heartbeat = HeartbeatService(configuration: configuration, collector: collector) { credential, _ in
+            diagnostics.enrolled(credential)
+        }
         let store = self.store
         let host = self.host
         let logger = self.logger
@@ -58,7 +67,8 @@ struct DemoAgentService: Service {
         }
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: collector), .init(service: app),
-                       .init(service: heartbeat, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup)],
+                       .init(service: heartbeat, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup),
+                       .init(service: diagnostics, successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup)],
             logger: agentLogger))
         try await withGracefulShutdownHandler {
             try await group.run()

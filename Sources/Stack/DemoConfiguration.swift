@@ -31,6 +31,8 @@ public struct DemoConfiguration: Sendable {
     public var eventsInterval: Duration?
     /// An NVML library (the stand-in) to run one enrolled `aifactory agent` on; `nil`: none.
     public var agentNVMLLibrary: String?
+    /// Where the demo agent finds `dcgmi` and `all_reduce_perf`; `nil`: on `PATH`.
+    public var agentToolsDirectory: String?
 
     public init(
         stateDirectory: String,
@@ -46,8 +48,10 @@ public struct DemoConfiguration: Sendable {
         healthLimits: HealthLimits = .default,
         prometheusRestart: PrometheusService.RestartPolicy = .standard,
         eventsInterval: Duration? = nil,
-        agentNVMLLibrary: String? = nil
+        agentNVMLLibrary: String? = nil,
+        agentToolsDirectory: String? = nil
     ) {
+        self.agentToolsDirectory = agentToolsDirectory
         self.stateDirectory = stateDirectory
         self.host = host
         self.port = port

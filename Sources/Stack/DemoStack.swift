@@ -1,3 +1,4 @@
+import Diagnostics
 import Export
 import Fleet
 import Foundation
@@ -156,7 +157,11 @@ public struct DemoStack: Sendable {
         let agentServices: [ServiceGroupConfiguration.ServiceConfiguration] = config.agentNVMLLibrary.map { library in
             let tenant = DemoTenants.roles(for: fleet).first { $0.role == "owner" }?.tenant ?? fleet.tenants.first ?? "acme"
             return [.init(service: DemoAgentService(
-                library: library, stateDirectory: state + "/agent", host: host, tenant: tenant, store: store,
+                library: library, stateDirectory: state + "/agent", host: host, tenant: tenant,
+                tools: config.agentToolsDirectory.map {
+                    DiagnosticTools(dcgmi: $0 + "/dcgmi", allReducePerf: $0 + "/all_reduce_perf")
+                } ?? DiagnosticTools(),
+                store: store,
                 serverURL: {
                     _ = try await seeded.wait()
                     return "http://\(host):\(try await serverPort.wait())"

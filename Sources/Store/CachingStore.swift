@@ -153,8 +153,10 @@ public final class CachingStore: Store {
         try await write { try await base.redeemEnrolmentToken(token, node: node, agentVersion: agentVersion, heartbeatSeconds: heartbeatSeconds, now: now) }
     }
     /// A heartbeat moves the node's `agent.lastSeen`, which cached node lists carry.
-    public func recordHeartbeat(node: String, agentVersion: String, intervalSeconds: Int, now: Date) async throws {
-        try await write { try await base.recordHeartbeat(node: node, agentVersion: agentVersion, intervalSeconds: intervalSeconds, now: now) }
+    public func recordHeartbeat(node: String, agentVersion: String, intervalSeconds: Int, migGPUs: [Int], now: Date) async throws {
+        try await write {
+            try await base.recordHeartbeat(node: node, agentVersion: agentVersion, intervalSeconds: intervalSeconds, migGPUs: migGPUs, now: now)
+        }
     }
 
     // MARK: Forwarded unchanged (not on the per-request path, or must always be current)
@@ -186,6 +188,34 @@ public final class CachingStore: Store {
     }
     public func failActiveLoadTests(reason: String, createdBefore: Date) async throws -> Int {
         try await base.failActiveLoadTests(reason: reason, createdBefore: createdBefore)
+    }
+    // Diagnostic runs are never cached: every read must see the agent's latest output and state.
+    public func createDiagnosticRun(
+        tenant: String, node: String, kind: String, level: Int, requestedBy: String, acknowledged: Bool,
+        timeoutSeconds: Int, gpus: Int, audit: AuditNote?
+    ) async throws -> DiagnosticRunRecord {
+        try await base.createDiagnosticRun(
+            tenant: tenant, node: node, kind: kind, level: level, requestedBy: requestedBy, acknowledged: acknowledged,
+            timeoutSeconds: timeoutSeconds, gpus: gpus, audit: audit)
+    }
+    public func diagnosticRun(id: String) async throws -> DiagnosticRunRecord? { try await base.diagnosticRun(id: id) }
+    public func diagnosticRuns(tenant: String?, node: String?, limit: Int) async throws -> [DiagnosticRunRecord] {
+        try await base.diagnosticRuns(tenant: tenant, node: node, limit: limit)
+    }
+    public func claimDiagnosticRun(node: String, now: Date) async throws -> DiagnosticRunRecord? {
+        try await base.claimDiagnosticRun(node: node, now: now)
+    }
+    public func appendDiagnosticOutput(id: String, node: String, output: String, now: Date) async throws -> DiagnosticRunRecord {
+        try await base.appendDiagnosticOutput(id: id, node: node, output: output, now: now)
+    }
+    public func finishDiagnosticRun(id: String, node: String?, _ end: DiagnosticRunEnd, now: Date) async throws -> DiagnosticRunRecord {
+        try await base.finishDiagnosticRun(id: id, node: node, end, now: now)
+    }
+    public func requestDiagnosticCancel(id: String, now: Date) async throws -> DiagnosticRunRecord {
+        try await base.requestDiagnosticCancel(id: id, now: now)
+    }
+    public func sweepDiagnosticRuns(now: Date, limits: DiagnosticSweepLimits) async throws -> [DiagnosticRunRecord] {
+        try await base.sweepDiagnosticRuns(now: now, limits: limits)
     }
 }
 

@@ -15,6 +15,7 @@ enum Migrations {
         Migration(version: 3, name: "load tests", apply: version3),
         Migration(version: 4, name: "sessions", apply: version4),
         Migration(version: 5, name: "node enrolment", apply: version5),
+        Migration(version: 6, name: "diagnostic runs", apply: version6),
     ]
 
     @Sendable
@@ -173,5 +174,41 @@ enum Migrations {
             .column("last_seen", type: .bigint, .notNull)
             .column("interval_seconds", type: .bigint, .notNull)
             .run()
+    }
+
+    /// Diagnostic runs (docs/DIAGNOSTICS.md "Running diagnostics"). The partial unique index makes
+    /// "one active run per node" hold even for two servers racing on one PostgreSQL; both SQLite and
+    /// PostgreSQL accept the same `CREATE UNIQUE INDEX … WHERE` text.
+    @Sendable
+    private static func version6(_ db: any SQLDatabase, _ dialect: Dialect) async throws {
+        try await db.create(table: "diagnostic_runs")
+            .column("id", type: .text, .primaryKey(autoIncrement: false))
+            .column("tenant", type: .text, .notNull, .references("tenants", "name"))
+            .column("node", type: .text, .notNull)
+            .column("kind", type: .text, .notNull)
+            .column("level", type: .bigint, .notNull)
+            .column("state", type: .text, .notNull)
+            .column("requested_by", type: .text, .notNull)
+            .column("acknowledged", type: .bigint, .notNull)
+            .column("timeout_seconds", type: .bigint, .notNull)
+            .column("gpus", type: .bigint, .notNull)
+            .column("output", type: .text, .notNull)
+            .column("output_truncated", type: .bigint, .notNull)
+            .column("exit_status", type: .bigint)
+            .column("reason", type: .text)
+            .column("report", type: .text)
+            .column("cancel_requested", type: .bigint, .notNull)
+            .column("created_at", type: .bigint, .notNull)
+            .column("started_at", type: .bigint)
+            .column("finished_at", type: .bigint)
+            .column("agent_contact_at", type: .bigint)
+            .run()
+        try await db.create(index: "diagnostic_runs_by_tenant").on("diagnostic_runs").column("tenant").column("created_at").run()
+        try await db.create(index: "diagnostic_runs_by_state").on("diagnostic_runs").column("state").run()
+        // The GPUs an agent last reported with MIG on (diagnostics refuse them); JSON list.
+        try await db.raw("ALTER TABLE node_agents ADD COLUMN mig_gpus TEXT NOT NULL DEFAULT '[]'").run()
+        try await db.raw("""
+            CREATE UNIQUE INDEX diagnostic_runs_one_active ON diagnostic_runs (node) WHERE state IN ('queued', 'running')
+            """).run()
     }
 }

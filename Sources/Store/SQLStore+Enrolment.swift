@@ -97,12 +97,13 @@ extension SQLStore {
         }
     }
 
-    func recordHeartbeat(node: String, agentVersion: String, intervalSeconds: Int, now: Date) async throws {
+    func recordHeartbeat(node: String, agentVersion: String, intervalSeconds: Int, migGPUs: [Int], now: Date) async throws {
         try Validate.text(agentVersion, field: "agentVersion", maxLength: 100)
         guard (1...86_400).contains(intervalSeconds) else {
             throw StoreError.invalid(field: "intervalSeconds", reason: "must be between 1 and 86400")
         }
         let nowMillis = Timestamp.millis(now)
+        let migText = String(decoding: (try? JSONEncoder().encode(migGPUs)) ?? Data("[]".utf8), as: UTF8.self)
         try await write { db in
             guard try await Self.exists(db, "node_agents", "node", node) else {
                 throw StoreError.notFound(entity: "node agent", id: node)
@@ -111,6 +112,7 @@ extension SQLStore {
                 .set("agent_version", to: agentVersion)
                 .set("interval_seconds", to: Int64(intervalSeconds))
                 .set("last_seen", to: nowMillis)
+                .set("mig_gpus", to: migText)
                 .where("node", .equal, node)
                 .run()
         }
@@ -129,11 +131,13 @@ extension SQLStore {
         guard !nodes.isEmpty else { return nodes }
         var agents: [String: NodeAgent] = [:]
         for row in try await db.select().column("node").column("agent_version").column("last_seen").column("interval_seconds")
-            .from("node_agents").all() {
+            .column("mig_gpus").from("node_agents").all() {
+            let mig = try row.decode(column: "mig_gpus", as: String.self)
             agents[try row.decode(column: "node", as: String.self)] = NodeAgent(
                 version: try row.decode(column: "agent_version", as: String.self),
                 lastSeen: Timestamp.date(try row.decode(column: "last_seen", as: Int64.self)),
-                intervalSeconds: Int(try row.decode(column: "interval_seconds", as: Int64.self)))
+                intervalSeconds: Int(try row.decode(column: "interval_seconds", as: Int64.self)),
+                migGPUs: (try? JSONDecoder().decode([Int].self, from: Data(mig.utf8))) ?? [])
         }
         guard !agents.isEmpty else { return nodes }
         return nodes.map { node in

@@ -96,7 +96,7 @@ public protocol Store: Sendable {
     func authenticateNode(credential: String) async throws -> String?
     /// Records an agent's heartbeat: version, interval and `lastSeen = now`. `.notFound` for a node
     /// without an enrolled agent.
-    func recordHeartbeat(node: String, agentVersion: String, intervalSeconds: Int, now: Date) async throws
+    func recordHeartbeat(node: String, agentVersion: String, intervalSeconds: Int, migGPUs: [Int], now: Date) async throws
     /// Tokens minted for `tenant`, or all when `nil`; newest first.
     func enrolmentTokens(tenant: String?) async throws -> [EnrolmentToken]
 
@@ -137,6 +137,28 @@ public protocol Store: Sendable {
     /// Marks every queued or running test created before `createdBefore` `failed` with `reason`
     /// (start-up: the process that ran them is gone); returns how many.
     func failActiveLoadTests(reason: String, createdBefore: Date) async throws -> Int
+
+    // MARK: Diagnostic runs (docs/DIAGNOSTICS.md "Running diagnostics")
+
+    /// Queues a run; `.duplicate(entity: "active diagnostic run", name: <id of the active run>)`
+    /// when the node already has one queued or running. The audit row is written in the same transaction.
+    func createDiagnosticRun(
+        tenant: String, node: String, kind: String, level: Int, requestedBy: String, acknowledged: Bool,
+        timeoutSeconds: Int, gpus: Int, audit: AuditNote?
+    ) async throws -> DiagnosticRunRecord
+    func diagnosticRun(id: String) async throws -> DiagnosticRunRecord?
+    /// Newest first; `nil` filters mean all.
+    func diagnosticRuns(tenant: String?, node: String?, limit: Int) async throws -> [DiagnosticRunRecord]
+    /// The node's oldest queued run, now running; `nil` when none waits.
+    func claimDiagnosticRun(node: String, now: Date) async throws -> DiagnosticRunRecord?
+    /// Appends streamed output to a running run of `node` and marks the agent's contact.
+    func appendDiagnosticOutput(id: String, node: String, output: String, now: Date) async throws -> DiagnosticRunRecord
+    /// Ends an active run (of `node`, when the agent reports it); an ended run throws `.invalid(field: "state")`.
+    func finishDiagnosticRun(id: String, node: String?, _ end: DiagnosticRunEnd, now: Date) async throws -> DiagnosticRunRecord
+    /// Queued: cancelled at once. Running: marked, the agent stops the tool and reports `cancelled`.
+    func requestDiagnosticCancel(id: String, now: Date) async throws -> DiagnosticRunRecord
+    /// Ends the active runs no agent drives any more (see `DiagnosticSweepLimits`); returns them.
+    func sweepDiagnosticRuns(now: Date, limits: DiagnosticSweepLimits) async throws -> [DiagnosticRunRecord]
 }
 
 extension Store {
@@ -146,6 +168,11 @@ extension Store {
     }
 
     /// `recordEvent(_:deduplicationWindow:)` with `GPUEvent.defaultDeduplicationWindow` (1 h).
+    /// A heartbeat from an agent that reports no MIG GPUs.
+    public func recordHeartbeat(node: String, agentVersion: String, intervalSeconds: Int, now: Date) async throws {
+        try await recordHeartbeat(node: node, agentVersion: agentVersion, intervalSeconds: intervalSeconds, migGPUs: [], now: now)
+    }
+
     public func recordEvent(_ occurrence: EventOccurrence) async throws -> GPUEvent {
         try await recordEvent(occurrence, deduplicationWindow: GPUEvent.defaultDeduplicationWindow)
     }

@@ -1,4 +1,5 @@
 import Agent
+import Diagnostics
 import ArgumentParser
 import Foundation
 import Logging
@@ -50,6 +51,12 @@ struct AgentCommand: AsyncParsableCommand {
 
     @Option(help: "The node's name in the inventory (default: derived from the host name).")
     var nodeName: String?
+
+    @Option(help: "dcgmi for diagnostics the server queues (a name on PATH or a path).")
+    var dcgmi: String = "dcgmi"
+
+    @Option(help: "NCCL tests' all_reduce_perf for diagnostics (a name on PATH or a path).")
+    var allReducePerf: String = "all_reduce_perf"
 
     func validate() throws {
         _ = try ListenAddress(listen)
@@ -109,6 +116,7 @@ struct AgentCommand: AsyncParsableCommand {
             hostname: hostname,
             serverURL: server,
             enrolment: EnrolmentSettings(token: enrollToken, advertise: advertise, stateDirectory: stateDir, nodeName: nodeName),
+            diagnosticTools: DiagnosticTools(dcgmi: dcgmi, allReducePerf: allReducePerf),
             logger: logger)
     }
 

@@ -46,6 +46,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("agent-nvml"), help: "Run one aifactory agent on this NVML library (e.g. the stand-in) beside the simulator, enrolled like a real GPU host (docs/AGENT.md).")
     var agentNVML: String?
 
+    @Option(name: .customLong("agent-tools"), help: "Directory with the dcgmi and all_reduce_perf the demo agent runs for diagnostics (e.g. Tests/Fixtures/fake-tools); default: PATH.")
+    var agentTools: String?
+
     func validate() throws {
         if let eventsInterval, !(1...3600).contains(eventsInterval) { throw ValidationError("--events-interval must be between 1 and 3600 seconds") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
@@ -83,7 +86,8 @@ struct DemoCommand: AsyncParsableCommand {
             alertDurationScale: alertScale,
             healthLimits: limits,
             eventsInterval: eventsInterval.map { .seconds($0) },
-            agentNVMLLibrary: agentNVML
+            agentNVMLLibrary: agentNVML,
+            agentToolsDirectory: agentTools
         )
         let path = stateDirectory
         do {

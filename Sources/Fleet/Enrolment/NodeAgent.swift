@@ -13,14 +13,28 @@ public struct NodeAgent: Sendable, Hashable, Codable {
     public var lastSeen: Date
     /// The heartbeat interval the agent reported, in seconds (> 0).
     public var intervalSeconds: Int
+    /// Indexes of the GPUs the agent last reported with MIG on (diagnostics are refused there).
+    public var migGPUs: [Int]
 
     /// How many missed intervals make an agent silent.
     public static let silentAfterIntervals = 3
 
-    public init(version: String, lastSeen: Date, intervalSeconds: Int) {
+    public init(version: String, lastSeen: Date, intervalSeconds: Int, migGPUs: [Int] = []) {
         self.version = version
         self.lastSeen = lastSeen
         self.intervalSeconds = intervalSeconds
+        self.migGPUs = migGPUs
+    }
+
+    private enum CodingKeys: String, CodingKey { case version, lastSeen, intervalSeconds, migGPUs }
+
+    /// `migGPUs` may be absent (records written before diagnostics).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = try container.decode(String.self, forKey: .version)
+        lastSeen = try container.decode(Date.self, forKey: .lastSeen)
+        intervalSeconds = try container.decode(Int.self, forKey: .intervalSeconds)
+        migGPUs = try container.decodeIfPresent([Int].self, forKey: .migGPUs) ?? []
     }
 
     /// `true` when no heartbeat arrived for `silentAfterIntervals` intervals before `now`.

@@ -23,6 +23,9 @@ public struct GPUEvent: Sendable, Hashable, Codable, Identifiable {
         case clockEvent = "clock-event"
         /// The node's exporter went from up to down (node-wide: no GPU).
         case exporterDown = "exporter-down"
+        /// An on-demand diagnostic (dcgmi diag, NCCL test) failed or timed out (node-wide); the
+        /// server records it when the run ends, not the event recorder.
+        case diagnosticFailed = "diagnostic-failed"
 
     }
 

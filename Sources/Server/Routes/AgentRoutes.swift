@@ -42,9 +42,11 @@ struct AgentRoutes {
     }
 
     struct Heartbeat: StrictBody {
-        static let fields: Set<String> = ["agentVersion", "intervalSeconds"]
+        static let fields: Set<String> = ["agentVersion", "intervalSeconds", "migGPUs"]
         var agentVersion: String
         var intervalSeconds: Int
+        /// GPUs with MIG on (absent from agents before diagnostics: none).
+        var migGPUs: [Int]?
     }
 
     func register(on router: Router<AppRequestContext>) {
@@ -79,21 +81,33 @@ struct AgentRoutes {
         }
         agent.post("heartbeat") { request, context -> Response in
             let now = dependencies.now()
-            guard let credential = AuthMiddleware.bearerToken(request) else {
-                throw APIError.unauthorized("send the node credential as Authorization: Bearer <credential>")
-            }
-            guard let node = try await dependencies.store.authenticateNode(credential: credential) else {
-                try await refuse(request, context: context, secret: credential, now: now,
-                                 message: "unknown node credential; the node may have been removed: enrol it again with a new token")
-            }
+            let node = try await authenticatedNode(request, context: context)
             let body = try await StrictJSON.decode(Heartbeat.self, from: request)
             guard (1...86_400).contains(body.intervalSeconds) else {
                 throw APIError.unprocessable(field: "intervalSeconds", "must be between 1 and 86400, not \(body.intervalSeconds)")
             }
+            let mig = body.migGPUs ?? []
+            guard mig.count <= 64, mig.allSatisfy({ (0..<1024).contains($0) }) else {
+                throw APIError.unprocessable(field: "migGPUs", "at most 64 GPU indexes between 0 and 1023")
+            }
             try await dependencies.store.recordHeartbeat(
-                node: node, agentVersion: body.agentVersion, intervalSeconds: body.intervalSeconds, now: now)
+                node: node, agentVersion: body.agentVersion, intervalSeconds: body.intervalSeconds,
+                migGPUs: Array(Set(mig)).sorted(), now: now)
             return Response(status: .noContent)
         }
+        AgentDiagnosticsRoutes(agent: self).register(on: agent)
+    }
+
+    /// The node whose credential the request carries as Bearer; 401 (or 429 past the limit) otherwise.
+    func authenticatedNode(_ request: Request, context: AppRequestContext) async throws -> String {
+        guard let credential = AuthMiddleware.bearerToken(request) else {
+            throw APIError.unauthorized("send the node credential as Authorization: Bearer <credential>")
+        }
+        guard let node = try await dependencies.store.authenticateNode(credential: credential) else {
+            try await refuse(request, context: context, secret: credential, now: dependencies.now(),
+                             message: "unknown node credential; the node may have been removed: enrol it again with a new token")
+        }
+        return node
     }
 
     /// Counts a failed token or credential and answers 401 with `message`, or 429 past the limit.

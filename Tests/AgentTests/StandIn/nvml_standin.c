@@ -22,6 +22,7 @@
  *   NVML_STANDIN_XID_FILE=PATH          for an agent in another process: a file "GPU XID" at PATH
  *                                       is read (and deleted) by the next event wait and queued as
  *                                       nvml_standin_inject_xid(GPU, XID) would
+ *   NVML_STANDIN_MIG=0,2                MIG mode on for these GPU indexes (the H200 reads 0, off)
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -74,7 +75,7 @@ enum {
     F_INIT, F_SHUTDOWN, F_DRIVER, F_COUNT, F_HANDLE, F_NAME, F_UUID, F_PCI, F_MAXGEN, F_MAXWIDTH,
     F_UTIL, F_MEM, F_MEM2, F_TEMP, F_FIELDS, F_POWER, F_ENERGY, F_ENFORCED, F_MGMT, F_CLOCK, F_GEN,
     F_WIDTH, F_REPLAY, F_ECC, F_RETIRED, F_PENDING, F_REMAP, F_REASONS, F_THROTTLE, F_THROUGHPUT,
-    F_EVCREATE, F_EVREGISTER, F_EVWAIT, F_EVFREE, F_LAST
+    F_EVCREATE, F_EVREGISTER, F_EVWAIT, F_EVFREE, F_MIG, F_LAST
 };
 static const char *const function_names[F_LAST] = {
     "nvmlInit_v2", "nvmlShutdown", "nvmlSystemGetDriverVersion", "nvmlDeviceGetCount_v2",
@@ -87,7 +88,7 @@ static const char *const function_names[F_LAST] = {
     "nvmlDeviceGetRetiredPages", "nvmlDeviceGetRetiredPagesPendingStatus", "nvmlDeviceGetRemappedRows",
     "nvmlDeviceGetCurrentClocksEventReasons", "nvmlDeviceGetCurrentClocksThrottleReasons",
     "nvmlDeviceGetPcieThroughput", "nvmlEventSetCreate", "nvmlDeviceRegisterEvents", "nvmlEventSetWait_v2",
-    "nvmlEventSetFree",
+    "nvmlEventSetFree", "nvmlDeviceGetMigMode",
 };
 static unsigned long long calls[F_LAST];
 
@@ -189,6 +190,24 @@ nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t device, char *name, unsigned int len
     enter(F_NAME);
     if (!valid(device)) return NVML_ERROR_INVALID_ARGUMENT;
     copy_text(name, length, H200_NAME);
+    return NVML_SUCCESS;
+}
+
+/* MIG mode: off on the H200 fixture (nvml.json "mig_mode": [0, 0]); NVML_STANDIN_MIG lists GPUs with it on. */
+nvmlReturn_t nvmlDeviceGetMigMode(nvmlDevice_t device, unsigned int *current, unsigned int *pending) {
+    enter(F_MIG);
+    if (!valid(device) || !current || !pending) return NVML_ERROR_INVALID_ARGUMENT;
+    unsigned int on = 0;
+    const char *list = getenv("NVML_STANDIN_MIG");
+    for (const char *p = list; p && *p; ) {
+        char *end;
+        long gpu = strtol(p, &end, 10);
+        if (end == p) break;
+        if (gpu == (long)device->index) on = 1;
+        p = (*end == ',') ? end + 1 : end;
+    }
+    *current = on;
+    *pending = on;
     return NVML_SUCCESS;
 }
 

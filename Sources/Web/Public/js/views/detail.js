@@ -189,12 +189,14 @@ function fill(mine, detail) {
 function fillEvents(mine, answer) {
   const box = clear(mine.els.events);
   if (answer.error) { box.append(h('p', { class: 'note', text: `Events are unavailable: ${answer.error}` })); return; }
-  const events = (answer.events ?? []).filter((e) => e.kind === 'xid' || e.kind === 'ecc-dbe');
-  if (!events.length) { box.append(h('p', { class: 'note', id: 'no-events', text: 'No XID or ECC events recorded in the last 30 days. Good news.' })); return; }
+  // A failed diagnostic sits on the timeline beside the XID and ECC events it often explains.
+  const label = { xid: 'XID', 'ecc-dbe': 'ECC (double-bit)', 'diagnostic-failed': 'Diagnostic failed' };
+  const events = (answer.events ?? []).filter((e) => e.kind in label);
+  if (!events.length) { box.append(h('p', { class: 'note', id: 'no-events', text: 'No XID, ECC or failed-diagnostic events recorded in the last 30 days. Good news.' })); return; }
   box.append(h('table', {},
     h('thead', {}, h('tr', {}, ['Kind', 'Code', 'GPU', 'Meaning', 'Severity', 'Count', 'Last seen'].map((t) => h('th', { scope: 'col', text: t })))),
     h('tbody', {}, events.map((e) => h('tr', { 'data-kind': e.kind },
-      h('td', { text: e.kind === 'xid' ? 'XID' : 'ECC (double-bit)' }), h('td', { text: e.code ?? '—' }),
+      h('td', { text: label[e.kind] }), h('td', { text: e.code ?? '—' }),
       h('td', { text: gpuIndex(e.gpuIndex) ?? '—' }), h('td', { text: e.meaning }),
       h('td', {}, h('span', { class: 'dot', 'data-health': healthKey(e.severity), 'aria-hidden': 'true' }), ' ', healthLabel(e.severity)),
       h('td', { text: String(e.count) }), h('td', { text: when(e.lastSeen) }))))));

@@ -1,0 +1,101 @@
+import Foundation
+import NIOConcurrencyHelpers
+
+/// A diagnostic tool running as a child process, its stdout and stderr captured as they come.
+///
+/// Foundation delivers output and termination on its own threads (`readabilityHandler`,
+/// `terminationHandler`), so no thread of Swift's cooperative pool ever blocks on the child: the
+/// worker polls `take()` and awaits `exit` (issue brief: child processes off the 2-thread pool).
+final class ToolProcess: Sendable {
+    /// How the tool ended.
+    enum Ending: Sendable, Equatable {
+        case exited(Int32)
+        case signalled(Int32)
+
+        /// The status as a shell reports it (128 + signal for a signal).
+        var status: Int { switch self { case .exited(let code): Int(code) case .signalled(let signal): 128 + Int(signal) } }
+    }
+
+    private let process: Process
+    private let pending = NIOLockedValueBox(Data())
+    private let ended = NIOLockedValueBox<(ending: Ending?, waiters: [CheckedContinuation<Ending, Never>])>((nil, []))
+
+    /// Starts `executable` with `arguments`; throws when it cannot be started.
+    init(executable: String, arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        self.process = process
+        let pending = self.pending
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+            } else {
+                pending.withLockedValue { $0.append(data) }
+            }
+        }
+        let ended = self.ended
+        process.terminationHandler = { process in
+            let ending: Ending = process.terminationReason == .uncaughtSignal
+                ? .signalled(process.terminationStatus) : .exited(process.terminationStatus)
+            let waiters = ended.withLockedValue { state in
+                state.ending = ending
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume(returning: ending) }
+        }
+        try process.run()
+    }
+
+    /// The output captured since the last call.
+    func take() -> Data {
+        pending.withLockedValue { data in
+            defer { data = Data() }
+            return data
+        }
+    }
+
+    /// How it ended, or `nil` while it runs.
+    var ending: Ending? { ended.withLockedValue { $0.ending } }
+
+    /// Waits until it ends.
+    func exit() async -> Ending {
+        await withCheckedContinuation { continuation in
+            let done = ended.withLockedValue { state -> Ending? in
+                if let ending = state.ending { return ending }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let done { continuation.resume(returning: done) }
+        }
+    }
+
+    /// SIGTERM now, SIGKILL after `grace` if it is still running.
+    func stop(grace: Duration = .seconds(5)) async {
+        guard ending == nil else { return }
+        process.terminate()
+        let deadline = ContinuousClock.now + grace
+        while ending == nil, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        if ending == nil { kill(process.processIdentifier, SIGKILL) }
+        _ = await exit()
+    }
+
+    /// `name` as an executable path: itself when it contains a `/`, else the first match on `PATH`.
+    static func resolve(_ name: String, path: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
+        let manager = FileManager.default
+        if name.contains("/") { return manager.isExecutableFile(atPath: name) ? name : nil }
+        for directory in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            if manager.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}
