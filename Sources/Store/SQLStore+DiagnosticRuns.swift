@@ -14,7 +14,7 @@ extension SQLStore {
 
     func createDiagnosticRun(
         tenant: String, node: String, kind: String, level: Int, requestedBy: String, acknowledged: Bool,
-        timeoutSeconds: Int, gpus: Int, audit: AuditNote?
+        timeoutSeconds: Int, gpus: Int, audit: AuditNote?, now date: Date
     ) async throws -> DiagnosticRunRecord {
         try Validate.name(tenant, field: "tenant")
         try Validate.name(node, field: "node")
@@ -23,7 +23,8 @@ extension SQLStore {
         guard (0...4).contains(level) else { throw StoreError.invalid(field: "level", reason: "must be between 0 and 4") }
         try Validate.positive(timeoutSeconds, field: "timeoutSeconds")
         try Validate.positive(gpus, field: "gpus")
-        let now = Timestamp.now()
+        // The caller's clock (the server's `now`), so the sweep's queue timeout measures against the same clock.
+        let now = (date: Timestamp.date(Timestamp.millis(date)), millis: Timestamp.millis(date))
         let record = DiagnosticRunRecord(
             id: Self.newID("dg_"), tenant: tenant, node: node, kind: kind, level: level, state: .queued,
             requestedBy: requestedBy, acknowledged: acknowledged, timeoutSeconds: timeoutSeconds, gpus: gpus,

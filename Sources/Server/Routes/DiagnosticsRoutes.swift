@@ -62,7 +62,7 @@ struct DiagnosticsRoutes {
                     tenant: node.holding.tenant, node: node.name, kind: kind.rawValue, level: plan.level,
                     requestedBy: identity.user.id, acknowledged: body.acknowledged == true,
                     timeoutSeconds: Int(plan.timeout.components.seconds), gpus: max(1, node.gpuCount),
-                    audit: AuditNote(actor: AdminRoutes.actor(identity), action: "diagnostics.start"))
+                    audit: AuditNote(actor: AdminRoutes.actor(identity), action: "diagnostics.start"), now: dependencies.now())
             } catch StoreError.duplicate(_, let active) {
                 throw APIError.conflict("node '\(node.name)' already has diagnostic run \(active) queued or running; cancel it or wait until it ends")
             }
