@@ -240,7 +240,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                "Web",
+                "Web", "Agent", "Diagnostics",
                 "Server", "Factory", "Telemetry", "PromQL", "TestSupport", "Store", "Fleet", "PrometheusClient", "LoadTest", "LoadTestService",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

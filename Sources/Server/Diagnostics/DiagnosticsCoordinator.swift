@@ -25,7 +25,7 @@ struct DiagnosticsCoordinator: Sendable {
     /// ended (cancelled, timed out, the tool missing).
     func finish(_ run: DiagnosticRunRecord, node: NodeRecord?, exitStatus: Int?, state: DiagnosticRunState?, reason: String?) async throws -> DiagnosticRunRecord {
         var end = DiagnosticRunEnd(state: state ?? .failed, exitStatus: exitStatus, reason: reason)
-        if let plan = try? DiagnosticPlan(kind: DiagnosticKind(rawValue: run.kind) ?? .dcgm, level: max(1, run.level)) {
+        if let kind = DiagnosticKind(rawValue: run.kind), let plan = try? DiagnosticPlan(kind: kind, level: run.level) {
             // Cancelled and timed-out runs are parsed too: what finished before the stop is kept.
             let report = DiagnosticParser.parse(
                 plan: plan, output: run.output, exitStatus: Int32(clamping: exitStatus ?? -1),

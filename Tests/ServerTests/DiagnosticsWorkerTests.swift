@@ -1,0 +1,160 @@
+import Agent
+import Diagnostics
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Server
+import Store
+import Testing
+
+/// The agent's diagnostics worker against a live server, running the fake `dcgmi` and
+/// `all_reduce_perf` (Tests/Fixtures/fake-tools) as child processes (issue 17, item 2).
+@Suite("Diagnostics worker", .serialized)
+struct DiagnosticsWorkerTests {
+    /// Wrappers around the fake tools whose mode the test switches between runs.
+    struct Tools {
+        let directory: URL
+        var modeFile: URL { directory.appendingPathComponent("mode") }
+
+        init() throws {
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("aif-tools-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let fakes = DiagnosticsRoutesTests.fixtures.appendingPathComponent("fake-tools").path
+            for tool in ["dcgmi", "all_reduce_perf"] {
+                let path = directory.appendingPathComponent(tool).path
+                let script = """
+                    #!/bin/sh
+                    FAKE_DIAG_MODE=$(cat '\(modeFile.path)') FAKE_DIAG_DELAY=0 FAKE_DIAG_SECONDS=${FAKE_DIAG_SECONDS:-120} exec '\(fakes)/\(tool)' "$@"
+
+                    """
+                try script.write(toFile: path, atomically: true, encoding: .utf8)
+                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+            }
+            try set("pass")
+        }
+
+        func set(_ mode: String) throws { try mode.write(to: modeFile, atomically: true, encoding: .utf8) }
+        var diagnosticTools: DiagnosticTools {
+            DiagnosticTools(dcgmi: directory.appendingPathComponent("dcgmi").path, allReducePerf: directory.appendingPathComponent("all_reduce_perf").path)
+        }
+    }
+
+    /// Runs a worker for `node` while `body` runs; stops it (as the agent stopping would) after.
+    static func withWorker<T>(
+        port: Int, credential: String, tools: DiagnosticTools, _ body: () async throws -> T
+    ) async throws -> T {
+        let url = "http://127.0.0.1:\(port)"
+        var logger = Logger(label: "test.agent")
+        logger.logLevel = .critical
+        let configuration = AgentConfiguration(serverURL: url, diagnosticTools: tools, logger: logger)
+        let worker = DiagnosticsWorker(configuration: configuration, flushEvery: .milliseconds(200))
+        worker.enrolled(AgentCredential(server: url, node: "h200-a", credential: credential, heartbeatSeconds: 30))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await worker.run() }
+            let result = try await body()
+            group.cancelAll()
+            try await group.waitForAll()
+            // The server holds a cancelled agent's job poll open until its wait ends (no disconnect
+            // notice), and would hand a run queued meanwhile to nobody: let it lapse first.
+            try await Task.sleep(for: .milliseconds(1500))
+            return result
+        }
+    }
+
+    /// Polls the run until `done` holds (at most `seconds`); returns the last answer.
+    static func waitFor(
+        _ client: some TestClientProtocol, _ id: String, key: String?, seconds: Double = 20, _ done: ([String: Any]) -> Bool
+    ) async throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last: [String: Any] = [:]
+        while Date() < deadline {
+            last = try await client.execute(uri: "/api/v1/factory/diagnostics/\(id)", method: .get, headers: .bearer(key)).object
+            if done(last) { return last }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return last
+    }
+
+    static func ended(_ run: [String: Any]) -> Bool {
+        ["passed", "failed", "cancelled", "timed-out"].contains(run["state"] as? String ?? "")
+    }
+
+    @Test("pass, fail, cancel, timeout, a missing tool and the agent stopping mid-run, each reported as the run's end")
+    func runs() async throws {
+        let fleet = try await TestFleet.make()
+        let tools = try Tools()
+        defer { try? FileManager.default.removeItem(at: tools.directory) }
+        var dependencies = fleet.dependencies()
+        dependencies.diagnosticPollMax = .seconds(1)
+        let app = Application(router: buildRouter(ServerConfiguration(), dependencies: dependencies),
+                              configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let credential = try await DiagnosticsRoutesTests.enrolAgent(client, fleet)
+            let admin = fleet.keys["acme-admin"]
+            func start(_ payload: [String: Any]) async throws -> String {
+                let started = try await DiagnosticsRoutesTests.start(client, admin, payload)
+                #expect(started.status == .accepted, "\(started.text)")
+                return try #require(started.object["id"] as? String)
+            }
+
+            try await Self.withWorker(port: client.port!, credential: credential, tools: tools.diagnosticTools) {
+                // r3 passes: the fixture's 16 tests, one skipped.
+                let passing = try await start(["node": "h200-a", "kind": "dcgm", "level": 3, "acknowledged": true])
+                let passed = try await Self.waitFor(client, passing, key: admin, Self.ended)
+                #expect(passed["state"] as? String == "passed", "\(passed)")
+                #expect(passed["exitStatus"] as? Int == 0)
+                let report = try #require(passed["report"] as? [String: Any])
+                #expect(report["summary"] as? String == "15 of 16 tests passed, 1 skipped")
+                #expect((passed["output"] as? String)?.contains("fake dcgmi, mode pass") == true, "stderr is kept with stdout")
+
+                // NCCL with #wrong: failed, the rows parsed.
+                try tools.set("fail")
+                let wrong = try await start(["node": "h200-a", "kind": "nccl", "acknowledged": true])
+                let failed = try await Self.waitFor(client, wrong, key: admin, Self.ended)
+                #expect(failed["state"] as? String == "failed", "\(failed)")
+                let nccl = try #require((failed["report"] as? [String: Any])?["nccl"] as? [String: Any])
+                #expect((nccl["wrong"] as? Int ?? 0) > 0)
+
+                // A slow run cancelled from the page: the tool is stopped and the run says so.
+                try tools.set("slow")
+                let slow = try await start(["node": "h200-a", "kind": "dcgm", "level": 1])
+                let live = try await Self.waitFor(client, slow, key: admin) { ($0["output"] as? String)?.contains("running test 1") == true }
+                #expect(live["state"] as? String == "running", "live output arrives while it runs: \(live)")
+                let cancel = try await client.execute(uri: "/api/v1/factory/diagnostics/\(slow)/cancel", method: .post, headers: .bearer(admin))
+                #expect(cancel.status == .accepted)
+                let cancelled = try await Self.waitFor(client, slow, key: admin, seconds: 15, Self.ended)
+                #expect(cancelled["state"] as? String == "cancelled", "\(cancelled)")
+                #expect(cancelled["reason"] as? String == "cancelled on request")
+
+                // The agent enforces the run's limit (a 2 s run queued straight into the store).
+                let short = try await fleet.store.createDiagnosticRun(
+                    tenant: "acme", node: "h200-a", kind: "dcgm", level: 1, requestedBy: "test", acknowledged: false,
+                    timeoutSeconds: 2, gpus: 1, audit: nil, now: Date())
+                let timedOut = try await Self.waitFor(client, short.id, key: admin, seconds: 20, Self.ended)
+                #expect(timedOut["state"] as? String == "timed-out", "\(timedOut)")
+                #expect((timedOut["reason"] as? String)?.contains("2 s limit") == true)
+            }
+
+            // The agent stops mid-run: its last word fails the run with that reason.
+            let orphan = try await start(["node": "h200-a", "kind": "dcgm", "level": 1])
+            try await Self.withWorker(port: client.port!, credential: credential, tools: tools.diagnosticTools) {
+                _ = try await Self.waitFor(client, orphan, key: admin) { ($0["output"] as? String)?.contains("running test 0") == true }
+            }
+            let stopped = try await Self.waitFor(client, orphan, key: admin, seconds: 10, Self.ended)
+            #expect(stopped["state"] as? String == "failed", "\(stopped)")
+            #expect((stopped["reason"] as? String)?.contains("stopped during the run") == true, "\(stopped)")
+
+            // No dcgmi on the host: a failed run that names the node and the package.
+            let missing = DiagnosticTools(dcgmi: tools.directory.appendingPathComponent("absent/dcgmi").path)
+            let noTool = try await start(["node": "h200-a", "kind": "dcgm", "level": 1])
+            let answer = try await Self.withWorker(port: client.port!, credential: credential, tools: missing) {
+                try await Self.waitFor(client, noTool, key: admin, Self.ended)
+            }
+            #expect(answer["state"] as? String == "failed")
+            #expect(answer["reason"] as? String == "dcgmi is not installed on h200-a: install datacenter-gpu-manager (or pass --dcgmi PATH to the agent)")
+        }
+        await fleet.close()
+    }
+}
