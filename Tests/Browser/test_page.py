@@ -26,7 +26,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ARGS = None
 CREDS = None
@@ -39,6 +39,17 @@ def http_json(url, key=None, timeout=10):
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {key}"} if key else {})
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read())
+
+
+def http_post_json(url, body, key, timeout=10):
+    """POST `body` as JSON with the key; (status, decoded answer) also for an error status."""
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers={
+        "Authorization": f"Bearer {key}", "Content-Type": "application/json", "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
 
 
 def http_text(url, timeout=10):
@@ -93,10 +104,10 @@ def open_page(driver, query="poll=2"):
     visible(driver, "#api-key")
 
 
-def login(driver, tenant, query="poll=2"):
+def login(driver, tenant, query="poll=2", key=None):
     open_page(driver, query)
     field = driver.find_element(By.ID, "api-key")
-    field.send_keys(key_for(tenant))
+    field.send_keys(key or key_for(tenant))
     field.send_keys(Keys.ENTER)
     visible(driver, "#top")
     wait(driver, lambda d: d.find_element(By.ID, "tenant").text == tenant, 20, "tenant name in the header")
@@ -726,6 +737,238 @@ def test_inference_golden_signals():
         driver.quit()
 
 
+# ---------------------------------------------------------------- diagnostics (issue 17)
+
+DIAG_NODE = "demo-agent-1"  # acme's node with an enrolled agent (the demo's --agent-nvml)
+DIAG_ALLOWED_CONSOLE = [r"/api/v1/factory/diagnostics .*412"]  # the acknowledgement gate answers 412 on purpose
+
+
+def diag_api(path, tenant="acme"):
+    return http_json(f"{ARGS.base}/api/v1/factory/{path}", key_for(tenant))
+
+
+def diag_idle(node=DIAG_NODE, timeout=120):
+    """Waits until `node` has no queued or running diagnostic (one run per node at a time)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        runs = diag_api(f"diagnostics?node={node}")["runs"]
+        if not any(r["state"] in ("queued", "running") for r in runs):
+            return
+        time.sleep(1)
+    raise AssertionError(f"{node} still has an active diagnostic after {timeout} s")
+
+
+def diag_warning(kind, level=None):
+    """The server's own 412 warning for a run without acknowledgement (what the dialog must quote)."""
+    body = {"node": DIAG_NODE, "kind": kind, "acknowledged": False}
+    if level is not None:
+        body["level"] = level
+    status, answer = http_post_json(f"{ARGS.base}/api/v1/factory/diagnostics", body, key_for("acme"))
+    expect(status == 412 and answer["error"]["code"] == "acknowledgement_required", f"unacknowledged {kind} r{level}: {status} {answer}")
+    return answer["error"]["message"]
+
+
+def diag_panel_or_skip(driver):
+    """The overview's Diagnostics panel; Skip (after checking the page stays quiet) without the API."""
+    if api_status("factory/diagnostics", "acme") == 404:
+        time.sleep(3)
+        expect(not driver.find_elements(By.ID, "diagnostics-panel"), "diagnostics panel without the API")
+        raise Skip("GET /api/v1/factory/diagnostics answers 404")
+    return visible(driver, "#diagnostics-panel", 20)
+
+
+def diag_run_ack(driver, kind, level=None):
+    """Picks DIAG_NODE, the kind and level, presses Run; Cancel in the dialog first (no run is
+    created), then Run again and "Run anyway". Returns (warning shown, id of the new run)."""
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f'#diag-node option[value="{DIAG_NODE}"]:not([disabled])') or False, 20, "agent node in the picker")
+    Select(driver.find_element(By.ID, "diag-node")).select_by_value(DIAG_NODE)
+    driver.find_element(By.ID, f"diag-kind-{kind}").click()
+    if level is not None:
+        Select(driver.find_element(By.ID, "diag-level")).select_by_value(str(level))
+    before = diag_api(f"diagnostics?node={DIAG_NODE}")["runs"]
+    expected = diag_warning(kind, level)
+    driver.find_element(By.ID, "diag-start").click()
+    dialog = visible(driver, "#diag-ack", 20)
+    shown = dialog.find_element(By.ID, "diag-ack-message").text
+    expect(driver.execute_script("return document.getElementById('diag-ack').open && document.getElementById('diag-ack').matches(':modal')"), "modal dialog")
+    # Cancel: the dialog closes, nothing starts, focus is back on Run.
+    dialog.find_element(By.ID, "diag-ack-cancel").click()
+    wait(driver, lambda d: not d.find_element(By.ID, "diag-ack").is_displayed(), 10, "dialog closed by Cancel")
+    time.sleep(1)
+    expect(len(diag_api(f"diagnostics?node={DIAG_NODE}")["runs"]) == len(before), "Cancel in the dialog started a run")
+    driver.find_element(By.ID, "diag-start").click()
+    dialog = visible(driver, "#diag-ack", 20)
+    expect(dialog.find_element(By.ID, "diag-ack-message").text == shown, "same warning the second time")
+    screenshot(driver, f"diagnostics-ack-{kind}")
+    dialog.find_element(By.ID, "diag-ack-confirm").click()
+    wait(driver, lambda d: not d.find_element(By.ID, "diag-ack").is_displayed(), 10, "dialog closed by Run anyway")
+    known = {r["id"] for r in before}
+    detail = wait(driver, lambda d: next((e for e in d.find_elements(By.ID, "diag-run") if e.get_attribute("data-run") not in known), False), 20, "the new run shown")
+    run_id = detail.get_attribute("data-run")
+    run = diag_api(f"diagnostics/{run_id}")
+    expect(run["acknowledged"] is True and run["kind"] == kind and run["node"] == DIAG_NODE, f"run as started: {run}")
+    expect(shown == " ".join(expected.split()) or shown == expected, f"dialog quotes the server: {shown!r} vs {expected!r}")
+    return shown, run_id
+
+
+def diag_follow(driver, run_id, timeout=120):
+    """Watches the shown run until it ends; returns (end state, states seen, live output seen)."""
+    seen, live = [], ""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            detail = driver.find_element(By.CSS_SELECTOR, f'#diag-run[data-run="{run_id}"]')
+            state = detail.get_attribute("data-state")
+            if not seen or seen[-1] != state:
+                seen.append(state)
+                if state == "running":
+                    screenshot(driver, "diagnostics-running")
+            if state in ("queued", "running"):
+                expect(detail.find_element(By.ID, "diag-progress").text, "progress line while active")
+                expect(detail.find_element(By.ID, "diag-cancel").is_displayed(), "Cancel while active")
+                outputs = detail.find_elements(By.ID, "diag-live-output")
+                if outputs and outputs[0].text:
+                    live = outputs[0].text
+            else:
+                return state, seen, live
+        except Exception as error:  # re-rendered between find and read
+            if isinstance(error, AssertionError):
+                raise
+        time.sleep(0.2)
+    raise AssertionError(f"run {run_id} still {seen[-1] if seen else '?'} after {timeout} s")
+
+
+def test_diagnostics_dcgm():
+    """acme's admin runs dcgmi diag r2 on the agent node from the overview (the demo's fake dcgmi
+    replays the DCGM 4 persistence-mode failure after FAKE_DIAG_DELAY s): the dialog quotes the
+    server's 412 warning, Cancel starts nothing, Run anyway starts it; it shows running with live
+    progress, then failed with the failing test, the per-GPU code, the action "Fix the host
+    configuration" and the raw output. A node's detail has no diagnostics panel."""
+    driver = make_driver(1280, 900)
+    try:
+        login(driver, "acme")
+        visible(driver, "#cards .card")
+        panel = diag_panel_or_skip(driver)
+        expect("Diagnostics" in panel.find_element(By.TAG_NAME, "h3").text, "panel title")
+        options = {o.get_attribute("value"): o for o in panel.find_elements(By.CSS_SELECTOR, "#diag-node option")}
+        expect(set(options) == {"acme-ada16-1", "acme-h100-1", DIAG_NODE}, f"every acme node in the picker: {sorted(options)}")
+        expect(options["acme-h100-1"].get_attribute("disabled") is not None and "no agent" in options["acme-h100-1"].text, "node without agent disabled")
+        expect(options[DIAG_NODE].get_attribute("disabled") is None and "agent" in options[DIAG_NODE].text, "agent node enabled")
+        Select(driver.find_element(By.ID, "diag-level")).select_by_value("2")
+        expect("r2 medium" in driver.find_element(By.ID, "diag-level-hint").text, "level hint follows the level")
+        driver.find_element(By.ID, "diag-kind-nccl").click()
+        expect(not driver.find_element(By.ID, "diag-level").is_displayed() and "all_reduce_perf" in driver.find_element(By.ID, "diag-nccl-hint").text, "NCCL has no level")
+        diag_idle()
+        warning, run_id = diag_run_ack(driver, "dcgm", 2)
+        expect("90 %" in warning and "dcgmi diag -r 2" in warning, f"r2 warning: {warning!r}")
+        state, seen, live = diag_follow(driver, run_id)
+        FIGURES["diagnosticsStatesSeen"] = seen
+        expect(state == "failed", f"end state {state} (states {seen})")
+        expect("running" in seen, f"never saw the run running: {seen}")
+        if live:
+            FIGURES["diagnosticsLiveOutputLine"] = live.splitlines()[0][:80]
+        # The parsed report: summary and action prominently, the failing test, the per-GPU code.
+        action = visible(driver, "#diag-action")
+        expect(action.get_attribute("data-action") == "check-configuration" and "Fix the host configuration" in action.text, f"action {action.text!r}")
+        summary = driver.find_element(By.ID, "diag-summary").text
+        expect("software" in summary and "GPU 0" in summary, f"summary {summary!r}")
+        test = driver.find_element(By.CSS_SELECTOR, '#diag-tests tr[data-test="software"]')
+        expect(test.get_attribute("data-status") == "fail" and "Fail" in test.text, f"failing test row {test.text!r}")
+        gpu = driver.find_element(By.CSS_SELECTOR, '.diag-gpus[data-test="software"] tr[data-gpu="0"]')
+        expect(gpu.get_attribute("data-code") == "DCGM_FR_PERSISTENCE_MODE" and "Persistence mode" in gpu.text and "Fix the host configuration" in gpu.text, f"GPU row {gpu.text!r}")
+        row = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f'#diag-runs tr[data-run="{run_id}"][data-state="failed"]') or False, 20, "failed run in the list")[0]
+        expect("dcgmi diag r2" in row.text and DIAG_NODE in row.text and "you" in row.text, f"list row {row.text!r}")
+        no_placeholders(driver)
+        raw = driver.find_element(By.ID, "diag-raw")
+        expect(raw.get_attribute("open") is None, "raw output collapsed at first")
+        raw.find_element(By.TAG_NAME, "summary").click()
+        output = visible(driver, "#diag-output")
+        expect('"DCGM Diagnostic"' in output.text and "DCGM_FR" not in output.text, "raw dcgmi JSON shown")
+        screenshot(driver, "diagnostics-failed")
+        # Keyboard: the run's button in the list opens it again.
+        button = row.find_element(By.CSS_SELECTOR, "button[data-open-run]")
+        expect(button.get_attribute("aria-pressed") == "true", "selected run pressed in the list")
+        # Never inside a card's detail.
+        driver.find_element(By.CSS_SELECTOR, f'#cards .card[data-node="{DIAG_NODE}"]').click()
+        visible(driver, f'#detail-view[data-node="{DIAG_NODE}"]')
+        time.sleep(3)
+        expect(not driver.find_elements(By.ID, "diagnostics-panel") and not driver.find_elements(By.ID, "diag-form"), "diagnostics panel on a node's detail")
+        driver.back()
+        visible(driver, "#cards .card")
+        # Back on the overview the panel shows the same run again.
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f'#diag-run[data-run="{run_id}"][data-state="failed"]') or False, 20, "run shown again after Back")
+        errors = console_errors(driver, allowed=DIAG_ALLOWED_CONSOLE)
+        expect(not errors, f"console errors: {errors}")
+    finally:
+        driver.quit()
+
+
+def test_diagnostics_nccl():
+    """An acknowledged NCCL all_reduce run (the fake all_reduce_perf replays the #wrong ≠ 0 output):
+    the dialog quotes the NCCL warning; the run fails with the size/busbw table, the #wrong count
+    and the bus-bandwidth line against the expected figure."""
+    driver = make_driver(1280, 900)
+    try:
+        login(driver, "acme")
+        visible(driver, "#cards .card")
+        diag_panel_or_skip(driver)
+        diag_idle()
+        warning, run_id = diag_run_ack(driver, "nccl")
+        expect("all_reduce_perf" in warning and "90 %" in warning, f"NCCL warning: {warning!r}")
+        state, seen, _ = diag_follow(driver, run_id)
+        expect(state == "failed", f"end state {state} (states {seen})")
+        expect(not driver.find_elements(By.ID, "diag-no-report"), f"the NCCL run has no parsed report: {diag_api(f'diagnostics/{run_id}').get('report')!r}")
+        rows = driver.find_elements(By.CSS_SELECTOR, "#diag-nccl-table tbody tr")
+        expect(len(rows) >= 10, f"{len(rows)} size rows")
+        expect(rows[0].find_element(By.TAG_NAME, "th").text == "8 B", f"first size {rows[0].text!r}")
+        expect(any(r.get_attribute("data-wrong") not in ("0", "n/a") for r in rows), "a row with #wrong")
+        expect("wrong" in driver.find_element(By.ID, "diag-wrong").text, "#wrong line")
+        expect("Average bus bandwidth" in driver.find_element(By.ID, "diag-bandwidth").text, "bandwidth line")
+        visible(driver, "#diag-action")
+        no_placeholders(driver)
+        screenshot(driver, "diagnostics-nccl")
+        errors = console_errors(driver, allowed=DIAG_ALLOWED_CONSOLE)
+        expect(not errors, f"console errors: {errors}")
+    finally:
+        driver.quit()
+
+
+def test_diagnostics_who_sees_it():
+    """Only admins of a hardware tenant and site operators get the panel: a member of acme (made
+    through the admin API), the consumer and the tenant without hardware do not; the operator
+    does, with every tenant's nodes."""
+    if api_status("factory/diagnostics", "acme") == 404:
+        raise Skip("GET /api/v1/factory/diagnostics answers 404")
+    status, user = http_post_json(f"{ARGS.base}/api/v1/admin/users",
+                                  {"name": f"acme-member-{os.getpid()}-{int(time.time())}", "kind": "tenant-member"}, key_for("acme"))
+    expect(status == 201, f"member created: {status} {user}")
+    status, created = http_post_json(f"{ARGS.base}/api/v1/admin/users/{user['id']}/keys", {"label": "browser test"}, key_for("acme"))
+    expect(status == 201, f"member key: {status} {created}")
+    for who, key, ready in (("acme", created["apiKey"], "#cards .card"), ("umbrella", None, "#consumer-view .usage"), ("hooli", None, "#none-view")):
+        driver = make_driver()
+        try:
+            login(driver, who, key=key)
+            visible(driver, ready)
+            time.sleep(3)  # GET me has answered and the overview refreshed
+            expect(not driver.find_elements(By.ID, "diagnostics-panel"), f"diagnostics panel shown to {'a member of ' if key else ''}{who}")
+            errors = console_errors(driver)
+            expect(not errors, f"console errors: {errors}")
+        finally:
+            driver.quit()
+    driver = make_driver()
+    try:
+        login(driver, "operator")
+        panel = visible(driver, "#diagnostics-panel", 20)
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f'#diag-node option[value="{DIAG_NODE}"]:not([disabled])') or False, 20, "operator's picker")
+        tenants = {o.text.split(" / ")[0] for o in panel.find_elements(By.CSS_SELECTOR, "#diag-node option")}
+        expect({"acme", "globex"} <= tenants, f"operator sees every tenant's nodes: {tenants}")
+        screenshot(driver, "diagnostics-operator")
+        errors = console_errors(driver)
+        expect(not errors, f"console errors: {errors}")
+    finally:
+        driver.quit()
+
+
 SCENARIOS = [
     test_bad_key,
     test_owner_cards_detail_chart,
@@ -739,6 +982,9 @@ SCENARIOS = [
     test_loadtest_and_inference_rendering,
     test_loadtest_end_to_end,
     test_inference_golden_signals,
+    test_diagnostics_who_sees_it,
+    test_diagnostics_dcgm,
+    test_diagnostics_nccl,
 ]
 
 

@@ -109,6 +109,16 @@ struct DiagnosticsRoutesTests {
             #expect(try await client.execute(uri: "/api/v1/factory/diagnostics/\(id)/cancel", method: .post, headers: .bearer(fleet.keys["acme-member"])).status == .forbidden)
             #expect(try await client.execute(uri: "/api/v1/factory/diagnostics/\(id)/cancel", method: .post, headers: .bearer(fleet.keys["globex-admin"])).status == .notFound)
 
+            // MIG on a GPU (the agent's heartbeat says so): refused with the reason, nothing queued.
+            let credential = try await Self.enrolAgent(client, fleet, name: "h200-mig")
+            let beat = try await client.execute(
+                uri: "/api/v1/agent/heartbeat", method: .post, headers: .json(bearer: credential),
+                body: body(["agentVersion": "0.1.0", "intervalSeconds": 10, "migGPUs": [1, 0]]))
+            #expect(beat.status == .noContent, "\(beat.text)")
+            let mig = try await Self.start(client, admin, ["node": "h200-mig", "kind": "dcgm", "level": 1])
+            #expect(mig.status == .unprocessableContent)
+            #expect(mig.errorMessage?.contains("MIG is enabled on GPU 0, 1") == true, "\(mig.text)")
+
             // A queued run is cancelled at once; cancelling it again is a conflict.
             let cancelled = try await client.execute(uri: "/api/v1/factory/diagnostics/\(id)/cancel", method: .post, headers: .bearer(admin))
             #expect(cancelled.status == .accepted)

@@ -29,6 +29,14 @@ export async function api(path, { method = 'GET', body } = {}) {
   return json;
 }
 
+/// GET /api/v1/me (who is signed in: user, isAdmin, isOperator, role, features). Not cached: a new
+/// session may be another user. Its `features` also answer hasRoute when that has not asked yet.
+export async function me() {
+  const answer = await api('me');
+  if (!features) features = Promise.resolve(new Set(Array.isArray(answer?.features) ? answer.features : []));
+  return answer;
+}
+
 // Whether the server runs an optional API, from the `features` of GET /api/v1/me (read once per
 // page load). Asking the route itself would put a 404 or 503 in the console where it is off.
 const FEATURES = { '/api/v1/factory/loadtests': 'loadtests' };

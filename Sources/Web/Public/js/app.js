@@ -1,7 +1,7 @@
 // AI Factory page: login, header, polling, hash routing (#/ and #/nodes/<id>), stale banner.
 // Polling intervals: overview 30 s, summary and alerts 15 s; `?poll=N` sets all of them to N s
 // (tests), `?wall=1` is the wall display (no controls, larger type).
-import { api, ApiError } from './api.js';
+import { api, ApiError, me } from './api.js';
 import { $, clear } from './dom.js';
 import { ago, healthKey, healthLabel } from './format.js';
 import { renderHome, refreshHome } from './views/home.js';
@@ -14,6 +14,7 @@ const poll = override > 0 ? { overview: override, summary: override, alerts: ove
 const SESSION_HINT = 'aif.signedIn';
 
 const state = {
+  me: null, // GET /api/v1/me: who is signed in (isAdmin, isOperator), once per session
   overview: null,
   summary: null,
   alerts: null,
@@ -29,7 +30,7 @@ if (params.get('wall') === '1') document.documentElement.classList.add('wall');
 
 function showLogin(message) {
   stopPolling();
-  state.overview = state.summary = state.alerts = state.reliability = null;
+  state.overview = state.summary = state.alerts = state.reliability = state.me = null;
   state.stale.clear();
   $('top').hidden = true;
   $('stale-banner').hidden = true;
@@ -140,6 +141,18 @@ async function loadReliability() {
   if (state.route?.name === 'home') refreshHome(state);
 }
 
+/// Who is signed in (GET /api/v1/me), read once per session: the overview shows the Diagnostics
+/// panel only to admins of a hardware tenant and to site operators.
+async function loadMe() {
+  try {
+    state.me = await me();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return failed('me', error);
+    state.me = null;
+  }
+  if (state.route?.name === 'home') refreshHome(state);
+}
+
 function every(seconds, fn) {
   state.timers.push(setInterval(fn, seconds * 1000));
 }
@@ -163,7 +176,7 @@ async function start() {
     return;
   }
   $('top').hidden = false;
-  await Promise.all([loadSummary(), loadAlerts(), loadReliability()]);
+  await Promise.all([loadSummary(), loadAlerts(), loadReliability(), loadMe()]);
   every(poll.overview, () => { loadOverview(); loadReliability(); });
   every(poll.summary, loadSummary);
   every(poll.alerts, loadAlerts);

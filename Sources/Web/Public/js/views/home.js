@@ -1,4 +1,6 @@
 // The role's home view: hardware (owner, provider), usage (consumer) or the explainer (none).
+// Admins of a hardware tenant and site operators also get the Diagnostics panel here (never on a
+// node's detail), once GET /api/v1/me has said who they are (`state.me`).
 import { h, clear, patch } from '../dom.js';
 import { num, compact, healthKey, healthLabel, when, quotaLevel, agentLine } from '../format.js';
 import { hasRoute } from '../api.js';
@@ -7,14 +9,18 @@ const LOADTESTS = '/api/v1/factory/loadtests';
 let bench = null; // views/bench.js once the server has the load-test API
 
 let root = null;
+let diagnostics = null; // views/diagnostics.js panel ({element, update, stop}) while it is on screen
+let diagnosticsLoading = false;
 
 export function renderHome(container, state) {
   root = clear(container);
+  diagnostics?.stop();
+  diagnostics = null;
   const role = state.overview.role;
   document.title = `${state.overview.tenant ?? 'AI Factory'} · AI Factory`;
   if (role === 'owner' || role === 'provider') root.append(hardware(state));
   else if (role === 'consumer') root.append(h('div', { id: 'consumer-view' }));
-  else root.append(none(state.overview));
+  else root.append(none(state.overview), h('div', { id: 'diagnostics-slot' }));
   refreshHome(state);
 }
 
@@ -29,15 +35,46 @@ export function refreshHome(state) {
   } else if (role === 'consumer') {
     fillConsumer(state);
   }
+  fillDiagnostics(state);
+}
+
+/// Who gets the Diagnostics panel: a site operator, or an admin of a tenant that holds hardware
+/// (owner, provider). Members, consumers and tenants without hardware do not; nor the wall display.
+export function mayRunDiagnostics(me, role) {
+  if (!me || document.documentElement.classList.contains('wall')) return false;
+  if (me.isOperator === true) return true;
+  return me.isAdmin === true && (role === 'owner' || role === 'provider');
+}
+
+/// Mounts the Diagnostics panel (and loads its code) into #diagnostics-slot, or refreshes it.
+function fillDiagnostics(state) {
+  if (!mayRunDiagnostics(state.me, state.overview.role)) return;
+  // Operators see no nodes in the overview: the panel reads GET /api/v1/nodes itself (null).
+  const nodes = Array.isArray(state.overview.nodes) && !state.me.isOperator ? state.overview.nodes : null;
+  if (diagnostics) {
+    if (diagnostics.element.isConnected) diagnostics.update(nodes);
+    return;
+  }
+  if (!document.getElementById('diagnostics-slot') || diagnosticsLoading) return;
+  diagnosticsLoading = true;
+  import('./diagnostics.js').then(({ diagnosticsPanel }) => {
+    diagnosticsLoading = false;
+    const slot = document.getElementById('diagnostics-slot');
+    if (!slot || diagnostics) return;
+    diagnostics = diagnosticsPanel({ me: state.me, nodes });
+    slot.replaceWith(diagnostics.element);
+  }).catch(() => { diagnosticsLoading = false; });
 }
 
 function hardware(state) {
   const o = state.overview;
   return h('div', { class: 'layout', id: 'hardware-view' },
-    h('section', { 'aria-labelledby': 'nodes-title' },
-      h('h2', { id: 'nodes-title', text: o.role === 'provider' ? 'Your contributed GPU nodes' : 'Your GPU nodes' }),
-      o.poolNote ? h('p', { class: 'panel note', id: 'pool-note', text: o.poolNote }) : null,
-      h('ul', { class: 'cards', id: 'cards' })),
+    h('div', { class: 'main-column' },
+      h('section', { 'aria-labelledby': 'nodes-title' },
+        h('h2', { id: 'nodes-title', text: o.role === 'provider' ? 'Your contributed GPU nodes' : 'Your GPU nodes' }),
+        o.poolNote ? h('p', { class: 'panel note', id: 'pool-note', text: o.poolNote }) : null,
+        h('ul', { class: 'cards', id: 'cards' })),
+      h('div', { id: 'diagnostics-slot' })),
     h('aside', {},
       h('section', { class: 'panel', 'aria-labelledby': 'alerts-title' },
         h('h3', { id: 'alerts-title', text: 'Firing alerts' }), h('div', { id: 'alerts' })),
