@@ -151,20 +151,42 @@ public final class DiagnosticsWorker: Service, Sendable {
         }
         if stop != nil { await process.stop() }
         let ending = await process.exit()
-        try? await Task.sleep(for: .milliseconds(100))  // the last bytes the reader thread delivers
+        await ToolProcess.pause(milliseconds: 100)  // the last bytes the reader thread delivers
         unsent.append(process.take())
+        // All but the last piece as output calls (a finish body stays under the server's limit).
+        var attempts = 0
+        while unsent.count > Self.pieceLimit, attempts < 20 {
+            attempts += 1
+            if case .gone = await send(job, credential, &unsent) { break }
+        }
+        let last = unsent.prefix(Self.utf8Boundary(in: unsent, atMost: Self.pieceLimit))
         await finish(job, credential, Finish(
             exitStatus: stop == nil ? ending.status : nil, state: stop?.state, reason: stop?.reason,
-            output: unsent.isEmpty ? nil : String(decoding: unsent, as: UTF8.self)))
+            output: last.isEmpty ? nil : String(decoding: last, as: UTF8.self)))
         if Task.isCancelled { throw CancellationError() }
     }
 
     private enum SendResult { case carryOn, cancel, gone }
 
+    /// The most output bytes one call carries (the server takes bodies up to 1 MiB; JSON escaping
+    /// can grow text up to 6×, so 128 KiB stays under it whatever the tool prints).
+    static let pieceLimit = 128 << 10
+
+    /// The largest count ≤ `limit` that does not cut a UTF-8 sequence of `data` in two, so no
+    /// character straddling two pieces turns into U+FFFD.
+    static func utf8Boundary(in data: Data, atMost limit: Int) -> Int {
+        guard data.count > limit else { return data.count }
+        var cut = limit
+        let start = data.startIndex
+        // Back off over continuation bytes (10xxxxxx) to the start of the character being cut.
+        while cut > 0, cut > limit - 4, data[start + cut] & 0xC0 == 0x80 { cut -= 1 }
+        return cut
+    }
+
     /// Sends what is unsent (or an empty keep-alive), keeping it for the next try when the server
     /// cannot be reached. At most 256 KiB per call.
     private func send(_ job: Job, _ credential: AgentCredential, _ unsent: inout Data) async -> SendResult {
-        let piece = unsent.prefix(256 << 10)
+        let piece = unsent.prefix(Self.utf8Boundary(in: unsent, atMost: Self.pieceLimit))
         do {
             let answer = try await ServerCall.send(
                 .POST, "/api/v1/agent/diagnostics/\(job.id)/output", credential: credential,

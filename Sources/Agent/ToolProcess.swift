@@ -82,10 +82,18 @@ final class ToolProcess: Sendable {
         process.terminate()
         let deadline = ContinuousClock.now + grace
         while ending == nil, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(50))
+            await Self.pause(milliseconds: 50)
         }
         if ending == nil { kill(process.processIdentifier, SIGKILL) }
         _ = await exit()
+    }
+
+    /// Sleeps even when the calling task is cancelled: stopping the tool is exactly what a
+    /// stopping agent must still do, and `Task.sleep` would return at once and spin.
+    static func pause(milliseconds: Int) async {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { continuation.resume() }
+        }
     }
 
     /// `name` as an executable path: itself when it contains a `/`, else the first match on `PATH`.

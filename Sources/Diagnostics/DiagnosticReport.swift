@@ -116,6 +116,10 @@ public struct NCCLReport: Sendable, Hashable, Codable {
     public var averageBusBandwidth: Double?
     /// The best out-of-place busbw of any size: what the interconnect reached.
     public var peakBusBandwidth: Double?
+    /// Mean out-of-place busbw over the bandwidth-bound sizes (≥ `NCCLParser.bandwidthBoundBytes`,
+    /// 32 MiB): the average the run is judged on. The tool's own average mixes in the
+    /// latency-bound small messages of an 8 B sweep and says nothing about the links.
+    public var bandwidthBoundBusBandwidth: Double?
     /// What a healthy node of the class reaches (`ExpectedBandwidth`), nil for unknown classes.
     public var expectedBusBandwidth: Double?
     public var interconnect: Interconnect?

@@ -104,7 +104,9 @@ public enum RecoveryCodes {
             (["uncorrectable row remap", "row remap failure", "retired pages limit", "faulty memory", "miscompare"], .rma),
             (["pending row remap", "pending page retirement", "pending retired page", "uncontained"], .reboot),
             (["system not yet initialized", "fabric manager", "fabricmanager", "persistence mode", "denylist", "nouveau",
-              "graphics processes", "environment variable", "ecc memory is disabled", "power limit"], .checkConfiguration),
+              "graphics processes", "environment variable", "ecc memory is disabled", "power limit",
+              // dcgmi without nv-hostengine running (or reachable): a host set-up fault, not the GPU's.
+              "host engine", "hostengine"], .checkConfiguration),
             (["internal error", "couldn't be parsed", "could not be parsed", "aborted", "timed out", "out of memory",
               "unable to allocate", "cannot allocate"], .rerun),
             (["nvlink", "pcie replay", "bandwidth", "thermal", "throttl"], .drainNode),

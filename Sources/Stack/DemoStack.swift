@@ -175,6 +175,7 @@ public struct DemoStack: Sendable {
                     .init(service: seeder),
                     .init(service: server),
                     .init(service: loadTests),
+                    .init(service: DiagnosticsSweepService(dependencies: dependencies)),
                     .init(service: prometheus),
                     .init(service: events),
                     .init(service: announcer),

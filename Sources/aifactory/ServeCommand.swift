@@ -95,7 +95,9 @@ struct ServeCommand: AsyncParsableCommand {
             host: address.host, port: address.port, prometheusURL: prometheusURL,
             trustedProxies: TrustedProxies(try Self.networks(trustedProxies, flag: "--trusted-proxies")), secureCookies: secureCookies)
         let app = buildApplication(server, dependencies: dependencies)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app), .init(service: loadTests)]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: app), .init(service: loadTests), .init(service: DiagnosticsSweepService(dependencies: dependencies)),
+        ]
         if let prometheusURL {
             // XID/ECC/thermal transitions become stored events only while something polls for them.
             let recorder = EventRecorder(

@@ -104,13 +104,13 @@ def open_page(driver, query="poll=2"):
     visible(driver, "#api-key")
 
 
-def login(driver, tenant, query="poll=2", key=None):
+def login(driver, tenant, query="poll=2", key=None, header=None):
     open_page(driver, query)
     field = driver.find_element(By.ID, "api-key")
     field.send_keys(key or key_for(tenant))
     field.send_keys(Keys.ENTER)
     visible(driver, "#top")
-    wait(driver, lambda d: d.find_element(By.ID, "tenant").text == tenant, 20, "tenant name in the header")
+    wait(driver, lambda d: d.find_element(By.ID, "tenant").text == (header or tenant), 20, "tenant name in the header")
 
 
 def console_errors(driver, allowed=()):
@@ -777,9 +777,10 @@ def diag_panel_or_skip(driver):
     return visible(driver, "#diagnostics-panel", 20)
 
 
-def diag_run_ack(driver, kind, level=None):
-    """Picks DIAG_NODE, the kind and level, presses Run; Cancel in the dialog first (no run is
-    created), then Run again and "Run anyway". Returns (warning shown, id of the new run)."""
+def diag_run_ack(driver, kind, level=None, dismiss="button"):
+    """Picks DIAG_NODE, the kind and level, presses Run; dismisses the dialog first (its Cancel
+    button, or Escape) and checks nothing started, then Run again and "Run anyway". Returns
+    (warning shown, id of the new run)."""
     wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f'#diag-node option[value="{DIAG_NODE}"]:not([disabled])') or False, 20, "agent node in the picker")
     Select(driver.find_element(By.ID, "diag-node")).select_by_value(DIAG_NODE)
     driver.find_element(By.ID, f"diag-kind-{kind}").click()
@@ -791,9 +792,14 @@ def diag_run_ack(driver, kind, level=None):
     dialog = visible(driver, "#diag-ack", 20)
     shown = dialog.find_element(By.ID, "diag-ack-message").text
     expect(driver.execute_script("return document.getElementById('diag-ack').open && document.getElementById('diag-ack').matches(':modal')"), "modal dialog")
-    # Cancel: the dialog closes, nothing starts, focus is back on Run.
-    dialog.find_element(By.ID, "diag-ack-cancel").click()
-    wait(driver, lambda d: not d.find_element(By.ID, "diag-ack").is_displayed(), 10, "dialog closed by Cancel")
+    # Cancel (or Escape): the dialog closes, nothing starts, focus is back on Run.
+    if dismiss == "escape":
+        expect(driver.switch_to.active_element.get_attribute("id") == "diag-ack-cancel", "focus on Cancel in the dialog")
+        ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+    else:
+        dialog.find_element(By.ID, "diag-ack-cancel").click()
+    wait(driver, lambda d: not d.find_element(By.ID, "diag-ack").is_displayed(), 10, "dialog closed without running")
+    wait(driver, lambda d: d.switch_to.active_element.get_attribute("id") == "diag-start", 5, "focus back on Run")
     time.sleep(1)
     expect(len(diag_api(f"diagnostics?node={DIAG_NODE}")["runs"]) == len(before), "Cancel in the dialog started a run")
     driver.find_element(By.ID, "diag-start").click()
@@ -836,6 +842,154 @@ def diag_follow(driver, run_id, timeout=120):
                 raise
         time.sleep(0.2)
     raise AssertionError(f"run {run_id} still {seen[-1] if seen else '?'} after {timeout} s")
+
+
+DIAG_FIXTURES = {
+    # A finished NCCL run as GET diagnostics/{id} answers it (rows cut from
+    # Tests/Fixtures/nccl-all-reduce-wrong.txt), a DCGM run with every verdict, a timed-out run
+    # without a report and a running one with more output than the live tail shows.
+    "nccl": {
+        "id": "dg_fixture_nccl", "node": "demo-agent-1", "tenant": "acme", "kind": "nccl", "state": "failed",
+        "requestedBy": "u_fixture", "acknowledged": True, "timeoutSeconds": 600, "cancelRequested": False,
+        "createdAt": "2026-12-05T06:45:31Z", "startedAt": "2026-12-05T06:45:31Z", "finishedAt": "2026-12-05T06:47:01Z",
+        "exitStatus": 1, "reason": "NCCL all_reduce failed: 128 wrong elements", "outputBytes": 3988, "outputTruncated": False,
+        "output": "# nccl-tests version 2.17.8\n#       size         count      type   redop\n",
+        "report": {
+            "outcome": "failed", "summary": "NCCL all_reduce failed: 128 wrong elements", "format": "nccl-tests", "action": "drain-node",
+            "metadata": {}, "tests": [
+                {"name": "data integrity (#wrong)", "status": "fail", "messages": ["128 wrong elements", "4 out-of-bounds values"], "gpus": [], "action": "drain-node"},
+                {"name": "bus bandwidth", "status": "warn", "messages": ["peak bus bandwidth 22.87 GB/s is 6 % of the 400 GB/s expected"], "gpus": [], "action": "rerun"},
+            ],
+            "nccl": {
+                "rows": [
+                    {"bytes": 8, "count": 2, "type": "float", "time": 17.49, "algorithmBandwidth": 0, "busBandwidth": 0, "wrong": 0,
+                     "inPlaceTime": 16.41, "inPlaceAlgorithmBandwidth": 0, "inPlaceBusBandwidth": 0, "inPlaceWrong": 0},
+                    {"bytes": 1048576, "count": 262144, "type": "float", "time": 477.32, "algorithmBandwidth": 2.2, "busBandwidth": 2.2, "wrong": 96,
+                     "inPlaceTime": 492.81, "inPlaceAlgorithmBandwidth": 2.13, "inPlaceBusBandwidth": 2.13, "inPlaceWrong": 32},
+                    {"bytes": 134217728, "count": 33554432, "type": "float", "time": 5869.38, "algorithmBandwidth": 22.87, "busBandwidth": 22.87, "wrong": 0,
+                     "inPlaceTime": 5886.67, "inPlaceAlgorithmBandwidth": 22.8, "inPlaceBusBandwidth": 22.8, "inPlaceWrong": None},
+                ],
+                "devices": [{"rank": 0, "host": "gpu-1-1", "device": 0, "busID": "0009:01:00", "name": "NVIDIA GH200 120GB"},
+                            {"rank": 1, "host": "gpu-1-7", "device": 0, "busID": "0009:01:00", "name": "NVIDIA GH200 120GB"}],
+                "averageBusBandwidth": 4.79995, "peakBusBandwidth": 22.87, "expectedBusBandwidth": 400, "interconnect": "nvlink",
+                "wrong": 128, "outOfBounds": 4, "failure": "gpu-1-1 pid 662195: Test failure common.cu:1189",
+            },
+        },
+    },
+    "dcgm": {
+        "id": "dg_fixture_dcgm", "node": "demo-agent-1", "tenant": "acme", "kind": "dcgm", "level": 3, "state": "failed",
+        "requestedBy": "u_fixture", "acknowledged": True, "timeoutSeconds": 3600, "cancelRequested": False,
+        "createdAt": "2026-12-05T06:00:00Z", "startedAt": "2026-12-05T06:00:02Z", "finishedAt": "2026-12-05T06:31:40Z",
+        "exitStatus": 226, "reason": "failed: GPU Memory on GPU 1 — Drain and RMA the GPU", "outputBytes": 20, "outputTruncated": True,
+        "output": "+---- dcgmi diag ----+\n",
+        "report": {
+            "outcome": "failed", "summary": "failed: GPU Memory on GPU 1 — Drain and RMA the GPU", "format": "dcgm-text", "action": "rma",
+            "metadata": {"dcgmVersion": "3.3.5", "driverVersion": "550.54.15"},
+            "tests": [
+                {"name": "Denylist", "category": "Deployment", "status": "pass", "messages": [], "gpus": [], "action": "none"},
+                {"name": "NVLink", "category": "Deployment", "status": "skip", "messages": ["not supported"], "gpus": [], "action": "none"},
+                {"name": "PCIe", "category": "Integration", "status": "warn", "messages": ["bandwidth below the threshold"], "action": "rerun",
+                 "gpus": [{"gpu": 0, "status": "warn", "messages": ["h2d 10.1 GB/s"], "action": "rerun"}]},
+                {"name": "GPU Memory", "category": "Hardware", "status": "fail", "messages": [], "action": "rma",
+                 "gpus": [{"gpu": 0, "status": "pass", "messages": [], "action": "none"},
+                          {"gpu": 1, "status": "fail", "messages": ["DBE errors", "row remap failure"], "code": "DCGM_FR_ROW_REMAP_FAILURE", "action": "rma"}]},
+            ],
+        },
+    },
+    "timedOut": {
+        "id": "dg_fixture_timeout", "node": "demo-agent-1", "tenant": "acme", "kind": "dcgm", "level": 4, "state": "timed-out",
+        "requestedBy": "u_other", "acknowledged": True, "timeoutSeconds": 9000, "cancelRequested": False,
+        "createdAt": "2026-12-05T01:00:00Z", "startedAt": "2026-12-05T01:00:01Z", "finishedAt": "2026-12-05T03:30:01Z",
+        "reason": "the run went past its 2 h 30 min timeout", "outputBytes": 0, "outputTruncated": False, "output": "",
+    },
+    "running": {
+        "id": "dg_fixture_running", "node": "demo-agent-1", "tenant": "acme", "kind": "dcgm", "level": 2, "state": "running",
+        "requestedBy": "u_fixture", "acknowledged": True, "timeoutSeconds": 600, "cancelRequested": False,
+        "createdAt": "2026-12-05T06:00:00Z", "startedAt": "2026-12-05T06:00:01Z", "outputBytes": 700, "outputTruncated": False,
+        "output": "\n".join(f"running test {i}" for i in range(40)) + "\n",
+    },
+}
+
+
+def test_diagnostics_helpers_and_rendering():
+    """js/diagnostics.js helpers and one run's view from fixture runs (no server run needed): the
+    NCCL size/busbw table with #wrong and average/peak against expected, a DCGM report with every
+    verdict and per-GPU codes, a timed-out run without report, the live tail of a running run."""
+    driver = make_driver(1280, 900)
+    try:
+        login(driver, "acme")
+        visible(driver, "#cards .card")
+        out = driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            const fixtures = arguments[0];
+            Promise.all([import('/ai-factory/js/diagnostics.js'), import('/ai-factory/js/views/diagnostics.js')]).then(([d, v]) => {
+              try {
+                const host = document.createElement('div');
+                host.id = 'diag-fixtures';
+                host.className = 'panel diagnostics';
+                document.getElementById('view').prepend(host);
+                for (const [key, run] of Object.entries(fixtures)) {
+                  const box = document.createElement('div');
+                  box.id = `fx-diag-${key}`;
+                  box.append(v.runElement(run, { user: { id: 'u_fixture', name: 'acme-admin' } }));
+                  host.append(box);
+                }
+                done({
+                  sizes: [8, 1024, 1048576, 268435456, 1536, null].map(d.sizeLabel),
+                  actions: ['none', 'rerun', 'check-configuration', 'reset-gpu', 'drain-node', 'reboot', 'rma'].map(d.actionLabel),
+                  kinds: [{ kind: 'dcgm', level: 4 }, { kind: 'nccl' }, {}].map(d.kindLabel),
+                  states: ['queued', 'running', 'passed', 'failed', 'cancelled', 'timed-out', 'x'].map(d.stateLabel),
+                  bodies: [d.startBody({ node: 'n', kind: 'dcgm', level: '3' }, false), d.startBody({ node: 'n', kind: 'nccl', level: '3' }, true)],
+                  tail: d.outputTail('a\\nb\\nc\\nd\\n', 2), empty: d.outputTail(null),
+                  seconds: [5, 200, 9000, null].map(d.secondsLabel),
+                  hints: [1, 2, 3, 4].map(d.levelHint),
+                });
+              } catch (e) { done({ error: String(e && e.stack || e) }); }
+            }).catch((e) => done({ error: 'import: ' + e }));
+        """, DIAG_FIXTURES)
+        expect("error" not in out, f"page script failed: {out.get('error')}")
+        expect(out["sizes"] == ["8 B", "1 KiB", "1 MiB", "256 MiB", "1.5 KiB", "—"], f"sizes {out['sizes']}")
+        expect(out["actions"] == ["No action needed", "Rerun the diagnostic", "Fix the host configuration", "Reset the GPU", "Drain the node",
+                                  "Drain and reboot the node", "Drain and RMA the GPU"], f"actions {out['actions']}")
+        expect(out["kinds"] == ["dcgmi diag r4", "NCCL all_reduce", "—"], f"kinds {out['kinds']}")
+        expect(out["states"] == ["Queued", "Running", "Passed", "Failed", "Cancelled", "Timed out", "Unknown"], f"states {out['states']}")
+        expect(out["bodies"] == [{"node": "n", "kind": "dcgm", "acknowledged": False, "level": 3}, {"node": "n", "kind": "nccl", "acknowledged": True}], f"bodies {out['bodies']}")
+        expect(out["tail"] == {"text": "c\nd", "hidden": 2} and out["empty"] == {"text": "", "hidden": 0}, f"tail {out['tail']} {out['empty']}")
+        expect(out["seconds"] == ["5 s", "3 min 20 s", "2 h 30 min", "—"], f"seconds {out['seconds']}")
+        expect(all(h.startswith(f"r{i + 1} ") for i, h in enumerate(out["hints"])), f"hints {out['hints']}")
+        nccl = driver.find_element(By.ID, "fx-diag-nccl")
+        rows = nccl.find_elements(By.CSS_SELECTOR, "#diag-nccl-table tbody tr")
+        expect([r.find_element(By.TAG_NAME, "th").text for r in rows] == ["8 B", "1 MiB", "128 MiB"], f"NCCL sizes {[r.text for r in rows]}")
+        expect([r.get_attribute("data-wrong") for r in rows] == ["0", "128", "0"], f"#wrong per row {[r.get_attribute('data-wrong') for r in rows]}")
+        expect("22.87 GB/s" in rows[2].text, f"busbw cell {rows[2].text!r}")
+        bandwidth = nccl.find_element(By.ID, "diag-bandwidth").text
+        expect(bandwidth == "Average bus bandwidth 4.80 GB/s · peak 22.87 GB/s · expected ≥ 400.00 GB/s over NVLink (peak is 6 %)", f"bandwidth {bandwidth!r}")
+        expect("128 wrong elements" in nccl.find_element(By.ID, "diag-wrong").text, "#wrong line")
+        expect("common.cu:1189" in nccl.find_element(By.ID, "diag-nccl-failure").text, "failure line")
+        expect(nccl.find_element(By.ID, "diag-action").text.endswith("Drain the node"), "NCCL action")
+        expect(nccl.find_element(By.CSS_SELECTOR, '#diag-tests tr[data-test="bus bandwidth"]').get_attribute("data-status") == "warn", "bandwidth test row")
+        dcgm = driver.find_element(By.ID, "fx-diag-dcgm")
+        statuses = {r.get_attribute("data-test"): r.get_attribute("data-status") for r in dcgm.find_elements(By.CSS_SELECTOR, "#diag-tests tbody tr")}
+        expect(statuses == {"Denylist": "pass", "NVLink": "skip", "PCIe": "warn", "GPU Memory": "fail"}, f"test rows {statuses}")
+        expect(dcgm.find_element(By.ID, "diag-action").get_attribute("data-action") == "rma" and "Drain and RMA the GPU" in dcgm.find_element(By.ID, "diag-action").text, "RMA action")
+        gpu1 = dcgm.find_element(By.CSS_SELECTOR, '.diag-gpus[data-test="GPU Memory"] tr[data-gpu="1"]')
+        expect(gpu1.get_attribute("data-code") == "DCGM_FR_ROW_REMAP_FAILURE" and "row remap failure" in gpu1.text, f"GPU 1 row {gpu1.text!r}")
+        expect(len(dcgm.find_elements(By.CSS_SELECTOR, ".diag-gpus")) == 2, "per-GPU tables for PCIe and GPU Memory only")
+        expect("DCGM 3.3.5" in dcgm.find_element(By.ID, "diag-format").text and "truncated" in dcgm.find_element(By.CSS_SELECTOR, "#diag-raw summary").text, "metadata and truncation")
+        timed = driver.find_element(By.ID, "fx-diag-timedOut")
+        expect(timed.find_element(By.ID, "diag-outcome").get_attribute("data-state") == "timed-out" and "timeout" in timed.find_element(By.ID, "diag-summary").text, "timed-out outcome")
+        expect(timed.find_elements(By.ID, "diag-no-report") and not timed.find_elements(By.ID, "diag-action"), "no report, no action")
+        running = driver.find_element(By.ID, "fx-diag-running")
+        live = running.find_element(By.ID, "diag-live-output").text.splitlines()
+        expect(live[0] == "running test 10" and live[-1] == "running test 39", f"live tail {live[:1]}…{live[-1:]}")
+        expect(running.find_element(By.ID, "diag-cancel").is_displayed() and not running.find_elements(By.ID, "diag-raw"), "Cancel while running, raw output after")
+        no_placeholders(driver)
+        driver.execute_script("document.getElementById('diag-fixtures').scrollIntoView()")
+        screenshot(driver, "diagnostics-fixture-rendering")
+        errors = console_errors(driver)
+        expect(not errors, f"console errors: {errors}")
+    finally:
+        driver.quit()
 
 
 def test_diagnostics_dcgm():
@@ -883,7 +1037,7 @@ def test_diagnostics_dcgm():
         expect(raw.get_attribute("open") is None, "raw output collapsed at first")
         raw.find_element(By.TAG_NAME, "summary").click()
         output = visible(driver, "#diag-output")
-        expect('"DCGM Diagnostic"' in output.text and "DCGM_FR" not in output.text, "raw dcgmi JSON shown")
+        expect('"DCGM Diagnostic"' in output.text, "raw dcgmi JSON shown")
         screenshot(driver, "diagnostics-failed")
         # Keyboard: the run's button in the list opens it again.
         button = row.find_element(By.CSS_SELECTOR, "button[data-open-run]")
@@ -897,6 +1051,22 @@ def test_diagnostics_dcgm():
         visible(driver, "#cards .card")
         # Back on the overview the panel shows the same run again.
         wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f'#diag-run[data-run="{run_id}"][data-state="failed"]') or False, 20, "run shown again after Back")
+        # Cancel: an r1 run (the server asks no acknowledgement for it, so no dialog) cancelled while
+        # the fake dcgmi sleeps.
+        diag_idle()
+        driver.find_element(By.ID, "diag-kind-dcgm").click()
+        Select(driver.find_element(By.ID, "diag-level")).select_by_value("1")
+        driver.find_element(By.ID, "diag-start").click()
+        cancel = visible(driver, "#diag-run:not([data-run=\"%s\"]) #diag-cancel" % run_id, 20)
+        expect(not driver.find_element(By.ID, "diag-ack").is_displayed(), "no dialog for r1")
+        second = driver.find_element(By.ID, "diag-run").get_attribute("data-run")
+        cancel.click()
+        state, seen, _ = diag_follow(driver, second, 60)
+        run = diag_api(f"diagnostics/{second}")
+        expect(run["cancelRequested"] is True, f"cancel requested: {run}")
+        expect(state == "cancelled", f"cancelled run ended {state} ({seen}): {run.get('reason')}")
+        expect(driver.find_element(By.ID, "diag-outcome").get_attribute("data-state") == "cancelled", "cancelled outcome")
+        screenshot(driver, "diagnostics-cancelled")
         errors = console_errors(driver, allowed=DIAG_ALLOWED_CONSOLE)
         expect(not errors, f"console errors: {errors}")
     finally:
@@ -913,7 +1083,7 @@ def test_diagnostics_nccl():
         visible(driver, "#cards .card")
         diag_panel_or_skip(driver)
         diag_idle()
-        warning, run_id = diag_run_ack(driver, "nccl")
+        warning, run_id = diag_run_ack(driver, "nccl", dismiss="escape")
         expect("all_reduce_perf" in warning and "90 %" in warning, f"NCCL warning: {warning!r}")
         state, seen, _ = diag_follow(driver, run_id)
         expect(state == "failed", f"end state {state} (states {seen})")
@@ -957,7 +1127,7 @@ def test_diagnostics_who_sees_it():
             driver.quit()
     driver = make_driver()
     try:
-        login(driver, "operator")
+        login(driver, "operator", header="site operator")
         panel = visible(driver, "#diagnostics-panel", 20)
         wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f'#diag-node option[value="{DIAG_NODE}"]:not([disabled])') or False, 20, "operator's picker")
         tenants = {o.text.split(" / ")[0] for o in panel.find_elements(By.CSS_SELECTOR, "#diag-node option")}
@@ -982,6 +1152,7 @@ SCENARIOS = [
     test_loadtest_and_inference_rendering,
     test_loadtest_end_to_end,
     test_inference_golden_signals,
+    test_diagnostics_helpers_and_rendering,
     test_diagnostics_who_sees_it,
     test_diagnostics_dcgm,
     test_diagnostics_nccl,

@@ -134,6 +134,7 @@ struct DCGMParserTests {
         #expect(RecoveryCodes.action(code: 500, severity: 2, message: "") == .drainNode)
         #expect(RecoveryCodes.action(forMessage: "GPU 2 had an uncorrectable row remap") == .rma)
         #expect(RecoveryCodes.action(forMessage: "Detected 2 volatile double-bit ECC error(s) in GPU 1.") == .resetGPU)
+        #expect(RecoveryCodes.action(forMessage: "Error: Unable to connect to host engine. Host engine connection invalid/disconnected.") == .checkConfiguration)
         #expect(RecoveryCodes.table[29]?.name == "DCGM_FR_PERSISTENCE_MODE")
     }
 }

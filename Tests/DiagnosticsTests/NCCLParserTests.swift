@@ -22,6 +22,9 @@ struct NCCLParserTests {
         #expect(nccl.devices[7].busID == "0000:df:00")
         #expect(nccl.devices[7].name == "NVIDIA H100 80GB HBM3")
         #expect(nccl.averageBusBandwidth == 437.957)
+        // Every size of this sweep is ≥ 32 MiB: the judged mean is the rows' out-of-place mean.
+        let judged = try #require(nccl.bandwidthBoundBusBandwidth)
+        #expect(abs(judged - 437.96) < 0.05, "\(judged)")
         #expect(nccl.peakBusBandwidth == 482.27)
         #expect(nccl.expectedBusBandwidth == 400)
         #expect(nccl.interconnect == .nvlink)

@@ -117,6 +117,14 @@ struct DiagnosticsWorkerTests {
                 let nccl = try #require((failed["report"] as? [String: Any])?["nccl"] as? [String: Any])
                 #expect((nccl["wrong"] as? Int ?? 0) > 0)
 
+                // dcgmi cannot reach its host engine: failed, the tool's own words kept as the reason.
+                try tools.set("error")
+                let broken = try await start(["node": "h200-a", "kind": "dcgm", "level": 1])
+                let error = try await Self.waitFor(client, broken, key: admin, Self.ended)
+                #expect(error["state"] as? String == "failed", "\(error)")
+                #expect(error["exitStatus"] as? Int == 1)
+                #expect((error["reason"] as? String)?.contains("Unable to connect to host engine") == true, "\(error)")
+
                 // A slow run cancelled from the page: the tool is stopped and the run says so.
                 try tools.set("slow")
                 let slow = try await start(["node": "h200-a", "kind": "dcgm", "level": 1])

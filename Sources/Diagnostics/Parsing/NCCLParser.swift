@@ -13,6 +13,9 @@
 enum NCCLParser {
     /// Below this share of the expected bus bandwidth the bandwidth check warns.
     static let lowBandwidthShare = 0.7
+    /// From this message size up all_reduce is bandwidth-bound on NVLink and PCIe alike (the
+    /// busbw curve flattens); below it latency dominates and the figure says nothing about links.
+    static let bandwidthBoundBytes = 32 << 20
 
     static func parse(_ output: String, exitStatus: Int32, gpuClass: String?, interconnect: Interconnect?) -> DiagnosticReport? {
         var rows: [NCCLReport.Row] = []
@@ -51,8 +54,10 @@ enum NCCLParser {
         if average == nil, !rows.isEmpty {
             average = rows.map(\.busBandwidth).reduce(0, +) / Double(rows.count)
         }
+        let large = rows.filter { $0.bytes >= bandwidthBoundBytes }.map(\.busBandwidth)
         let report = NCCLReport(
             rows: rows, devices: devices, averageBusBandwidth: average, peakBusBandwidth: peak,
+            bandwidthBoundBusBandwidth: large.isEmpty ? nil : large.reduce(0, +) / Double(large.count),
             expectedBusBandwidth: expected, interconnect: expected == nil ? nil : link, wrong: wrong,
             outOfBounds: outOfBounds, failure: failure)
 
@@ -117,8 +122,15 @@ enum NCCLParser {
             test.messages.append("no expected figure for GPU class '\(gpuClass ?? "unknown")': peak \(format(peak)) GB/s recorded, not judged")
             return test
         }
-        let share = peak / expected
-        test.messages.append("peak bus bandwidth \(format(peak)) GB/s is \(Int((share * 100).rounded())) % of the \(format(expected)) GB/s expected")
+        let judged: Double
+        if let large = report.bandwidthBoundBusBandwidth {
+            judged = large
+            test.messages.append("average bus bandwidth over the sizes from 32 MiB up \(format(large)) GB/s is \(Int((large / expected * 100).rounded())) % of the \(format(expected)) GB/s expected (peak \(format(peak)))")
+        } else {
+            judged = peak
+            test.messages.append("no size reached 32 MiB: judged on the peak, \(format(peak)) GB/s, \(Int((peak / expected * 100).rounded())) % of the \(format(expected)) GB/s expected")
+        }
+        let share = judged / expected
         if share < lowBandwidthShare {
             test.status = .warn
             test.action = .drainNode

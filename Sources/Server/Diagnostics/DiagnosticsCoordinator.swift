@@ -24,8 +24,11 @@ struct DiagnosticsCoordinator: Sendable {
     /// Ends `run` as its agent reports: parses the output unless the agent already knows why it
     /// ended (cancelled, timed out, the tool missing).
     func finish(_ run: DiagnosticRunRecord, node: NodeRecord?, exitStatus: Int?, state: DiagnosticRunState?, reason: String?) async throws -> DiagnosticRunRecord {
-        var end = DiagnosticRunEnd(state: state ?? .failed, exitStatus: exitStatus, reason: reason)
-        if let kind = DiagnosticKind(rawValue: run.kind), let plan = try? DiagnosticPlan(kind: kind, level: run.level) {
+        var end = DiagnosticRunEnd(state: state ?? .failed, exitStatus: exitStatus, reason: reason.map(Self.storable).flatMap { $0.isEmpty ? nil : $0 })
+        // A run the agent ended before the tool printed anything (missing tool, MIG) has nothing to
+        // parse: a report would only say "exited 127 (no output)" beside the agent's clear reason.
+        let nothingToParse = state != nil && run.output.isEmpty
+        if !nothingToParse, let kind = DiagnosticKind(rawValue: run.kind), let plan = try? DiagnosticPlan(kind: kind, level: run.level) {
             // Cancelled and timed-out runs are parsed too: what finished before the stop is kept.
             let report = DiagnosticParser.parse(
                 plan: plan, output: run.output, exitStatus: Int32(clamping: exitStatus ?? -1),
@@ -33,7 +36,7 @@ struct DiagnosticsCoordinator: Sendable {
             end.report = Self.json(report)
             if state == nil {
                 end.state = report.outcome == .passed ? .passed : .failed
-                if end.state == .failed, end.reason == nil { end.reason = report.summary }
+                if end.state == .failed, end.reason == nil { end.reason = Self.storable(report.summary) }
             }
         }
         let finished = try await store.finishDiagnosticRun(id: run.id, node: run.node, end, now: now())
@@ -47,13 +50,31 @@ struct DiagnosticsCoordinator: Sendable {
         let what = run.kind == "dcgm" ? "dcgmi diag r\(run.level)" : "NCCL all_reduce test"
         let why = run.reason ?? run.state.rawValue
         let occurrence = EventOccurrence(
-            node: run.node, kind: .diagnosticFailed, meaning: String("\(what) \(run.state == .timedOut ? "timed out" : "failed"): \(why)".prefix(500)),
+            node: run.node, kind: .diagnosticFailed, meaning: String(Self.storable("\(what) \(run.state == .timedOut ? "timed out" : "failed"): \(why)").prefix(500)),
             severity: .degraded, time: run.finishedAt ?? now())
         do {
             _ = try await store.recordEvent(occurrence)
         } catch {
             logger.error("diagnostic run \(run.id): the event could not be recorded: \(error)")
         }
+    }
+
+    /// A reason the store accepts whatever the tool printed: control characters (tabs, ANSI
+    /// colour codes) become spaces and it is cut at 2,000 bytes on a character boundary. A
+    /// refused reason would fail the agent's `finish` and lose the report.
+    static func storable(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        var bytes = 0
+        for scalar in text.unicodeScalars {
+            let kept: Unicode.Scalar = scalar.properties.generalCategory == .control ? " " : scalar
+            bytes += String(kept).utf8.count
+            if bytes > 1_990 {
+                scalars.append("…")
+                break
+            }
+            scalars.append(kept)
+        }
+        return String(scalars).trimmingCharacters(in: .whitespaces)
     }
 
     static func json(_ report: DiagnosticReport) -> String? {

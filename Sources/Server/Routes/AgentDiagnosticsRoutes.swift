@@ -84,9 +84,6 @@ struct AgentDiagnosticsRoutes {
                 }
                 state = given
             }
-            if let reason = body.reason, reason.utf8.count > 2000 {
-                throw APIError.unprocessable(field: "reason", "longer than 2000 bytes")
-            }
             var run = try await ownRun(id, node: node)
             if let output = body.output, !output.isEmpty {
                 run = try await dependencies.store.appendDiagnosticOutput(id: run.id, node: node, output: output, now: dependencies.now())
