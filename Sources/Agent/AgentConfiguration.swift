@@ -1,4 +1,5 @@
 public import Diagnostics
+import Foundation
 public import Logging
 
 /// What `aifactory agent` runs with: one value built from flags, handed to `runAgent`.
@@ -23,6 +24,14 @@ public struct AgentConfiguration: Sendable {
     public var enrolment: EnrolmentSettings
     /// Where `dcgmi` and `all_reduce_perf` are; diagnostics run only with `serverURL`.
     public var diagnosticTools: DiagnosticTools
+    /// Takes this node out of (and back into) traffic around a diagnostic run asked for with
+    /// `drain` (docs/DIAGNOSTICS.md "Safe diagnostics on a serving card"); `nil`: such runs fail.
+    public var drainHook: String?
+    /// The local vLLM's `/metrics`, read to wait until no request is running or waiting after the
+    /// drain; `nil`: the hook is trusted to have waited.
+    public var vllmMetricsURL: String?
+    /// Longest wait for in-flight requests after the drain before the run is given up.
+    public var drainWait: Duration
     public var logger: Logger
 
     public init(
@@ -35,8 +44,14 @@ public struct AgentConfiguration: Sendable {
         serverURL: String? = nil,
         enrolment: EnrolmentSettings = EnrolmentSettings(),
         diagnosticTools: DiagnosticTools = DiagnosticTools(),
+        drainHook: String? = nil,
+        vllmMetricsURL: String? = nil,
+        drainWait: Duration = .seconds(300),
         logger: Logger = Logger(label: "aifactory.agent")
     ) {
+        self.drainHook = drainHook
+        self.vllmMetricsURL = vllmMetricsURL
+        self.drainWait = drainWait
         self.diagnosticTools = diagnosticTools
         self.host = host
         self.port = port
@@ -63,6 +78,15 @@ public struct AgentConfiguration: Sendable {
         }
         guard (0...65535).contains(port) else {
             throw .invalidConfiguration("the listen port must be from 0 to 65535, got \(port)")
+        }
+        // The server allows a draining run 600 s beyond its timeout: two 60 s hooks and this wait.
+        guard drainWait >= .zero, drainWait <= .seconds(480) else {
+            throw .invalidConfiguration("--drain-wait must be between 0s and 8m, got \(Self.text(drainWait))")
+        }
+        if let vllmMetricsURL {
+            guard let url = URL(string: vllmMetricsURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw .invalidConfiguration("--vllm-metrics must be an http(s) URL such as http://127.0.0.1:8000/metrics, got '\(vllmMetricsURL)'")
+            }
         }
         try enrolment.validate(serverURL: serverURL)
     }

@@ -14,8 +14,8 @@ public import ServiceLifecycle
 /// back every second, stops it on a cancel or at its timeout, and reports the end. The server
 /// parses the output: the agent ships bytes, so a new DCGM format needs no agent upgrade.
 public final class DiagnosticsWorker: Service, Sendable {
-    private let configuration: AgentConfiguration
-    private let client: HTTPClient
+    let configuration: AgentConfiguration
+    let client: HTTPClient
     private let credentials: AsyncStream<AgentCredential>
     private let credentialContinuation: AsyncStream<AgentCredential>.Continuation
     /// The GPUs with MIG on, from the collector's identities.
@@ -57,6 +57,8 @@ public final class DiagnosticsWorker: Service, Sendable {
         var level: Int
         var timeoutSeconds: Int
         var gpus: Int
+        /// Take the node out of traffic first (absent from servers before drains existed).
+        var drain: Bool?
     }
 
     private func pollUntilCancelled(_ credential: AgentCredential) async throws {
@@ -90,39 +92,63 @@ public final class DiagnosticsWorker: Service, Sendable {
 
     private struct Chunk: Encodable { var output: String }
     private struct ChunkAnswer: Decodable { var cancel: Bool }
-    private struct Finish: Encodable {
+    struct Finish: Encodable {
         var exitStatus: Int?
         var state: String?
         var reason: String?
         var output: String?
+        var drain: DrainRecord?
     }
 
     /// Runs one job to its end and reports it. Never throws for the tool's own failures: those are
     /// the run's result. Throws only `CancellationError` when the agent stops (after reporting).
     func execute(_ job: Job, credential: AgentCredential) async throws {
+        var drain: DrainSession?
+        if job.drain == true {
+            switch await beginDrain(job, credential) {
+            case .drained(let session):
+                drain = session
+            case .notRun(let body):
+                await finish(job, credential, body)
+                if Task.isCancelled { throw CancellationError() }
+                return
+            }
+        }
+        var body = await runTool(job, credential: credential)
+        if let session = drain {
+            // Given back to routing whatever happened to the run, even when the agent is stopping
+            // (a task of its own is not cancelled with this one).
+            body.drain = await Task {
+                var restoring = session
+                await restoring.restore()
+                return restoring.record
+            }.value
+        }
+        await finish(job, credential, body)
+        if Task.isCancelled { throw CancellationError() }
+    }
+
+    /// Runs the job's tool to its end (or stop) while streaming its output; the run's end.
+    private func runTool(_ job: Job, credential: AgentCredential) async -> Finish {
         let tools = configuration.diagnosticTools
         let node = credential.node
         guard let kind = DiagnosticKind(rawValue: job.kind),
               let plan = try? DiagnosticPlan(kind: kind, level: kind == .dcgm ? job.level : max(0, job.level)) else {
-            await finish(job, credential, Finish(state: "failed", reason: "this agent (\(AgentVersion.current)) cannot run a '\(job.kind)' level \(job.level) diagnostic"))
-            return
+            return Finish(state: "failed", reason: "this agent (\(AgentVersion.current)) cannot run a '\(job.kind)' level \(job.level) diagnostic")
         }
         if case let mig = migGPUs(), !mig.isEmpty {
-            await finish(job, credential, Finish(state: "failed", reason:
-                "MIG is enabled on GPU \(mig.map(String.init).joined(separator: ", ")) of \(node): diagnostics need whole GPUs (nvidia-smi -mig 0)"))
-            return
+            return Finish(state: "failed", reason:
+                "MIG is enabled on GPU \(mig.map(String.init).joined(separator: ", ")) of \(node): diagnostics need whole GPUs (nvidia-smi -mig 0)")
         }
         let command = tools.command(for: plan, gpus: max(1, job.gpus))
         guard let executable = ToolProcess.resolve(command.executable) else {
-            await finish(job, credential, Finish(exitStatus: 127, state: "failed", reason: tools.missingToolMessage(for: kind, node: node)))
-            return
+            return Finish(exitStatus: 127, state: "failed", reason: tools.missingToolMessage(for: kind, node: node))
         }
         let process: ToolProcess
         do {
             process = try ToolProcess(executable: executable, arguments: command.arguments)
         } catch {
-            await finish(job, credential, Finish(state: "failed", reason: "\(executable) could not be started on \(node): \(error.localizedDescription)"))
-            return
+            return Finish(state: "failed", reason: "\(executable) could not be started on \(node): \(error.localizedDescription)")
         }
         configuration.logger.info("diagnostics: run \(job.id): \(executable) \(command.arguments.joined(separator: " "))")
         let deadline = ContinuousClock.now + .seconds(job.timeoutSeconds)
@@ -160,13 +186,12 @@ public final class DiagnosticsWorker: Service, Sendable {
             if case .gone = await send(job, credential, &unsent) { break }
         }
         let last = unsent.prefix(Self.utf8Boundary(in: unsent, atMost: Self.pieceLimit))
-        await finish(job, credential, Finish(
+        return Finish(
             exitStatus: stop == nil ? ending.status : nil, state: stop?.state, reason: stop?.reason,
-            output: last.isEmpty ? nil : String(decoding: last, as: UTF8.self)))
-        if Task.isCancelled { throw CancellationError() }
+            output: last.isEmpty ? nil : String(decoding: last, as: UTF8.self))
     }
 
-    private enum SendResult { case carryOn, cancel, gone }
+    enum SendResult { case carryOn, cancel, gone }
 
     /// The most output bytes one call carries (the server takes bodies up to 1 MiB; JSON escaping
     /// can grow text up to 6×, so 128 KiB stays under it whatever the tool prints).
@@ -185,7 +210,7 @@ public final class DiagnosticsWorker: Service, Sendable {
 
     /// Sends what is unsent (or an empty keep-alive), keeping it for the next try when the server
     /// cannot be reached. At most 256 KiB per call.
-    private func send(_ job: Job, _ credential: AgentCredential, _ unsent: inout Data) async -> SendResult {
+    func send(_ job: Job, _ credential: AgentCredential, _ unsent: inout Data) async -> SendResult {
         let piece = unsent.prefix(Self.utf8Boundary(in: unsent, atMost: Self.pieceLimit))
         do {
             let answer = try await ServerCall.send(
@@ -209,7 +234,7 @@ public final class DiagnosticsWorker: Service, Sendable {
 
     /// Reports the end, retrying a few times: a lost end is caught by the server's sweep, but
     /// with a vaguer reason.
-    private func finish(_ job: Job, _ credential: AgentCredential, _ body: Finish) async {
+    func finish(_ job: Job, _ credential: AgentCredential, _ body: Finish) async {
         // In a task of its own: when the agent is stopping, this task is cancelled, and the
         // report must still go out.
         await Task { await self.report(job, credential, body) }.value

@@ -20,11 +20,15 @@ final class ToolProcess: Sendable {
     private let pending = NIOLockedValueBox(Data())
     private let ended = NIOLockedValueBox<(ending: Ending?, waiters: [CheckedContinuation<Ending, Never>])>((nil, []))
 
-    /// Starts `executable` with `arguments`; throws when it cannot be started.
-    init(executable: String, arguments: [String]) throws {
+    /// Starts `executable` with `arguments` (and `environment` added to the agent's own); throws
+    /// when it cannot be started.
+    init(executable: String, arguments: [String], environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardInput = FileHandle.nullDevice
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -86,6 +90,23 @@ final class ToolProcess: Sendable {
         }
         if ending == nil { kill(process.processIdentifier, SIGKILL) }
         _ = await exit()
+    }
+
+    /// How it ended if it does within `limit`; `nil` while it still runs (it is left running).
+    func ended(within limit: Duration) async -> Ending? {
+        let deadline = ContinuousClock.now + limit
+        while ending == nil, ContinuousClock.now < deadline {
+            await Self.pause(milliseconds: 50)
+        }
+        return ending
+    }
+
+    /// Waits at most `limit` for it to end on its own, then stops it; how it ended and whether it
+    /// had to be stopped.
+    func wait(atMost limit: Duration) async -> (ending: Ending, stopped: Bool) {
+        let stopped = await ended(within: limit) == nil
+        if stopped { await stop() }
+        return (await exit(), stopped)
     }
 
     /// Sleeps even when the calling task is cancelled: stopping the tool is exactly what a

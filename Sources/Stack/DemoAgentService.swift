@@ -21,6 +21,8 @@ struct DemoAgentService: Service {
     let tenant: String
     /// The tools diagnostics run (the demo passes the fake ones with `--agent-tools`).
     let tools: DiagnosticTools
+    /// The drain hook for "drain first" runs (`drain-hook` in `--agent-tools`'s directory).
+    var drainHook: String?
     let store: any Store
     /// The demo server's URL, once it listens.
     let serverURL: @Sendable () async throws -> String
@@ -44,6 +46,7 @@ struct DemoAgentService: Service {
             host: host, port: 0, nvmlLibraryPath: library, serverURL: url,
             enrolment: EnrolmentSettings(token: token, stateDirectory: stateDirectory, nodeName: Self.nodeName),
             diagnosticTools: tools,
+            drainHook: drainHook,
             logger: agentLogger)
         let collector = try NVMLCollector.open(configuration)
         let diagnostics = DiagnosticsWorker(configuration: configuration, migGPUs: {

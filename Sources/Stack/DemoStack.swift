@@ -161,6 +161,7 @@ public struct DemoStack: Sendable {
                 tools: config.agentToolsDirectory.map {
                     DiagnosticTools(dcgmi: $0 + "/dcgmi", allReducePerf: $0 + "/all_reduce_perf")
                 } ?? DiagnosticTools(),
+                drainHook: config.agentToolsDirectory.map { $0 + "/drain-hook" },
                 store: store,
                 serverURL: {
                     _ = try await seeded.wait()

@@ -192,11 +192,11 @@ public final class CachingStore: Store {
     // Diagnostic runs are never cached: every read must see the agent's latest output and state.
     public func createDiagnosticRun(
         tenant: String, node: String, kind: String, level: Int, requestedBy: String, acknowledged: Bool,
-        timeoutSeconds: Int, gpus: Int, audit: AuditNote?, now: Date
+        timeoutSeconds: Int, gpus: Int, drain: Bool, audit: AuditNote?, now: Date
     ) async throws -> DiagnosticRunRecord {
         try await base.createDiagnosticRun(
             tenant: tenant, node: node, kind: kind, level: level, requestedBy: requestedBy, acknowledged: acknowledged,
-            timeoutSeconds: timeoutSeconds, gpus: gpus, audit: audit, now: now)
+            timeoutSeconds: timeoutSeconds, gpus: gpus, drain: drain, audit: audit, now: now)
     }
     public func diagnosticRun(id: String) async throws -> DiagnosticRunRecord? { try await base.diagnosticRun(id: id) }
     public func diagnosticRuns(tenant: String?, node: String?, limit: Int) async throws -> [DiagnosticRunRecord] {

@@ -53,14 +53,20 @@ public struct DiagnosticRunRecord: Sendable, Hashable {
     public var finishedAt: Date?
     /// The agent's last contact about this run (claim, output, finish).
     public var agentContactAt: Date?
+    /// Drain the node's traffic first (docs/DIAGNOSTICS.md "Safe diagnostics on a serving card").
+    public var drainRequested: Bool
+    /// What the agent drained and for how long (`Diagnostics.DrainRecord`) as a JSON object.
+    public var drain: String?
 
     public init(
         id: String, tenant: String, node: String, kind: String, level: Int, state: DiagnosticRunState,
         requestedBy: String, acknowledged: Bool, timeoutSeconds: Int, gpus: Int, output: String = "",
         outputTruncated: Bool = false, exitStatus: Int? = nil, reason: String? = nil, report: String? = nil,
         cancelRequested: Bool = false, createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil,
-        agentContactAt: Date? = nil
+        agentContactAt: Date? = nil, drainRequested: Bool = false, drain: String? = nil
     ) {
+        self.drainRequested = drainRequested
+        self.drain = drain
         self.id = id
         self.tenant = tenant
         self.node = node
@@ -93,8 +99,11 @@ public struct DiagnosticRunEnd: Sendable, Hashable {
     public var exitStatus: Int?
     public var reason: String?
     public var report: String?
+    /// The agent's drain record, JSON; `nil` when it did not drain.
+    public var drain: String?
 
-    public init(state: DiagnosticRunState, exitStatus: Int? = nil, reason: String? = nil, report: String? = nil) {
+    public init(state: DiagnosticRunState, exitStatus: Int? = nil, reason: String? = nil, report: String? = nil, drain: String? = nil) {
+        self.drain = drain
         self.state = state
         self.exitStatus = exitStatus
         self.reason = reason
@@ -112,6 +121,9 @@ public struct DiagnosticSweepLimits: Sendable, Hashable {
     public var grace: TimeInterval
     public var cancelGrace: TimeInterval
     public var queueTimeout: TimeInterval
+    /// Added to the timeout of a run that drains first: the agent's drain and restore hooks (60 s
+    /// each at most) and its wait for in-flight requests (300 s by default) come before and after the tool.
+    public var drainAllowance: TimeInterval = 600
 
     public init(agentSilence: TimeInterval = 20, grace: TimeInterval = 30, cancelGrace: TimeInterval = 15, queueTimeout: TimeInterval = 120) {
         self.agentSilence = agentSilence

@@ -202,6 +202,8 @@ enum Migrations {
             .column("started_at", type: .bigint)
             .column("finished_at", type: .bigint)
             .column("agent_contact_at", type: .bigint)
+            .column("drain_requested", type: .bigint, .notNull)
+            .column("drain", type: .text)
             .run()
         try await db.create(index: "diagnostic_runs_by_tenant").on("diagnostic_runs").column("tenant").column("created_at").run()
         try await db.create(index: "diagnostic_runs_by_state").on("diagnostic_runs").column("state").run()

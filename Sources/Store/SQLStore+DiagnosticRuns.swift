@@ -8,13 +8,13 @@ extension SQLStore {
     static let diagnosticColumns = [
         "id", "tenant", "node", "kind", "level", "state", "requested_by", "acknowledged", "timeout_seconds", "gpus",
         "output", "output_truncated", "exit_status", "reason", "report", "cancel_requested",
-        "created_at", "started_at", "finished_at", "agent_contact_at",
+        "created_at", "started_at", "finished_at", "agent_contact_at", "drain_requested", "drain",
     ]
     static var activeDiagnosticStates: [String] { DiagnosticRunState.allCases.filter(\.isActive).map(\.rawValue) }
 
     func createDiagnosticRun(
         tenant: String, node: String, kind: String, level: Int, requestedBy: String, acknowledged: Bool,
-        timeoutSeconds: Int, gpus: Int, audit: AuditNote?, now date: Date
+        timeoutSeconds: Int, gpus: Int, drain: Bool, audit: AuditNote?, now date: Date
     ) async throws -> DiagnosticRunRecord {
         try Validate.name(tenant, field: "tenant")
         try Validate.name(node, field: "node")
@@ -28,7 +28,7 @@ extension SQLStore {
         let record = DiagnosticRunRecord(
             id: Self.newID("dg_"), tenant: tenant, node: node, kind: kind, level: level, state: .queued,
             requestedBy: requestedBy, acknowledged: acknowledged, timeoutSeconds: timeoutSeconds, gpus: gpus,
-            createdAt: now.date)
+            createdAt: now.date, drainRequested: drain)
         let auditRow = try audit.map { note throws(StoreError) in
             var detail = note.detail
             detail["node"] = node
@@ -36,6 +36,7 @@ extension SQLStore {
             detail["kind"] = kind
             detail["level"] = String(level)
             detail["acknowledged"] = acknowledged ? "true" : "false"
+            if drain { detail["drain"] = "true" }
             return try Self.auditRow(actor: note.actor, action: note.action, target: record.id, detail: detail)
         }
         return try await write(duplicate: .duplicate(entity: "active diagnostic run", name: node)) { db in
@@ -128,6 +129,10 @@ extension SQLStore {
             try Validate.jsonObject(report, field: "report")
             guard report.utf8.count <= DiagnosticRunRecord.maxOutput else { throw StoreError.invalid(field: "report", reason: "too large") }
         }
+        if let drain = end.drain {
+            try Validate.jsonObject(drain, field: "drain")
+            guard drain.utf8.count <= 64 << 10 else { throw StoreError.invalid(field: "drain", reason: "too large") }
+        }
         let nowMillis = Timestamp.millis(now)
         return try await write { db in
             var record = try await Self.activeRun(db, id: id, node: node)
@@ -135,6 +140,7 @@ extension SQLStore {
             record.exitStatus = end.exitStatus
             record.reason = end.reason
             record.report = end.report
+            record.drain = end.drain ?? record.drain
             record.finishedAt = Timestamp.date(nowMillis)
             if node != nil { record.agentContactAt = Timestamp.date(nowMillis) }
             try await db.update("diagnostic_runs")
@@ -142,6 +148,7 @@ extension SQLStore {
                 .set("exit_status", to: SQLStore.bind(record.exitStatus.map(Int64.init)))
                 .set("reason", to: SQLStore.bind(record.reason))
                 .set("report", to: SQLStore.bind(record.report))
+                .set("drain", to: SQLStore.bind(record.drain))
                 .set("finished_at", to: SQLBind(nowMillis))
                 .set("agent_contact_at", to: SQLStore.bind(record.agentContactAt.map(Timestamp.millis)))
                 .where("id", .equal, id).where("state", .in, Self.activeDiagnosticStates)
@@ -221,7 +228,8 @@ extension SQLStore {
             if record.cancelRequested, silent > limits.cancelGrace {
                 return DiagnosticRunEnd(state: .cancelled, reason: "cancelled; the agent on \(record.node) did not confirm that the tool stopped")
             }
-            if let started = record.startedAt, now.timeIntervalSince(started) > Double(record.timeoutSeconds) + limits.grace {
+            let allowance = record.drainRequested ? limits.drainAllowance : 0
+            if let started = record.startedAt, now.timeIntervalSince(started) > Double(record.timeoutSeconds) + allowance + limits.grace {
                 return DiagnosticRunEnd(state: .timedOut, reason: "ran past its \(record.timeoutSeconds) s limit and the agent did not stop it")
             }
             if silent > limits.agentSilence {
@@ -253,7 +261,8 @@ extension SQLStore {
          SQLBind(r.requestedBy), SQLBind(r.acknowledged ? Int64(1) : 0), SQLBind(Int64(r.timeoutSeconds)), SQLBind(Int64(r.gpus)),
          SQLBind(r.output), SQLBind(r.outputTruncated ? Int64(1) : 0), bind(r.exitStatus.map(Int64.init)), bind(r.reason),
          bind(r.report), SQLBind(r.cancelRequested ? Int64(1) : 0), SQLBind(Timestamp.millis(r.createdAt)),
-         bind(r.startedAt.map(Timestamp.millis)), bind(r.finishedAt.map(Timestamp.millis)), bind(r.agentContactAt.map(Timestamp.millis))]
+         bind(r.startedAt.map(Timestamp.millis)), bind(r.finishedAt.map(Timestamp.millis)), bind(r.agentContactAt.map(Timestamp.millis)),
+         SQLBind(r.drainRequested ? Int64(1) : 0), bind(r.drain)]
     }
 }
 
@@ -283,6 +292,8 @@ extension SQLRow {
             createdAt: try date("created_at"),
             startedAt: try optionalDate("started_at"),
             finishedAt: try optionalDate("finished_at"),
-            agentContactAt: try optionalDate("agent_contact_at"))
+            agentContactAt: try optionalDate("agent_contact_at"),
+            drainRequested: try decode(column: "drain_requested", as: Int64.self) != 0,
+            drain: try decode(column: "drain", as: String?.self))
     }
 }

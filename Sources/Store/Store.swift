@@ -144,7 +144,7 @@ public protocol Store: Sendable {
     /// when the node already has one queued or running. The audit row is written in the same transaction.
     func createDiagnosticRun(
         tenant: String, node: String, kind: String, level: Int, requestedBy: String, acknowledged: Bool,
-        timeoutSeconds: Int, gpus: Int, audit: AuditNote?, now: Date
+        timeoutSeconds: Int, gpus: Int, drain: Bool, audit: AuditNote?, now: Date
     ) async throws -> DiagnosticRunRecord
     func diagnosticRun(id: String) async throws -> DiagnosticRunRecord?
     /// Newest first; `nil` filters mean all.

@@ -58,6 +58,15 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "NCCL tests' all_reduce_perf for diagnostics (a name on PATH or a path).")
     var allReducePerf: String = "all_reduce_perf"
 
+    @Option(help: "Executable that takes this node out of routing and back (`HOOK drain|restore NODE`) for diagnostics asked to drain first (docs/DIAGNOSTICS.md).")
+    var drainHook: String?
+
+    @Option(help: "The local vLLM's metrics URL, read after a drain to wait until no request is running or waiting (e.g. http://127.0.0.1:8000/metrics).")
+    var vllmMetrics: String?
+
+    @Option(help: "Longest wait for in-flight requests after a drain (e.g. 5m, at most 8m).")
+    var drainWait: String = "5m"
+
     func validate() throws {
         _ = try ListenAddress(listen)
         do {
@@ -117,6 +126,9 @@ struct AgentCommand: AsyncParsableCommand {
             serverURL: server,
             enrolment: EnrolmentSettings(token: enrollToken, advertise: advertise, stateDirectory: stateDir, nodeName: nodeName),
             diagnosticTools: DiagnosticTools(dcgmi: dcgmi, allReducePerf: allReducePerf),
+            drainHook: drainHook,
+            vllmMetricsURL: vllmMetrics,
+            drainWait: try AgentConfiguration.parseDuration(drainWait, flag: "--drain-wait"),
             logger: logger)
     }
 

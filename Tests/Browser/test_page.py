@@ -871,7 +871,7 @@ DIAG_FIXTURES = {
                 ],
                 "devices": [{"rank": 0, "host": "gpu-1-1", "device": 0, "busID": "0009:01:00", "name": "NVIDIA GH200 120GB"},
                             {"rank": 1, "host": "gpu-1-7", "device": 0, "busID": "0009:01:00", "name": "NVIDIA GH200 120GB"}],
-                "averageBusBandwidth": 4.79995, "peakBusBandwidth": 22.87, "expectedBusBandwidth": 400, "interconnect": "nvlink",
+                "averageBusBandwidth": 4.79995, "peakBusBandwidth": 22.87, "bandwidthBoundBusBandwidth": 22.12, "expectedBusBandwidth": 400, "interconnect": "nvlink",
                 "wrong": 128, "outOfBounds": 4, "failure": "gpu-1-1 pid 662195: Test failure common.cu:1189",
             },
         },
@@ -881,6 +881,8 @@ DIAG_FIXTURES = {
         "requestedBy": "u_fixture", "acknowledged": True, "timeoutSeconds": 3600, "cancelRequested": False,
         "createdAt": "2026-12-05T06:00:00Z", "startedAt": "2026-12-05T06:00:02Z", "finishedAt": "2026-12-05T06:31:40Z",
         "exitStatus": 226, "reason": "failed: GPU Memory on GPU 1 — Drain and RMA the GPU", "outputBytes": 20, "outputTruncated": True,
+        "drainRequested": True, "drain": {"method": "hook", "hook": "/etc/aifactory/drain", "drainedAt": "2026-12-05T06:00:01Z", "inFlightAtDrain": 3,
+                                           "waitedSeconds": 4.5, "restoredAt": "2026-12-05T06:31:41Z", "drainedSeconds": 1900, "problems": []},
         "output": "+---- dcgmi diag ----+\n",
         "report": {
             "outcome": "failed", "summary": "failed: GPU Memory on GPU 1 — Drain and RMA the GPU", "format": "dcgm-text", "action": "rma",
@@ -963,7 +965,7 @@ def test_diagnostics_helpers_and_rendering():
         expect([r.get_attribute("data-wrong") for r in rows] == ["0", "128", "0"], f"#wrong per row {[r.get_attribute('data-wrong') for r in rows]}")
         expect("22.87 GB/s" in rows[2].text, f"busbw cell {rows[2].text!r}")
         bandwidth = nccl.find_element(By.ID, "diag-bandwidth").text
-        expect(bandwidth == "Average bus bandwidth 4.80 GB/s · peak 22.87 GB/s · expected ≥ 400.00 GB/s over NVLink (peak is 6 %)", f"bandwidth {bandwidth!r}")
+        expect(bandwidth == "Average bus bandwidth 4.80 GB/s over all sizes · 22.12 GB/s from 32 MiB up · peak 22.87 GB/s · expected ≥ 400.00 GB/s over NVLink (the sizes from 32 MiB up reach 6 % of it)", f"bandwidth {bandwidth!r}")
         expect("128 wrong elements" in nccl.find_element(By.ID, "diag-wrong").text, "#wrong line")
         expect("common.cu:1189" in nccl.find_element(By.ID, "diag-nccl-failure").text, "failure line")
         expect(nccl.find_element(By.ID, "diag-action").text.endswith("Drain the node"), "NCCL action")
@@ -976,6 +978,9 @@ def test_diagnostics_helpers_and_rendering():
         expect(gpu1.get_attribute("data-code") == "DCGM_FR_ROW_REMAP_FAILURE" and "row remap failure" in gpu1.text, f"GPU 1 row {gpu1.text!r}")
         expect(len(dcgm.find_elements(By.CSS_SELECTOR, ".diag-gpus")) == 2, "per-GPU tables for PCIe and GPU Memory only")
         expect("DCGM 3.3.5" in dcgm.find_element(By.ID, "diag-format").text and "truncated" in dcgm.find_element(By.CSS_SELECTOR, "#diag-raw summary").text, "metadata and truncation")
+        drain = dcgm.find_element(By.ID, "diag-drain")
+        expect(drain.get_attribute("data-drain") == "restored" and "3 requests in flight" in drain.text and "31 min 40 s" in drain.text, f"drain record {drain.text!r}")
+        expect(not driver.find_elements(By.CSS_SELECTOR, "#fx-diag-nccl #diag-drain"), "no drain line for a run that did not ask")
         timed = driver.find_element(By.ID, "fx-diag-timedOut")
         expect(timed.find_element(By.ID, "diag-outcome").get_attribute("data-state") == "timed-out" and "timeout" in timed.find_element(By.ID, "diag-summary").text, "timed-out outcome")
         expect(timed.find_elements(By.ID, "diag-no-report") and not timed.find_elements(By.ID, "diag-action"), "no report, no action")
@@ -1019,8 +1024,8 @@ def test_diagnostics_dcgm():
         FIGURES["diagnosticsStatesSeen"] = seen
         expect(state == "failed", f"end state {state} (states {seen})")
         expect("running" in seen, f"never saw the run running: {seen}")
-        if live:
-            FIGURES["diagnosticsLiveOutputLine"] = live.splitlines()[0][:80]
+        expect(live, "no live output while the run was active")
+        FIGURES["diagnosticsLiveOutputLine"] = live.splitlines()[0][:80]
         # The parsed report: summary and action prominently, the failing test, the per-GPU code.
         action = visible(driver, "#diag-action")
         expect(action.get_attribute("data-action") == "check-configuration" and "Fix the host configuration" in action.text, f"action {action.text!r}")

@@ -1,5 +1,6 @@
 import Agent
 import Diagnostics
+import Fleet
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -7,6 +8,8 @@ import HummingbirdTesting
 import Logging
 import Server
 import Store
+import Synchronization
+import TestSupport
 import Testing
 
 /// The agent's diagnostics worker against a live server, running the fake `dcgmi` and
@@ -32,7 +35,24 @@ struct DiagnosticsWorkerTests {
                 try script.write(toFile: path, atomically: true, encoding: .utf8)
                 try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
             }
+            let hook = directory.appendingPathComponent("drain-hook").path
+            let hookScript = """
+                #!/bin/sh
+                FAKE_DRAIN_LOG='\(drainLog.path)' FAKE_DRAIN_STATUS=$(cat '\(directory.path)/drain-status' 2>/dev/null || echo 0) exec '\(fakes)/drain-hook' "$@"
+
+                """
+            try hookScript.write(toFile: hook, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook)
             try set("pass")
+        }
+
+        var drainLog: URL { directory.appendingPathComponent("drain.log") }
+        var drainHook: String { directory.appendingPathComponent("drain-hook").path }
+        func drainHookExits(_ status: Int) throws {
+            try String(status).write(to: directory.appendingPathComponent("drain-status"), atomically: true, encoding: .utf8)
+        }
+        func drainCalls() -> [String] {
+            ((try? String(contentsOf: drainLog, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
         }
 
         func set(_ mode: String) throws { try mode.write(to: modeFile, atomically: true, encoding: .utf8) }
@@ -43,12 +63,14 @@ struct DiagnosticsWorkerTests {
 
     /// Runs a worker for `node` while `body` runs; stops it (as the agent stopping would) after.
     static func withWorker<T>(
-        port: Int, credential: String, tools: DiagnosticTools, _ body: () async throws -> T
+        port: Int, credential: String, tools: DiagnosticTools, drainHook: String? = nil, vllmMetricsURL: String? = nil,
+        drainWait: Duration = .seconds(300), _ body: () async throws -> T
     ) async throws -> T {
         let url = "http://127.0.0.1:\(port)"
         var logger = Logger(label: "test.agent")
         logger.logLevel = .critical
-        let configuration = AgentConfiguration(serverURL: url, diagnosticTools: tools, logger: logger)
+        let configuration = AgentConfiguration(
+            serverURL: url, diagnosticTools: tools, drainHook: drainHook, vllmMetricsURL: vllmMetricsURL, drainWait: drainWait, logger: logger)
         let worker = DiagnosticsWorker(configuration: configuration, flushEvery: .milliseconds(200))
         worker.enrolled(AgentCredential(server: url, node: "h200-a", credential: credential, heartbeatSeconds: 30))
         return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -139,7 +161,7 @@ struct DiagnosticsWorkerTests {
                 // The agent enforces the run's limit (a 2 s run queued straight into the store).
                 let short = try await fleet.store.createDiagnosticRun(
                     tenant: "acme", node: "h200-a", kind: "dcgm", level: 1, requestedBy: "test", acknowledged: false,
-                    timeoutSeconds: 2, gpus: 1, audit: nil, now: Date())
+                    timeoutSeconds: 2, gpus: 1, drain: false, audit: nil, now: Date())
                 let timedOut = try await Self.waitFor(client, short.id, key: admin, seconds: 20, Self.ended)
                 #expect(timedOut["state"] as? String == "timed-out", "\(timedOut)")
                 #expect((timedOut["reason"] as? String)?.contains("2 s limit") == true)
@@ -163,6 +185,119 @@ struct DiagnosticsWorkerTests {
             #expect(answer["state"] as? String == "failed")
             #expect(answer["reason"] as? String == "dcgmi is not installed on h200-a: install datacenter-gpu-manager (or pass --dcgmi PATH to the agent)")
         }
+        await fleet.close()
+    }
+
+    /// A vLLM `/metrics` whose running requests count down to `floor` one per read.
+    final class FakeVLLM: Sendable {
+        private let running: Mutex<Int>
+        let floor: Int
+        init(running: Int, floor: Int = 0) {
+            self.running = Mutex(running)
+            self.floor = floor
+        }
+        var router: Router<BasicRequestContext> {
+            let router = Router()
+            router.get("metrics") { _, _ -> String in
+                let now = self.running.withLock { value -> Int in
+                    defer { value = max(self.floor, value - 1) }
+                    return value
+                }
+                return """
+                    # HELP vllm:num_requests_running Number of requests in model execution batches.
+                    # TYPE vllm:num_requests_running gauge
+                    vllm:num_requests_running{engine="0",model_name="meta-llama/Llama-3.1-8B-Instruct"} \(now).0
+                    vllm:num_requests_waiting{engine="0",model_name="meta-llama/Llama-3.1-8B-Instruct"} 0.0
+
+                    """
+            }
+            return router
+        }
+    }
+
+    @Test("drain first: the hook takes the node out, in-flight requests finish, the run runs, the node is restored and the run says for how long")
+    func drainFirst() async throws {
+        let fleet = try await TestFleet.make()
+        let tools = try Tools()
+        defer { try? FileManager.default.removeItem(at: tools.directory) }
+        var dependencies = fleet.dependencies()
+        dependencies.diagnosticPollMax = .seconds(1)
+        let app = Application(router: buildRouter(ServerConfiguration(), dependencies: dependencies),
+                              configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let vllm = FakeVLLM(running: 2)
+        let stuck = FakeVLLM(running: 5, floor: 5)
+        try await withLoopbackServer(vllm.router) { vllmURL in
+            try await withLoopbackServer(stuck.router) { stuckURL in
+                try await app.test(.live) { client in
+                    let credential = try await DiagnosticsRoutesTests.enrolAgent(client, fleet)
+                    let admin = fleet.keys["acme-admin"]
+                    @Sendable func start() async throws -> String {
+                        let started = try await DiagnosticsRoutesTests.start(client, admin, ["node": "h200-a", "kind": "dcgm", "level": 1, "drain": true])
+                        #expect(started.status == .accepted, "\(started.text)")
+                        #expect(started.object["drainRequested"] as? Bool == true)
+                        return try #require(started.object["id"] as? String)
+                    }
+
+                    try await Self.withWorker(
+                        port: client.port!, credential: credential, tools: tools.diagnosticTools,
+                        drainHook: tools.drainHook, vllmMetricsURL: vllmURL + "/metrics"
+                    ) {
+                        // Drained, two requests finish, r1 passes, restored.
+                        let id = try await start()
+                        let run = try await Self.waitFor(client, id, key: admin, Self.ended)
+                        #expect(run["state"] as? String == "passed", "\(run)")
+                        #expect((run["report"] as? [String: Any])?["summary"] as? String == "9 of 9 tests passed")
+                        let drain = try #require(run["drain"] as? [String: Any], "\(run)")
+                        #expect(drain["method"] as? String == "hook")
+                        #expect(drain["inFlightAtDrain"] as? Int == 2)
+                        #expect((drain["waitedSeconds"] as? Double ?? 0) >= 1)
+                        #expect(drain["drainedAt"] is String && drain["restoredAt"] is String)
+                        #expect((drain["drainedSeconds"] as? Double ?? 0) > 0)
+                        #expect((drain["problems"] as? [Any])?.isEmpty == true, "\(drain)")
+                        #expect(tools.drainCalls() == ["drain h200-a \(id)", "restore h200-a \(id)"])
+                        let output = run["output"] as? String ?? ""
+                        #expect(output.contains("# aifactory: draining h200-a"), "the drain shows in the live output")
+                        #expect(output.contains("requests in flight: 2"))
+
+                        // The drain hook fails: the tool never runs, the node is restored anyway.
+                        try tools.drainHookExits(3)
+                        let refused = try await start()
+                        let failed = try await Self.waitFor(client, refused, key: admin, Self.ended)
+                        #expect(failed["state"] as? String == "failed")
+                        #expect((failed["reason"] as? String)?.contains("the drain hook failed on h200-a (drain exited 3") == true, "\(failed)")
+                        #expect((failed["output"] as? String)?.contains("fake dcgmi") == false, "dcgmi did not run")
+                        #expect(tools.drainCalls().suffix(2) == ["drain h200-a \(refused)", "restore h200-a \(refused)"])
+                        let record = try #require(failed["drain"] as? [String: Any])
+                        #expect((record["problems"] as? [String])?.count == 2, "the drain and the restore both failed: \(record)")
+                        try tools.drainHookExits(0)
+                    }
+
+                    // Requests never finish: given up after the wait, restored, not run.
+                    try await Self.withWorker(
+                        port: client.port!, credential: credential, tools: tools.diagnosticTools,
+                        drainHook: tools.drainHook, vllmMetricsURL: stuckURL + "/metrics", drainWait: .seconds(2)
+                    ) {
+                        let id = try await start()
+                        let run = try await Self.waitFor(client, id, key: admin, Self.ended)
+                        #expect(run["state"] as? String == "failed")
+                        #expect((run["reason"] as? String)?.contains("5 request(s) still in flight on h200-a after 2 s") == true, "\(run)")
+                        #expect(tools.drainCalls().suffix(2) == ["drain h200-a \(id)", "restore h200-a \(id)"])
+                        #expect((run["drain"] as? [String: Any])?["restoredAt"] is String)
+                    }
+
+                    // An agent without a hook cannot drain: the run fails saying how to give it one.
+                    try await Self.withWorker(port: client.port!, credential: credential, tools: tools.diagnosticTools) {
+                        let id = try await start()
+                        let run = try await Self.waitFor(client, id, key: admin, Self.ended)
+                        #expect(run["state"] as? String == "failed")
+                        #expect((run["reason"] as? String)?.contains("has no drain hook: start `aifactory agent` with --drain-hook PATH") == true, "\(run)")
+                    }
+                }
+                return ()
+            }
+        }
+        let audit = try await fleet.store.auditLog(limit: 50).filter { $0.action == "diagnostics.start" }
+        #expect(audit.allSatisfy { $0.detail.contains("\"drain\":\"true\"") })
         await fleet.close()
     }
 }

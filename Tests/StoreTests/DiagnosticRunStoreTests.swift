@@ -15,7 +15,7 @@ struct DiagnosticRunStoreTests {
     static func create(_ store: any Store, node: String = "h200-a", level: Int = 1, now: Date = Date()) async throws -> DiagnosticRunRecord {
         try await store.createDiagnosticRun(
             tenant: "acme", node: node, kind: "dcgm", level: level, requestedBy: "u_1", acknowledged: level > 1,
-            timeoutSeconds: 300, gpus: 8, audit: AuditNote(actor: "admin", action: "diagnostics.start"), now: now)
+            timeoutSeconds: 300, gpus: 8, drain: false, audit: AuditNote(actor: "admin", action: "diagnostics.start"), now: now)
     }
 
     @Test("one active run per node, even when two servers race; the queue → running → ended path", arguments: Backend.allCases)

@@ -23,7 +23,10 @@ struct DiagnosticsCoordinator: Sendable {
 
     /// Ends `run` as its agent reports: parses the output unless the agent already knows why it
     /// ended (cancelled, timed out, the tool missing).
-    func finish(_ run: DiagnosticRunRecord, node: NodeRecord?, exitStatus: Int?, state: DiagnosticRunState?, reason: String?) async throws -> DiagnosticRunRecord {
+    func finish(
+        _ run: DiagnosticRunRecord, node: NodeRecord?, exitStatus: Int?, state: DiagnosticRunState?, reason: String?,
+        drain: DrainRecord? = nil
+    ) async throws -> DiagnosticRunRecord {
         var end = DiagnosticRunEnd(state: state ?? .failed, exitStatus: exitStatus, reason: reason.map(Self.storable).flatMap { $0.isEmpty ? nil : $0 })
         // A run the agent ended before the tool printed anything (missing tool, MIG) has nothing to
         // parse: a report would only say "exited 127 (no output)" beside the agent's clear reason.
@@ -38,6 +41,15 @@ struct DiagnosticsCoordinator: Sendable {
                 end.state = report.outcome == .passed ? .passed : .failed
                 if end.state == .failed, end.reason == nil { end.reason = Self.storable(report.summary) }
             }
+        }
+        if var drain {
+            // The agent's words, kept storable like a reason.
+            drain.hook = String(Self.storable(drain.hook).prefix(500))
+            drain.problems = drain.problems.prefix(20).map { String(Self.storable($0).prefix(600)) }
+            drain.drainedAt = drain.drainedAt.map { String($0.prefix(40)) }
+            drain.restoredAt = drain.restoredAt.map { String($0.prefix(40)) }
+            drain.method = String(drain.method.prefix(40))
+            end.drain = Self.json(drain)
         }
         let finished = try await store.finishDiagnosticRun(id: run.id, node: run.node, end, now: now())
         await recordEvent(finished)
@@ -77,7 +89,7 @@ struct DiagnosticsCoordinator: Sendable {
         return String(scalars).trimmingCharacters(in: .whitespaces)
     }
 
-    static func json(_ report: DiagnosticReport) -> String? {
+    static func json(_ report: some Encodable) -> String? {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Hummingbird
 import Store
@@ -21,6 +22,7 @@ struct AgentDiagnosticsRoutes {
         var level: Int
         var timeoutSeconds: Int
         var gpus: Int
+        var drain: Bool
     }
 
     struct Output: StrictBody {
@@ -33,7 +35,7 @@ struct AgentDiagnosticsRoutes {
     }
 
     struct Finish: StrictBody {
-        static let fields: Set<String> = ["exitStatus", "state", "reason", "output"]
+        static let fields: Set<String> = ["exitStatus", "state", "reason", "output", "drain"]
         /// The tool's exit status; absent when it never ran (missing tool) or was killed.
         var exitStatus: Int?
         /// `cancelled`, `timed-out` or `failed` when the agent ended it; absent: judged from the output.
@@ -41,6 +43,8 @@ struct AgentDiagnosticsRoutes {
         var reason: String?
         /// The last piece of output, sent with the end instead of a separate call.
         var output: String?
+        /// What the agent drained and for how long, for a run asked for with `drain`.
+        var drain: DrainRecord?
     }
 
     func register(on agentGroup: RouterGroup<AppRequestContext>) {
@@ -56,7 +60,7 @@ struct AgentDiagnosticsRoutes {
             while true {
                 try await coordinator.sweep()
                 if let run = try await dependencies.store.claimDiagnosticRun(node: node, now: dependencies.now()) {
-                    return try Job(id: run.id, kind: run.kind, level: run.level, timeoutSeconds: run.timeoutSeconds, gpus: run.gpus)
+                    return try Job(id: run.id, kind: run.kind, level: run.level, timeoutSeconds: run.timeoutSeconds, gpus: run.gpus, drain: run.drainRequested)
                         .jsonResponse()
                 }
                 let left = deadline - ContinuousClock.now
@@ -90,7 +94,7 @@ struct AgentDiagnosticsRoutes {
             }
             let record = try await dependencies.store.node(named: node)
             let finished = try await dependencies.diagnosticsCoordinator.finish(
-                run, node: record, exitStatus: body.exitStatus, state: state, reason: body.reason)
+                run, node: record, exitStatus: body.exitStatus, state: state, reason: body.reason, drain: body.drain)
             return try DiagnosticRunView(finished, withOutput: false).jsonResponse()
         }
     }

@@ -26,6 +26,9 @@ struct DiagnosticRunView: Encodable, Sendable {
     var outputBytes: Int
     var outputTruncated: Bool
     var output: String?
+    /// The node was to be taken out of traffic first; `drain` says what happened.
+    var drainRequested: Bool
+    var drain: DrainRecord?
 
     init(_ run: DiagnosticRunRecord, withOutput: Bool) {
         id = run.id
@@ -47,6 +50,8 @@ struct DiagnosticRunView: Encodable, Sendable {
         outputBytes = run.output.utf8.count
         outputTruncated = run.outputTruncated
         output = withOutput ? run.output : nil
+        drainRequested = run.drainRequested
+        drain = run.drain.flatMap { try? JSONDecoder().decode(DrainRecord.self, from: Data($0.utf8)) }
     }
 }
 

@@ -18,11 +18,13 @@ struct DiagnosticsRoutes {
     static let listLimit = 100
 
     struct Start: StrictBody {
-        static let fields: Set<String> = ["node", "kind", "level", "acknowledged"]
+        static let fields: Set<String> = ["node", "kind", "level", "acknowledged", "drain"]
         var node: String
         var kind: String
         var level: Int?
         var acknowledged: Bool?
+        /// Take the node out of traffic first (docs/DIAGNOSTICS.md "Safe diagnostics on a serving card").
+        var drain: Bool?
     }
 
     func register(on group: RouterGroup<AppRequestContext>) {
@@ -61,7 +63,7 @@ struct DiagnosticsRoutes {
                 run = try await dependencies.store.createDiagnosticRun(
                     tenant: node.holding.tenant, node: node.name, kind: kind.rawValue, level: plan.level,
                     requestedBy: identity.user.id, acknowledged: body.acknowledged == true,
-                    timeoutSeconds: Int(plan.timeout.components.seconds), gpus: max(1, node.gpuCount),
+                    timeoutSeconds: Int(plan.timeout.components.seconds), gpus: max(1, node.gpuCount), drain: body.drain == true,
                     audit: AuditNote(actor: AdminRoutes.actor(identity), action: "diagnostics.start"), now: dependencies.now())
             } catch StoreError.duplicate(_, let active) {
                 throw APIError.conflict("node '\(node.name)' already has diagnostic run \(active) queued or running; cancel it or wait until it ends")

@@ -99,16 +99,21 @@ export function progressText(run, now = new Date()) {
   return parts.join(' · ');
 }
 
-/// The NCCL bandwidth line: average and peak against the class's expected figure.
+/// The NCCL bandwidth line: the tool's average, the average over the bandwidth-bound sizes (from
+/// 32 MiB up, what the server judges; the peak where no size got there) against the class's figure.
 export function bandwidthText(nccl) {
   if (!nccl || typeof nccl !== 'object') return '';
+  const known = (v) => typeof v === 'number' && Number.isFinite(v);
   const parts = [];
-  if (nccl.averageBusBandwidth !== undefined && nccl.averageBusBandwidth !== null) parts.push(`Average bus bandwidth ${gbps(nccl.averageBusBandwidth)}`);
-  if (nccl.peakBusBandwidth !== undefined && nccl.peakBusBandwidth !== null) parts.push(`peak ${gbps(nccl.peakBusBandwidth)}`);
+  if (known(nccl.averageBusBandwidth)) parts.push(`Average bus bandwidth ${gbps(nccl.averageBusBandwidth)} over all sizes`);
+  if (known(nccl.bandwidthBoundBusBandwidth)) parts.push(`${gbps(nccl.bandwidthBoundBusBandwidth)} from 32 MiB up`);
+  if (known(nccl.peakBusBandwidth)) parts.push(`peak ${gbps(nccl.peakBusBandwidth)}`);
   const expected = nccl.expectedBusBandwidth;
-  if (expected) {
-    const share = nccl.peakBusBandwidth ? ` (peak is ${num((nccl.peakBusBandwidth / expected) * 100, 0)} %)` : '';
-    parts.push(`expected ≥ ${gbps(expected)}${nccl.interconnect ? ` over ${nccl.interconnect === 'nvlink' ? 'NVLink' : nccl.interconnect === 'pcie' ? 'PCIe' : nccl.interconnect}` : ''}${share}`);
+  if (known(expected) && expected > 0) {
+    const link = { nvlink: 'NVLink', pcie: 'PCIe' }[nccl.interconnect] ?? nccl.interconnect;
+    const judged = known(nccl.bandwidthBoundBusBandwidth) ? ['the sizes from 32 MiB up', nccl.bandwidthBoundBusBandwidth]
+      : known(nccl.peakBusBandwidth) ? ['the peak', nccl.peakBusBandwidth] : null;
+    parts.push(`expected ≥ ${gbps(expected)}${link ? ` over ${link}` : ''}${judged ? ` (${judged[0]} reach ${num((judged[1] / expected) * 100, 0)} % of it)` : ''}`);
   } else {
     parts.push('no expected figure for this GPU class');
   }

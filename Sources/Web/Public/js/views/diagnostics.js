@@ -406,6 +406,7 @@ function runView(panel, run) {
     h('h4', { id: 'diag-run-title', tabindex: '-1' }, stateBadge(run.state), ' ', `${kindLabel(run)} on ${run.node}`),
     h('p', { class: 'note', id: 'diag-run-meta', text: meta(panel, run) }),
     panel.runError ? h('p', { class: 'error', role: 'alert', text: panel.runError }) : null,
+    drainView(run),
     active ? live(panel, run) : outcome(run, report),
     !active && report ? reportView(report) : null,
     active ? null : raw(run));
@@ -414,6 +415,7 @@ function runView(panel, run) {
 function meta(panel, run) {
   const parts = [`Run ${run.id}`, `requested by ${who(panel, run.requestedBy)} ${when(run.createdAt)}`];
   if (run.acknowledged) parts.push('acknowledged');
+  if (run.drainRequested) parts.push('drain first');
   if (run.startedAt && !isActive(run)) parts.push(`ran ${duration(run.startedAt, run.finishedAt)}`);
   if (run.finishedAt) parts.push(`ended ${when(run.finishedAt)}`);
   if (Number.isInteger(run.exitStatus)) parts.push(`exit status ${run.exitStatus}`);
@@ -432,6 +434,26 @@ function live(panel, run) {
       type: 'button', id: 'diag-cancel', disabled: run.cancelRequested === true,
       text: run.cancelRequested ? 'Cancel requested…' : 'Cancel run', onclick: () => cancel(panel),
     }));
+}
+
+/// A run that took the node out of traffic first (`drainRequested`, the agent's `drain` record):
+/// how, how long, whether it was given back. Nothing for a run that did not ask.
+function drainView(run) {
+  const d = run.drain && typeof run.drain === 'object' ? run.drain : null;
+  if (!d && run.drainRequested !== true) return null;
+  if (!d) {
+    return h('p', { class: 'note', id: 'diag-drain', 'data-drain': 'requested',
+      text: isActive(run) ? 'The node is taken out of traffic around this run.' : 'Draining the node first was requested; the agent recorded no drain.' });
+  }
+  const parts = [`Taken out of traffic${d.method === 'hook' && d.hook ? ` by ${d.hook}` : d.method ? ` (${d.method})` : ''}${d.drainedAt ? ` at ${when(d.drainedAt)}` : ''}`];
+  if (typeof d.inFlightAtDrain === 'number') parts.push(`${d.inFlightAtDrain} request${d.inFlightAtDrain === 1 ? '' : 's'} in flight`);
+  if (typeof d.waitedSeconds === 'number') parts.push(`waited ${secondsLabel(d.waitedSeconds)} for them`);
+  if (d.restoredAt) parts.push(`given back at ${when(d.restoredAt)}${typeof d.drainedSeconds === 'number' ? ` (no new traffic for ${secondsLabel(d.drainedSeconds)})` : ''}`);
+  const problems = (Array.isArray(d.problems) ? d.problems : []).filter((p) => typeof p === 'string' && p);
+  return h('div', { class: 'diag-drain', id: 'diag-drain', 'data-drain': d.restoredAt ? 'restored' : 'not-restored' },
+    h('p', { text: parts.join(' · ') }),
+    !d.restoredAt && !isActive(run) ? h('p', { class: 'error', text: 'The node was not given back to routing: restore it by hand.' }) : null,
+    problems.length ? h('ul', { class: 'diag-messages note' }, problems.map((p) => h('li', { text: p }))) : null);
 }
 
 const ENDED = {
