@@ -25,7 +25,12 @@ port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
 nvml="$(mktemp -d /tmp/aif-browser-nvml.XXXXXX)"
 "${CC:-cc}" -shared -fPIC -O2 -o "$nvml/libnvidia-ml.so.1" Tests/AgentTests/StandIn/nvml_standin.c -lpthread -DNVML_STANDIN_GPUS=1 \
   || { echo "browser-test: could not build the stand-in NVML library (needs a C compiler)" >&2; exit 1; }
-"$bin" demo --state-dir "$state" --port "$port" --simulation-offset 75 --alert-scale 0.05 --agent-nvml "$nvml/libnvidia-ml.so.1" >"$out/demo.log" 2>&1 &
+# Its diagnostics (issue 17) run the fake dcgmi / all_reduce_perf, which replay the fixtures: after
+# FAKE_DIAG_DELAY s (so the page sees the run running) a DCGM run fails with the DCGM 4
+# persistence-mode output (action "Fix the host configuration") and an NCCL run with #wrong ≠ 0.
+FAKE_DIAG_MODE=fail FAKE_DIAG_DELAY=3 \
+  "$bin" demo --state-dir "$state" --port "$port" --simulation-offset 75 --alert-scale 0.05 --agent-nvml "$nvml/libnvidia-ml.so.1" \
+  --agent-tools "$PWD/Tests/Fixtures/fake-tools" >"$out/demo.log" 2>&1 &
 demo=$!
 
 stop_demo() {
