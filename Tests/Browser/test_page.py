@@ -777,7 +777,7 @@ def diag_panel_or_skip(driver):
     return visible(driver, "#diagnostics-panel", 20)
 
 
-def diag_run_ack(driver, kind, level=None, dismiss="button"):
+def diag_run_ack(driver, kind, level=None, dismiss="button", drain=False):
     """Picks DIAG_NODE, the kind and level, presses Run; dismisses the dialog first (its Cancel
     button, or Escape) and checks nothing started, then Run again and "Run anyway". Returns
     (warning shown, id of the new run)."""
@@ -786,6 +786,9 @@ def diag_run_ack(driver, kind, level=None, dismiss="button"):
     driver.find_element(By.ID, f"diag-kind-{kind}").click()
     if level is not None:
         Select(driver.find_element(By.ID, "diag-level")).select_by_value(str(level))
+    box = driver.find_element(By.ID, "diag-drain-first")
+    if box.is_selected() != drain:
+        box.click()
     before = diag_api(f"diagnostics?node={DIAG_NODE}")["runs"]
     expected = diag_warning(kind, level)
     driver.find_element(By.ID, "diag-start").click()
@@ -1079,16 +1082,17 @@ def test_diagnostics_dcgm():
 
 
 def test_diagnostics_nccl():
-    """An acknowledged NCCL all_reduce run (the fake all_reduce_perf replays the #wrong ≠ 0 output):
-    the dialog quotes the NCCL warning; the run fails with the size/busbw table, the #wrong count
-    and the bus-bandwidth line against the expected figure."""
+    """An acknowledged NCCL all_reduce run with "Drain the node first" (the fake all_reduce_perf
+    replays the #wrong ≠ 0 output; the demo agent's drain hook is the fake one): the dialog quotes
+    the NCCL warning; the run fails with the size/busbw table, the #wrong count and the
+    bus-bandwidth line against the expected figure, and says the node was drained and restored."""
     driver = make_driver(1280, 900)
     try:
         login(driver, "acme")
         visible(driver, "#cards .card")
         diag_panel_or_skip(driver)
         diag_idle()
-        warning, run_id = diag_run_ack(driver, "nccl", dismiss="escape")
+        warning, run_id = diag_run_ack(driver, "nccl", dismiss="escape", drain=True)
         expect("all_reduce_perf" in warning and "90 %" in warning, f"NCCL warning: {warning!r}")
         state, seen, _ = diag_follow(driver, run_id)
         expect(state == "failed", f"end state {state} (states {seen})")
@@ -1100,6 +1104,10 @@ def test_diagnostics_nccl():
         expect("wrong" in driver.find_element(By.ID, "diag-wrong").text, "#wrong line")
         expect("Average bus bandwidth" in driver.find_element(By.ID, "diag-bandwidth").text, "bandwidth line")
         visible(driver, "#diag-action")
+        drained = diag_api(f"diagnostics/{run_id}")
+        expect(drained.get("drainRequested") is True and (drained.get("drain") or {}).get("restoredAt"), f"drain record: {drained.get('drain')!r}")
+        drain_view = visible(driver, "#diag-drain")
+        expect(drain_view.get_attribute("data-drain") == "restored", f"drain view {drain_view.get_attribute('data-drain')!r}: {drain_view.text!r}")
         no_placeholders(driver)
         screenshot(driver, "diagnostics-nccl")
         errors = console_errors(driver, allowed=DIAG_ALLOWED_CONSOLE)

@@ -36,7 +36,9 @@ struct DiagnosticsCoordinator: Sendable {
             let report = DiagnosticParser.parse(
                 plan: plan, output: run.output, exitStatus: Int32(clamping: exitStatus ?? -1),
                 gpuClass: node?.gpuClass, interconnect: nil)
-            end.report = Self.json(report)
+            // An agent-ended run (cancelled, timed out, stopped) whose output no parser reads keeps
+            // only its reason: "did not exit (…) → rerun" would contradict it.
+            if state == nil || report.format != .unparsed { end.report = Self.json(report) }
             if state == nil {
                 end.state = report.outcome == .passed ? .passed : .failed
                 if end.state == .failed, end.reason == nil { end.reason = Self.storable(report.summary) }

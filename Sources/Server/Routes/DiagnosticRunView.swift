@@ -14,6 +14,8 @@ struct DiagnosticRunView: Encodable, Sendable {
     var level: Int?
     var state: String
     var requestedBy: String
+    /// Who asked, for people: the user's name; "site operator" when a tenant reads an operator's run.
+    var requestedByName: String?
     var acknowledged: Bool
     var timeoutSeconds: Int
     var cancelRequested: Bool
@@ -30,7 +32,8 @@ struct DiagnosticRunView: Encodable, Sendable {
     var drainRequested: Bool
     var drain: DrainRecord?
 
-    init(_ run: DiagnosticRunRecord, withOutput: Bool) {
+    init(_ run: DiagnosticRunRecord, withOutput: Bool, requestedByName: String? = nil) {
+        self.requestedByName = requestedByName
         id = run.id
         node = run.node
         tenant = run.tenant

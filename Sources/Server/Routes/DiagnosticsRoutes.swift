@@ -69,7 +69,7 @@ struct DiagnosticsRoutes {
                 throw APIError.conflict("node '\(node.name)' already has diagnostic run \(active) queued or running; cancel it or wait until it ends")
             }
             await dependencies.diagnosticsSignal.signal(node: node.name)
-            return try DiagnosticRunView(run, withOutput: true).jsonResponse(status: .accepted)
+            return try DiagnosticRunView(run, withOutput: true, requestedByName: identity.user.name).jsonResponse(status: .accepted)
         }
         group.get("diagnostics") { request, context -> Response in
             let identity = try context.requireIdentity()
@@ -85,13 +85,16 @@ struct DiagnosticsRoutes {
             if let node, node.utf8.count > 64 { throw APIError.unprocessable(field: "node", "longer than 64 characters") }
             try await dependencies.diagnosticsCoordinator.sweep()
             let runs = try await dependencies.store.diagnosticRuns(tenant: tenant, node: node, limit: Self.listLimit)
-            return try DiagnosticRunList(runs: runs.map { DiagnosticRunView($0, withOutput: false) }).jsonResponse()
+            let names = try await requesterNames(Set(runs.map(\.requestedBy)), identity)
+            return try DiagnosticRunList(runs: runs.map { DiagnosticRunView($0, withOutput: false, requestedByName: names[$0.requestedBy]) })
+                .jsonResponse()
         }
         group.get("diagnostics/:id") { _, context -> Response in
             let identity = try context.requireIdentity()
             try await dependencies.diagnosticsCoordinator.sweep()
             let run = try await visibleRun(context.parameters.require("id"), identity)
-            return try DiagnosticRunView(run, withOutput: true).jsonResponse()
+            let names = try await requesterNames([run.requestedBy], identity)
+            return try DiagnosticRunView(run, withOutput: true, requestedByName: names[run.requestedBy]).jsonResponse()
         }
         group.post("diagnostics/:id/cancel") { _, context -> Response in
             let identity = try context.requireIdentity()
@@ -112,6 +115,17 @@ struct DiagnosticsRoutes {
                 identity, "diagnostics.cancel", run.id, detail: ["node": run.node, "tenant": run.tenant, "state": updated.state.rawValue])
             return try DiagnosticRunView(updated, withOutput: true).jsonResponse(status: .accepted)
         }
+    }
+
+    /// Names for the user ids that asked for runs. A tenant reading a run an operator started sees
+    /// "site operator", not the operator's login.
+    private func requesterNames(_ ids: Set<String>, _ identity: Identity) async throws -> [String: String] {
+        var names: [String: String] = [:]
+        for id in ids {
+            guard let user = try await dependencies.store.user(id: id) else { continue }
+            names[id] = user.kind == .siteOperator && !identity.user.isOperator ? "site operator" : user.name
+        }
+        return names
     }
 
     /// The run when the caller may see it; 404 otherwise (another tenant's run is not confirmed).

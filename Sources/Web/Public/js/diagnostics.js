@@ -42,6 +42,7 @@ export function kindLabel(run) {
 export function startBody(values, acknowledged) {
   const body = { node: values.node, kind: values.kind === 'nccl' ? 'nccl' : 'dcgm', acknowledged: acknowledged === true };
   if (body.kind === 'dcgm') body.level = Number(values.level) || 1;
+  if (values.drain === true) body.drain = true;
   return body;
 }
 

@@ -24,13 +24,13 @@ const NODES_REFRESH_MS = 60000; // GET nodes again (site operators) at most this
 const TAIL_LINES = 30;
 
 // What survives a re-render of the overview (back from a node's detail): the form and the run shown.
-let memory = { user: null, node: null, kind: 'dcgm', level: '1', run: null };
+let memory = { user: null, node: null, kind: 'dcgm', level: '1', drain: false, run: null };
 
 /// The panel. `me` is GET /api/v1/me's answer; `nodes` the overview's node cards, or null to read
 /// GET /api/v1/nodes (site operators have no overview nodes). Returns `{element, update, stop}`.
 export function diagnosticsPanel({ me, nodes }) {
   const user = me?.user?.id ?? null;
-  if (memory.user !== user) memory = { user, node: null, kind: 'dcgm', level: '1', run: null };
+  if (memory.user !== user) memory = { user, node: null, kind: 'dcgm', level: '1', drain: false, run: null };
   const panel = {
     me, nodes: [], signature: null, runs: null, listError: null, selected: null, runError: null,
     runTimer: null, listTimer: null, lastList: 0, lastNodes: 0, listSeq: 0, runSeq: 0, pending: null, announced: null,
@@ -94,6 +94,10 @@ function form(panel) {
   els.levelHint = h('span', { class: 'hint', id: 'diag-level-hint' });
   els.levelField = h('div', { class: 'field' }, h('label', { for: 'diag-level', text: 'Level (dcgmi diag -r)' }), els.level, els.levelHint);
   els.ncclHint = h('p', { class: 'hint', id: 'diag-nccl-hint', text: NCCL_HINT });
+  els.drain = h('input', { type: 'checkbox', id: 'diag-drain-first', name: 'drain', checked: memory.drain, 'aria-describedby': 'diag-drain-hint' });
+  els.drainField = h('div', { class: 'field check' }, els.drain,
+    h('label', { for: 'diag-drain-first', text: 'Drain the node first' }),
+    h('span', { class: 'hint', id: 'diag-drain-hint', text: 'For a node serving traffic: the agent’s drain hook stops new requests, in-flight ones finish, the test runs, the node is restored.' }));
   els.start = h('button', { type: 'submit', id: 'diag-start', text: 'Run diagnostic' });
   const el = h('form', { class: 'bench-form diag-form', id: 'diag-form', novalidate: true, 'aria-label': 'Run a diagnostic' },
     h('fieldset', {}, h('legend', { text: 'Run a diagnostic' }),
@@ -102,7 +106,7 @@ function form(panel) {
           h('span', { class: 'hint', id: 'diag-node-hint', text: 'Diagnostics run through the node’s agent; nodes without one are listed but cannot be picked.' })),
         h('fieldset', { class: 'field kinds', id: 'diag-kind' }, h('legend', { text: 'Test' }),
           radio('dcgm', 'DCGM diagnostic (dcgmi diag)'), radio('nccl', 'NCCL all-reduce (all_reduce_perf)')),
-        els.levelField),
+        els.levelField, els.drainField),
       els.ncclHint, els.noAgent,
       h('div', { class: 'actions' }, els.start)));
   el.addEventListener('change', (event) => {
@@ -110,6 +114,7 @@ function form(panel) {
     if (t.name === 'kind') memory.kind = t.value;
     if (t.name === 'level') memory.level = t.value;
     if (t.name === 'node') memory.node = t.value;
+    if (t.name === 'drain') memory.drain = t.checked;
     syncForm(panel);
   });
   el.addEventListener('submit', (event) => {
@@ -123,7 +128,7 @@ function form(panel) {
 
 function formValues(panel) {
   const kind = panel.els.form.querySelector('input[name="kind"]:checked')?.value ?? 'dcgm';
-  return { node: panel.els.node.value, kind, level: panel.els.level.value };
+  return { node: panel.els.node.value, kind, level: panel.els.level.value, drain: panel.els.drain.checked };
 }
 
 function syncForm(panel) {
@@ -291,7 +296,7 @@ function renderList(panel) {
       onclick: () => open(panel, run.id, false),
     })),
     h('td', { class: 'nowrap', text: shortWhen(run.createdAt) }),
-    h('td', { class: 'nowrap', text: who(panel, run.requestedBy) }),
+    h('td', { class: 'nowrap', text: who(panel, run.requestedBy, run.requestedByName) }),
     h('td', { class: 'diag-list-summary', text: listSummary(run) }))));
 }
 
@@ -305,9 +310,9 @@ function listSummary(run) {
   return `${summary} → ${actionLabel(action)}`;
 }
 
-function who(panel, id) {
+function who(panel, id, name) {
   if (!id) return dash;
-  return id === panel.me?.user?.id ? `you (${panel.me.user.name})` : id;
+  return id === panel.me?.user?.id ? `you (${panel.me.user.name})` : (name || id);
 }
 
 function shortWhen(iso) {
@@ -413,7 +418,7 @@ function runView(panel, run) {
 }
 
 function meta(panel, run) {
-  const parts = [`Run ${run.id}`, `requested by ${who(panel, run.requestedBy)} ${when(run.createdAt)}`];
+  const parts = [`Run ${run.id}`, `requested by ${who(panel, run.requestedBy, run.requestedByName)} ${when(run.createdAt)}`];
   if (run.acknowledged) parts.push('acknowledged');
   if (run.drainRequested) parts.push('drain first');
   if (run.startedAt && !isActive(run)) parts.push(`ran ${duration(run.startedAt, run.finishedAt)}`);
