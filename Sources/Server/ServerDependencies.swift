@@ -32,6 +32,11 @@ public struct ServerDependencies: Sendable {
     public var diagnosticLimits = DiagnosticSweepLimits()
     /// Longest an agent's job poll is held open before it answers 204.
     public var diagnosticPollMax: Duration = .seconds(20)
+    /// The Alertmanager the metrics backend sends alerts to (the self-check follows the Watchdog
+    /// there); `nil`: the alert-path checks say none is configured.
+    public var alertmanagerURL: String?
+    /// The event recorder's heartbeat (`nil` where no recorder runs, e.g. without Prometheus).
+    public var eventRecorderHeartbeat: LoopHeartbeat?
     /// Wakes agents' job polls when a run is queued (shared by every copy of these dependencies).
     let diagnosticsSignal = DiagnosticsSignal()
 

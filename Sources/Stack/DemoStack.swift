@@ -126,19 +126,20 @@ public struct DemoStack: Sendable {
             healthModel: HealthModel(limits: config.healthLimits)
         )
         dependencies.loadTests = loadTests
+        dependencies.eventRecorderHeartbeat = LoopHeartbeat(interval: config.eventsInterval ?? max(scrapeInterval, .seconds(5)))
         let server = buildApplication(
             ServerConfiguration(host: config.host, port: config.port, prometheusURL: runtime.url),
             dependencies: dependencies,
             onServerRunning: { port in await serverPort.fulfil(port) }
         )
         // Events (XID, ECC, thermal, …) are detected by polling, de-duplicated and kept in the store.
-        let events = EventRecorderService(
-            recorder: EventRecorder(
-                store: store, backend: PrometheusClient(baseURL: runtime.url, timeout: .seconds(5)),
-                model: HealthModel(limits: config.healthLimits)
-            ),
-            interval: config.eventsInterval ?? max(scrapeInterval, .seconds(5))
+        let eventsInterval = config.eventsInterval ?? max(scrapeInterval, .seconds(5))
+        var recorder = EventRecorder(
+            store: store, backend: PrometheusClient(baseURL: runtime.url, timeout: .seconds(5)),
+            model: HealthModel(limits: config.healthLimits)
         )
+        recorder.heartbeat = dependencies.eventRecorderHeartbeat
+        let events = EventRecorderService(recorder: recorder, interval: eventsInterval)
         let announcer = OneShotService {
             let prometheusURL = try await prometheusReady.wait()
             let port = try await serverPort.wait()

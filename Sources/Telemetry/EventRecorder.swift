@@ -32,6 +32,8 @@ public struct EventRecorder: Sendable {
     /// Occurrences this close to an event's `lastSeen` fold into it (default 1 h).
     public var deduplicationWindow: Duration
     public var logger: Logger
+    /// Beats after every poll (the self-check reads when the last one ran).
+    public var heartbeat: LoopHeartbeat?
     private let previous: PreviousSnapshots
 
     public init(
@@ -86,10 +88,12 @@ public struct EventRecorder: Sendable {
         while !Task.isCancelled {
             do {
                 try await pollOnce(now: now())
+                heartbeat?.beat(at: now())
             } catch is CancellationError {
                 return
             } catch {
                 logger.error("event poll failed", metadata: ["error": "\(error)"])
+                heartbeat?.beat(at: now(), error: "\(error)")
             }
             do {
                 try await Task.sleep(for: interval)

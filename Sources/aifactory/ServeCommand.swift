@@ -91,6 +91,8 @@ struct ServeCommand: AsyncParsableCommand {
             healthModel: model
         )
         dependencies.loadTests = loadTests
+        let eventsHeartbeat = LoopHeartbeat(interval: .seconds(eventsInterval))
+        if prometheusURL != nil { dependencies.eventRecorderHeartbeat = eventsHeartbeat }
         let server = ServerConfiguration(
             host: address.host, port: address.port, prometheusURL: prometheusURL,
             trustedProxies: TrustedProxies(try Self.networks(trustedProxies, flag: "--trusted-proxies")), secureCookies: secureCookies)
@@ -100,10 +102,11 @@ struct ServeCommand: AsyncParsableCommand {
         ]
         if let prometheusURL {
             // XID/ECC/thermal transitions become stored events only while something polls for them.
-            let recorder = EventRecorder(
+            var recorder = EventRecorder(
                 store: store, backend: PrometheusClient(baseURL: prometheusURL), model: model,
                 retention: .seconds(eventsRetentionDays * 24 * 3600)
             )
+            recorder.heartbeat = eventsHeartbeat
             services.append(.init(service: EventRecorderService(recorder: recorder, interval: .seconds(eventsInterval))))
         }
         let group = ServiceGroup(configuration: .init(
