@@ -10,12 +10,15 @@ public enum FactoryError: Error, Sendable, Hashable, CustomStringConvertible {
     case badRequest(String)
     /// The part of the product this read needs is not configured (no metrics backend).
     case notConfigured(String)
+    /// The caller is known but its role may not do this (a member asking for an admin's read).
+    case forbidden(String)
 
     public var description: String {
         switch self {
         case .notFound(let what): "\(what) not found"
         case .badRequest(let message): message
         case .notConfigured(let message): message
+        case .forbidden(let message): message
         }
     }
 

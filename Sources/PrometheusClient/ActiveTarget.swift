@@ -25,8 +25,15 @@ public struct ActiveTarget: Sendable, Hashable, Decodable {
     public var lastScrape: Date?
     /// Seconds the last scrape took.
     public var lastScrapeDuration: Double
+    /// The target's scrape interval in seconds (`scrapeInterval`, e.g. "15s"); `nil` where the
+    /// backend does not say (older Prometheus, some compatible backends).
+    public var scrapeInterval: Double?
 
-    public init(labels: [String: String], scrapePool: String, scrapeURL: String, health: Health, lastError: String? = nil, lastScrape: Date? = nil, lastScrapeDuration: Double = 0) {
+    public init(
+        labels: [String: String], scrapePool: String, scrapeURL: String, health: Health, lastError: String? = nil,
+        lastScrape: Date? = nil, lastScrapeDuration: Double = 0, scrapeInterval: Double? = nil
+    ) {
+        self.scrapeInterval = scrapeInterval
         self.labels = labels
         self.scrapePool = scrapePool
         self.scrapeURL = scrapeURL
@@ -37,7 +44,7 @@ public struct ActiveTarget: Sendable, Hashable, Decodable {
     }
 
     private enum Keys: String, CodingKey {
-        case labels, scrapePool, scrapeUrl, health, lastError, lastScrape, lastScrapeDuration
+        case labels, scrapePool, scrapeUrl, health, lastError, lastScrape, lastScrapeDuration, scrapeInterval
     }
 
     public init(from decoder: any Decoder) throws {
@@ -50,5 +57,6 @@ public struct ActiveTarget: Sendable, Hashable, Decodable {
         lastError = error.isEmpty ? nil : error
         lastScrape = try container.decodeIfPresent(String.self, forKey: .lastScrape).flatMap(RFC3339.parse)
         lastScrapeDuration = try container.decodeIfPresent(Double.self, forKey: .lastScrapeDuration) ?? 0
+        scrapeInterval = try container.decodeIfPresent(String.self, forKey: .scrapeInterval).flatMap(PromDuration.seconds)
     }
 }

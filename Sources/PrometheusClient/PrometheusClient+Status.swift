@@ -25,4 +25,17 @@ extension PrometheusClient {
         let body = try await fetch("/api/v1/status/buildinfo")
         return try Self.decodePayload(BuildInfo.self, from: body)
     }
+
+    /// Runtime facts (`/api/v1/status/runtimeinfo`): the storage retention, for the self-check's
+    /// "keeps enough history" question. Backends without the endpoint answer an error.
+    public func runtimeInfo() async throws(PrometheusClientError) -> RuntimeInfo {
+        let body = try await fetch("/api/v1/status/runtimeinfo")
+        return try Self.decodePayload(RuntimeInfo.self, from: body)
+    }
+
+    /// The Alertmanagers the backend sends alerts to (`/api/v1/alertmanagers`), active ones only.
+    public func alertmanagers() async throws(PrometheusClientError) -> [String] {
+        let body = try await fetch("/api/v1/alertmanagers")
+        return try Self.decodePayload(AlertmanagersData.self, from: body).activeAlertmanagers.map(\.url)
+    }
 }

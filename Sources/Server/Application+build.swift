@@ -63,5 +63,6 @@ public func buildRouter(_ configuration: ServerConfiguration, dependencies: Serv
     EventRoutes(dependencies: dependencies).register(on: factory)
     LoadTestRoutes(dependencies: dependencies).register(on: factory)
     DiagnosticsRoutes(dependencies: dependencies).register(on: factory)
+    ValidateRoutes(dependencies: dependencies).register(on: factory)
     return router
 }

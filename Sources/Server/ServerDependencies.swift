@@ -32,6 +32,9 @@ public struct ServerDependencies: Sendable {
     public var diagnosticLimits = DiagnosticSweepLimits()
     /// Longest an agent's job poll is held open before it answers 204.
     public var diagnosticPollMax: Duration = .seconds(20)
+    /// Build, retention, targets, rules and Alertmanagers of the metrics backend, for the
+    /// self-check (`nil`: those checks are skipped; tests pass fakes).
+    public var stackProbe: (any StackProbe)?
     /// The Alertmanager the metrics backend sends alerts to (the self-check follows the Watchdog
     /// there); `nil`: the alert-path checks say none is configured.
     public var alertmanagerURL: String?
@@ -60,6 +63,7 @@ public struct ServerDependencies: Sendable {
             store: store, sessions: sessions, limiter: limiter, serviceDiscoveryToken: serviceDiscoveryToken,
             serviceDiscoveryRefresh: serviceDiscoveryRefresh, metrics: prometheus, alertSource: prometheus,
             healthRefresh: healthRefresh, healthModel: healthModel, now: now)
+        stackProbe = prometheus
     }
 
     /// With any metrics backend and alert source (tests pass canned ones).
@@ -85,6 +89,13 @@ public struct ServerDependencies: Sendable {
         self.alertSource = alertSource
         self.readers = ReadModel.Readers(metrics: metrics, model: healthModel, refresh: healthRefresh)
         self.now = now
+    }
+
+    /// The "validate observability stack" self-check over these collaborators.
+    public var stackValidator: StackValidator {
+        StackValidator(
+            store: store, metrics: metrics, alertSource: alertSource, probe: stackProbe,
+            alertmanager: alertmanagerURL.map { AlertmanagerClient(baseURL: $0) }, eventRecorder: eventRecorderHeartbeat, now: now)
     }
 
     /// The tenant read model over these collaborators (a cheap value: the caches live in `readers`).

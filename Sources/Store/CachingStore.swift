@@ -189,6 +189,14 @@ public final class CachingStore: Store {
     public func failActiveLoadTests(reason: String, createdBefore: Date) async throws -> Int {
         try await base.failActiveLoadTests(reason: reason, createdBefore: createdBefore)
     }
+    // Validation runs are not cached: each is written once and read rarely.
+    public func saveValidationRun(tenant: String?, requestedBy: String, status: String, durationMs: Int, report: String, now: Date) async throws -> ValidationRunRecord {
+        try await base.saveValidationRun(tenant: tenant, requestedBy: requestedBy, status: status, durationMs: durationMs, report: report, now: now)
+    }
+    public func validationRuns(tenant: String?, limit: Int) async throws -> [ValidationRunRecord] {
+        try await base.validationRuns(tenant: tenant, limit: limit)
+    }
+    public func validationRun(id: String) async throws -> ValidationRunRecord? { try await base.validationRun(id: id) }
     // Diagnostic runs are never cached: every read must see the agent's latest output and state.
     public func createDiagnosticRun(
         tenant: String, node: String, kind: String, level: Int, requestedBy: String, acknowledged: Bool,

@@ -16,6 +16,7 @@ enum Migrations {
         Migration(version: 4, name: "sessions", apply: version4),
         Migration(version: 5, name: "node enrolment", apply: version5),
         Migration(version: 6, name: "diagnostic runs", apply: version6),
+        Migration(version: 7, name: "validation runs", apply: version7),
     ]
 
     @Sendable
@@ -212,5 +213,22 @@ enum Migrations {
         try await db.raw("""
             CREATE UNIQUE INDEX diagnostic_runs_one_active ON diagnostic_runs (node) WHERE state IN ('queued', 'running')
             """).run()
+    }
+
+    /// Runs of the "validate observability stack" self-check (docs/VALIDATE.md); `tenant` is
+    /// NULL for an operator's fleet run. No foreign key on it: a removed tenant's runs go with
+    /// the retention, not with a cascade.
+    @Sendable
+    private static func version7(_ db: any SQLDatabase, _ dialect: Dialect) async throws {
+        try await db.create(table: "validation_runs")
+            .column("id", type: .text, .primaryKey(autoIncrement: false))
+            .column("tenant", type: .text)
+            .column("requested_by", type: .text, .notNull)
+            .column("created_at", type: .bigint, .notNull)
+            .column("status", type: .text, .notNull)
+            .column("duration_ms", type: .bigint, .notNull)
+            .column("report", type: .text, .notNull)
+            .run()
+        try await db.create(index: "validation_runs_by_tenant").on("validation_runs").column("tenant").column("created_at").run()
     }
 }

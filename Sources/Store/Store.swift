@@ -138,6 +138,14 @@ public protocol Store: Sendable {
     /// (start-up: the process that ran them is gone); returns how many.
     func failActiveLoadTests(reason: String, createdBefore: Date) async throws -> Int
 
+    // MARK: Validation runs (docs/VALIDATE.md)
+
+    /// Saves a self-check run; keeps the newest `ValidationRunRecord.kept` of its tenant (or the fleet).
+    func saveValidationRun(tenant: String?, requestedBy: String, status: String, durationMs: Int, report: String, now: Date) async throws -> ValidationRunRecord
+    /// Newest first; `tenant: nil` lists every run (operators).
+    func validationRuns(tenant: String?, limit: Int) async throws -> [ValidationRunRecord]
+    func validationRun(id: String) async throws -> ValidationRunRecord?
+
     // MARK: Diagnostic runs (docs/DIAGNOSTICS.md "Running diagnostics")
 
     /// Queues a run; `.duplicate(entity: "active diagnostic run", name: <id of the active run>)`

@@ -18,6 +18,7 @@ struct AIFactory: AsyncParsableCommand {
             ExportCommand.self,
             LoadTestCommand.self,
             AgentCommand.self,
+            ValidateCommand.self,
         ]
     )
 }

@@ -31,7 +31,7 @@ struct AdminConnection: ParsableArguments {
     /// Sends one request and prints the JSON answer; 4xx → the server's message and exit 2,
     /// unreachable or 5xx → exit 1.
     @discardableResult
-    func send(_ method: HTTPMethod, _ path: String, json: [String: Any]? = nil) async throws -> Any? {
+    func send(_ method: HTTPMethod, _ path: String, json: [String: Any]? = nil, printing: Bool = true) async throws -> Any? {
         let key = try key()
         var request = HTTPClientRequest(url: url.trimmingSuffix("/") + path)
         request.method = method
@@ -57,7 +57,7 @@ struct AdminConnection: ParsableArguments {
             throw response.status.code >= 500 ? ExitCode.failure : ExitCode(2)
         }
         let object = try? JSONSerialization.jsonObject(with: data)
-        if let object, let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) {
+        if printing, let object, let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) {
             FileHandle.standardOutput.write(pretty + Data("\n".utf8))
         }
         return object

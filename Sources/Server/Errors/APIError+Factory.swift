@@ -8,6 +8,7 @@ extension APIError {
         case .notFound(let what): self = .notFound(what)
         case .badRequest(let message): self = .badRequest(message)
         case .notConfigured(let message): self = .unavailable(message)
+        case .forbidden(let message): self = .forbidden(message)
         }
     }
 }
