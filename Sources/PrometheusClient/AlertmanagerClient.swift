@@ -17,6 +17,12 @@ public struct AlertmanagerClient: Sendable {
         /// and keeps the last good one on a failed reload, so a non-empty text means a valid one).
         public var configuration: String
         public var clusterStatus: String?
+
+        public init(version: String?, configuration: String, clusterStatus: String?) {
+            self.version = version
+            self.configuration = configuration
+            self.clusterStatus = clusterStatus
+        }
     }
 
     /// `GET /api/v2/status`.

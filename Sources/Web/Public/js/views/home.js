@@ -1,6 +1,7 @@
 // The role's home view: hardware (owner, provider), usage (consumer) or the explainer (none).
-// Admins of a hardware tenant and site operators also get the Diagnostics panel here (never on a
-// node's detail), once GET /api/v1/me has said who they are (`state.me`).
+// Admins of a hardware tenant and site operators also get the "Validate observability stack" and
+// Diagnostics panels here (never on a node's detail), once GET /api/v1/me has said who they are
+// (`state.me`).
 import { h, clear, patch } from '../dom.js';
 import { num, compact, healthKey, healthLabel, when, quotaLevel, agentLine } from '../format.js';
 import { hasRoute } from '../api.js';
@@ -11,16 +12,20 @@ let bench = null; // views/bench.js once the server has the load-test API
 let root = null;
 let diagnostics = null; // views/diagnostics.js panel ({element, update, stop}) while it is on screen
 let diagnosticsLoading = false;
+let validate = null; // views/validate.js panel ({element, update, stop}) while it is on screen
+let validateLoading = false;
 
 export function renderHome(container, state) {
   root = clear(container);
   diagnostics?.stop();
   diagnostics = null;
+  validate?.stop();
+  validate = null;
   const role = state.overview.role;
   document.title = `${state.overview.tenant ?? 'AI Factory'} · AI Factory`;
   if (role === 'owner' || role === 'provider') root.append(hardware(state));
   else if (role === 'consumer') root.append(h('div', { id: 'consumer-view' }));
-  else root.append(none(state.overview), h('div', { id: 'diagnostics-slot' }));
+  else root.append(none(state.overview), h('div', { id: 'validate-slot' }), h('div', { id: 'diagnostics-slot' }));
   refreshHome(state);
 }
 
@@ -35,6 +40,7 @@ export function refreshHome(state) {
   } else if (role === 'consumer') {
     fillConsumer(state);
   }
+  fillValidate(state);
   fillDiagnostics(state);
 }
 
@@ -69,6 +75,28 @@ function fillDiagnostics(state) {
   });
 }
 
+/// Mounts the "Validate observability stack" panel (and loads its code) into #validate-slot, or
+/// refreshes it. The same people as Diagnostics: site operators and admins of a hardware tenant.
+function fillValidate(state) {
+  if (!mayRunDiagnostics(state.me, state.overview.role)) return;
+  if (validate) {
+    if (validate.element.isConnected) validate.update();
+    return;
+  }
+  if (!document.getElementById('validate-slot') || validateLoading) return;
+  validateLoading = true;
+  import('./validate.js').then(({ validatePanel }) => {
+    validateLoading = false;
+    const slot = document.getElementById('validate-slot');
+    if (!slot || validate) return;
+    validate = validatePanel({ me: state.me });
+    slot.replaceWith(validate.element);
+  }).catch((error) => {
+    validateLoading = false;
+    console.error('The Validate panel could not be shown:', error); // a bug: the browser tests fail on it
+  });
+}
+
 function hardware(state) {
   const o = state.overview;
   return h('div', { class: 'layout', id: 'hardware-view' },
@@ -77,6 +105,7 @@ function hardware(state) {
         h('h2', { id: 'nodes-title', text: o.role === 'provider' ? 'Your contributed GPU nodes' : 'Your GPU nodes' }),
         o.poolNote ? h('p', { class: 'panel note', id: 'pool-note', text: o.poolNote }) : null,
         h('ul', { class: 'cards', id: 'cards' })),
+      h('div', { id: 'validate-slot' }),
       h('div', { id: 'diagnostics-slot' })),
     h('aside', {},
       h('section', { class: 'panel', 'aria-labelledby': 'alerts-title' },
