@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what AI Factory needs on a fresh Debian machine, only where it is missing:
-# Debian packages (prometheus with promtool, postgresql for the store tests, alertmanager's
-# amtool for the generated config, victoria-metrics for the client's live test, chromium,
+# Debian packages (prometheus with promtool, postgresql for the store tests, alertmanager (the demo's
+# Alertmanager, and amtool for the generated config), victoria-metrics for the client's live test, chromium,
 # chromium-driver and libjs-chart.js for the page and its browser tests, zlib1g-dev for gzip) and PyPI tools
 # (promql-parser for the differential PromQL test, selenium for the browser tests, schemathesis for `make fuzz-api`). Safe to run again: it does nothing when everything is present.
 set -euo pipefail
@@ -11,6 +11,7 @@ command -v prometheus >/dev/null 2>&1 || need_apt+=(prometheus)
 command -v promtool   >/dev/null 2>&1 || need_apt+=(prometheus)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v amtool >/dev/null 2>&1 || need_apt+=(prometheus-alertmanager)
+command -v prometheus-alertmanager >/dev/null 2>&1 || need_apt+=(prometheus-alertmanager)
 command -v victoria-metrics >/dev/null 2>&1 || need_apt+=(victoria-metrics)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)

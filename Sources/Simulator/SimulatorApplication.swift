@@ -10,6 +10,8 @@ import NIOCore
 ///   down; 404 for an unknown node.
 /// - `GET /nodes/<node>/vllm/metrics`: vLLM exposition; 404 when the node runs no vLLM.
 /// - `/nodes/<node>/v1/…`: the simulated OpenAI-compatible inference API (`addInferenceRoutes`).
+/// - `GET|PUT|DELETE /faults[/<node>]`: exporter faults injected at run time into
+///   `config.faults` (`addFaultRoutes`, `ExporterFault`).
 /// - `GET /metering/metrics`: the consumer usage contract (`aifactory_usage_*`) for
 ///   `config.consumers` (`MeteringSimulation`); scrape it with `honor_labels: true`.
 ///
@@ -21,7 +23,7 @@ public func buildSimulatorApplication(
     let simulation = FleetSimulation(fleet: config.fleet, seed: config.seed)
     let router = Router()
     let farm = InferenceFarm(simulation: simulation)
-    addSimulatorRoutes(to: router, simulation: simulation, clock: config.clock, inference: farm)
+    addSimulatorRoutes(to: router, simulation: simulation, clock: config.clock, inference: farm, faults: config.faults)
     addInferenceRoutes(to: router, farm: farm)
     addMeteringRoutes(to: router, metering: MeteringSimulation(consumers: config.consumers, seed: config.seed), clock: config.clock)
     return Application(
@@ -33,11 +35,16 @@ public func buildSimulatorApplication(
     )
 }
 
-/// Registers the simulator routes on `router` (split out so tests and other apps can mount them).
+/// Registers the simulator routes on `router` (split out so tests and other apps can mount them),
+/// the fault routes (`addFaultRoutes`) included.
 ///
-/// - Parameter inference: when given, the vLLM exposition adds the live traffic of these engines.
+/// - Parameters:
+///   - inference: when given, the vLLM exposition adds the live traffic of these engines.
+///   - faults: consulted on every scrape: a `down` node answers 503 on both exporters, the
+///     other faults rewrite the rendered bytes (`ExporterFault+Apply.swift`).
 public func addSimulatorRoutes<Context: RequestContext>(
-    to router: Router<Context>, simulation: FleetSimulation, clock: SimulationClock, inference: InferenceFarm? = nil
+    to router: Router<Context>, simulation: FleetSimulation, clock: SimulationClock, inference: InferenceFarm? = nil,
+    faults: FaultBoard = FaultBoard()
 ) {
     let targetsBody: ByteBuffer = {
         let encoder = JSONEncoder()
@@ -50,13 +57,22 @@ public func addSimulatorRoutes<Context: RequestContext>(
     }
     router.get("nodes/:node/dcgm/metrics") { _, context in
         let node = try context.parameters.require("node")
-        return try exposition(simulation.dcgm(node: node, at: clock.elapsed()), node: node, exporter: "DCGM")
+        let fault = faults.fault(for: node)
+        let answer = fault?.down == true ? simulation.injectedDown(node: node) : simulation.dcgm(node: node, at: clock.elapsed())
+        return try exposition(answer, node: node, exporter: "DCGM", injected: fault?.down == true) { fault?.applyDCGM($0) ?? $0 }
     }
     router.get("nodes/:node/vllm/metrics") { _, context in
         let node = try context.parameters.require("node")
+        let fault = faults.fault(for: node)
+        if fault?.down == true {
+            return try exposition(simulation.injectedDown(node: node, vllm: true), node: node, exporter: "vLLM", injected: true) { $0 }
+        }
         let live = await inference?.engine(node: node)?.liveTraffic()
-        return try exposition(simulation.vllm(node: node, at: clock.elapsed(), live: live), node: node, exporter: "vLLM")
+        return try exposition(simulation.vllm(node: node, at: clock.elapsed(), live: live), node: node, exporter: "vLLM") {
+            fault?.applyVLLM($0) ?? $0
+        }
     }
+    addFaultRoutes(to: router, simulation: simulation, faults: faults)
 }
 
 /// Registers `GET /metering/metrics` (the simulated metering gateway) on `router`.
@@ -69,16 +85,20 @@ public func addMeteringRoutes<Context: RequestContext>(to router: Router<Context
     }
 }
 
-/// Maps an exporter answer to an HTTP response.
-private func exposition(_ answer: ExporterResponse, node: String, exporter: String) throws -> Response {
+/// Maps an exporter answer to an HTTP response, passing the exposition through `rewrite` (the
+/// node's injected fault).
+private func exposition(
+    _ answer: ExporterResponse, node: String, exporter: String, injected: Bool = false, rewrite: ([UInt8]) -> [UInt8]
+) throws -> Response {
     switch answer {
     case .metrics(let bytes):
         return Response(
             status: .ok,
             headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            body: .init(byteBuffer: ByteBuffer(bytes: rewrite(bytes))))
     case .down:
-        throw HTTPError(.serviceUnavailable, message: "the \(exporter) exporter on node '\(node)' is down (simulated outage)")
+        let cause = injected ? "injected fault: PUT /faults/\(node)" : "simulated outage"
+        throw HTTPError(.serviceUnavailable, message: "the \(exporter) exporter on node '\(node)' is down (\(cause))")
     case .unknownNode:
         throw HTTPError(.notFound, message: "unknown node '\(node)'; GET /targets lists the simulated nodes")
     case .noVLLM:

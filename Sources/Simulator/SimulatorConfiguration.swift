@@ -16,6 +16,9 @@ public struct SimulatorConfiguration: Sendable {
     /// empty by default (the endpoint then answers an empty exposition). The demo passes its
     /// consumer tenant once per pool it subscribes to.
     public var consumers: [MeteringConsumer] = []
+    /// Exporter faults injected at run time (`/faults` routes). A reference shared with the
+    /// caller, so an embedding program or an in-process test can set faults without HTTP.
+    public var faults = FaultBoard()
 
     public init(host: String, port: Int, fleet: LoadedFleet, seed: UInt64) {
         self.init(host: host, port: port, fleet: fleet, seed: seed, clock: .wall())

@@ -33,6 +33,9 @@ public struct DemoConfiguration: Sendable {
     public var agentNVMLLibrary: String?
     /// Where the demo agent finds `dcgmi` and `all_reduce_perf`; `nil`: on `PATH`.
     public var agentToolsDirectory: String?
+    /// Run a real Alertmanager (Debian's `prometheus-alertmanager`) with the exported routing
+    /// when it is installed; `false`: none, as on a machine without it.
+    public var alertmanager: Bool
 
     public init(
         stateDirectory: String,
@@ -49,9 +52,11 @@ public struct DemoConfiguration: Sendable {
         prometheusRestart: PrometheusService.RestartPolicy = .standard,
         eventsInterval: Duration? = nil,
         agentNVMLLibrary: String? = nil,
-        agentToolsDirectory: String? = nil
+        agentToolsDirectory: String? = nil,
+        alertmanager: Bool = true
     ) {
         self.agentToolsDirectory = agentToolsDirectory
+        self.alertmanager = alertmanager
         self.stateDirectory = stateDirectory
         self.host = host
         self.port = port

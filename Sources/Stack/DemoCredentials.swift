@@ -15,7 +15,18 @@ public struct DemoCredentials: Sendable, Hashable, Codable {
     public var url: String
     public var prometheusURL: String
     public var simulatorURL: String
+    /// The demo's Alertmanager (`/api/v2/alerts`); `nil` when none runs (not installed, turned
+    /// off) and in files written before the demo ran one.
+    public var alertmanagerURL: String?
     public var tenants: [Tenant]
+
+    public init(url: String, prometheusURL: String, simulatorURL: String, alertmanagerURL: String? = nil, tenants: [Tenant]) {
+        self.url = url
+        self.prometheusURL = prometheusURL
+        self.simulatorURL = simulatorURL
+        self.alertmanagerURL = alertmanagerURL
+        self.tenants = tenants
+    }
 
     /// Reads an earlier file, if any; a damaged file is treated as absent (keys are re-issued).
     public static func load(path: String) -> DemoCredentials? {

@@ -13,11 +13,13 @@ import Store
 import Telemetry
 import UnixSignals
 
-/// The whole local product in one process tree: simulator → real Prometheus → AI Factory server.
+/// The whole local product in one process tree: simulator → real Prometheus (→ real
+/// Alertmanager, when installed) → AI Factory server.
 ///
 /// Everything runs in one `ServiceGroup`, so SIGINT/SIGTERM shut the services down in reverse
-/// start order (server, Prometheus, simulator) and a child that dies takes the group down with a
-/// message instead of leaving a half-working stack.
+/// start order (server, Prometheus, Alertmanager, simulator) and a child that dies takes the
+/// group down with a message instead of leaving a half-working stack — except the Alertmanager,
+/// whose loss the demo survives on purpose (`AlertmanagerService`).
 public struct DemoStack: Sendable {
     public let configuration: DemoConfiguration
     let logger: Logger
@@ -61,18 +63,23 @@ public struct DemoStack: Sendable {
         let simulatorPort = Rendezvous<Int>()
         let serverPort = Rendezvous<Int>()
         let prometheusReady = Rendezvous<String>()
+        let alertmanagerReady = Rendezvous<String>()
         let seeded = Rendezvous<[DemoCredentials.Tenant]>()
 
         // Identity and inventory reads on every request come from memory (invalidated by writes).
         let store = CachingStore(try await StoreFactory.sqlite(path: state + "/aifactory.sqlite", logger: logger))
         let tokenFile = state + "/sd-token"
-        // The companion alert rules, with one series-absent rule per demo node.
-        let rulesPath = state + "/aifactory-rules.yml"
+        let paths = DemoStatePaths(state)
+        // The companion alert rules, with one series-absent rule per demo node, in a directory
+        // Prometheus loads by glob: a test adds a rule file there and reloads (PrometheusReload).
         let rules = AlertRuleSet.standard(
             AlertRuleOptions(durationScale: config.alertDurationScale),
             targets: AlertTarget.targets(of: config.fleet.spec)
         )
-        try rules.renderRuleFile().write(toFile: rulesPath, atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: paths.rulesDirectory, withIntermediateDirectories: true)
+        try rules.renderRuleFile().write(toFile: paths.standardRules, atomically: true, encoding: .utf8)
+        try? FileManager.default.removeItem(atPath: state + "/aifactory-rules.yml")  // where earlier versions wrote them
+        let alertmanager = try Self.alertmanagerRuntime(config, stateDirectory: state, logger: logger)
         let sdToken = try Self.serviceDiscoveryToken(at: tokenFile)
         let runtime = PrometheusRuntime(binary: binary, host: config.host, port: prometheusPort, stateDirectory: state)
 
@@ -110,10 +117,20 @@ public struct DemoStack: Sendable {
             }
             let simPort = try await simulatorPort.wait()
             let metering = TrustedScrapeJob(name: "metering", address: "\(host):\(simPort)", metricsPath: "/metering/metrics")
+            // Prometheus sends a firing alert once, then only every resend delay (1 min): with
+            // the Alertmanager ready first, the Watchdog reaches it on the first evaluation.
+            if alertmanager != nil { _ = try await alertmanagerReady.wait() }
             return PrometheusConfig(
                 scrapeInterval: scrapeInterval, evaluationInterval: scrapeInterval,
-                serviceDiscovery: jobs, trusted: [metering], ruleFiles: [rulesPath]
+                serviceDiscovery: jobs, trusted: [metering], ruleFiles: [paths.rulesGlob],
+                alertmanagers: alertmanager.map { [$0.address] } ?? []
             )
+        }
+        let alertmanagerService = alertmanager.map { runtime in
+            AlertmanagerService(runtime: runtime, ready: alertmanagerReady, logger: logger) {
+                let simPort = try await simulatorPort.wait()
+                return Self.alertmanagerConfig(fleet: fleet, webhookBase: "http://\(host):\(simPort)")
+            }
         }
         // The demo's nodes are its own loopback simulator: exactly that address is allowed.
         let loadTests = LoadTestManager(store: store, logger: logger, outbound: OutboundPolicy(allowed: [CIDR(config.host)].compactMap { $0 }))
@@ -126,6 +143,7 @@ public struct DemoStack: Sendable {
             healthModel: HealthModel(limits: config.healthLimits)
         )
         dependencies.loadTests = loadTests
+        dependencies.alertmanagerURL = alertmanager?.url
         dependencies.eventRecorderHeartbeat = LoopHeartbeat(interval: config.eventsInterval ?? max(scrapeInterval, .seconds(5)))
         let server = buildApplication(
             ServerConfiguration(host: config.host, port: config.port, prometheusURL: runtime.url),
@@ -145,10 +163,12 @@ public struct DemoStack: Sendable {
             let port = try await serverPort.wait()
             let simPort = try await simulatorPort.wait()
             let logins = try await seeded.wait()
+            let alertmanagerURL = alertmanager == nil ? nil : try await alertmanagerReady.wait()
             let credentials = DemoCredentials(
                 url: "http://\(host):\(port)",
                 prometheusURL: prometheusURL,
                 simulatorURL: "http://\(host):\(simPort)",
+                alertmanagerURL: alertmanagerURL,
                 tenants: logins
             )
             try credentials.write(path: credentialsPath)
@@ -170,18 +190,23 @@ public struct DemoStack: Sendable {
                 },
                 logger: logger))]
         } ?? []
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: simulator),
+            .init(service: seeder),
+            .init(service: server),
+            .init(service: loadTests),
+            .init(service: DiagnosticsSweepService(dependencies: dependencies)),
+        ]
+        // Before Prometheus, so it stops after it (reverse order): no alert is sent to a closed port.
+        if let alertmanagerService { services.append(.init(service: alertmanagerService)) }
+        services += [
+            .init(service: prometheus),
+            .init(service: events),
+            .init(service: announcer),
+        ] + agentServices
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: simulator),
-                    .init(service: seeder),
-                    .init(service: server),
-                    .init(service: loadTests),
-                    .init(service: DiagnosticsSweepService(dependencies: dependencies)),
-                    .init(service: prometheus),
-                    .init(service: events),
-                    .init(service: announcer),
-                ] + agentServices,
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 cancellationSignals: [],
                 logger: logger

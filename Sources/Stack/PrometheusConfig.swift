@@ -16,8 +16,11 @@ public struct PrometheusConfig: Sendable, Hashable {
     public var serviceDiscovery: [HTTPSDJob]
     /// Platform jobs whose own labels are kept (the metering gateway).
     public var trusted: [TrustedScrapeJob]
-    /// Rule files to load (absolute paths).
+    /// Rule files to load (absolute paths; a `*` in the file name is a glob, as Prometheus reads it).
     public var ruleFiles: [String]
+    /// Alertmanagers (`host:port`) the firing alerts are sent to; empty: no `alerting` block,
+    /// so Prometheus evaluates alerts without sending them anywhere.
+    public var alertmanagers: [String]
 
     public init(
         scrapeInterval: Duration = .seconds(5),
@@ -25,7 +28,8 @@ public struct PrometheusConfig: Sendable, Hashable {
         targets: [ScrapeTarget] = [],
         serviceDiscovery: [HTTPSDJob] = [],
         trusted: [TrustedScrapeJob] = [],
-        ruleFiles: [String] = []
+        ruleFiles: [String] = [],
+        alertmanagers: [String] = []
     ) {
         self.scrapeInterval = scrapeInterval
         self.evaluationInterval = evaluationInterval
@@ -33,6 +37,7 @@ public struct PrometheusConfig: Sendable, Hashable {
         self.serviceDiscovery = serviceDiscovery
         self.trusted = trusted
         self.ruleFiles = ruleFiles
+        self.alertmanagers = alertmanagers
     }
 
     /// The configuration as Prometheus YAML.
@@ -45,6 +50,12 @@ public struct PrometheusConfig: Sendable, Hashable {
         if !ruleFiles.isEmpty {
             out += "rule_files:\n"
             for file in ruleFiles { out += "  - \(Self.quote(file))\n" }
+        }
+        if !alertmanagers.isEmpty {
+            out += "alerting:\n"
+            out += "  alertmanagers:\n"
+            out += "    - static_configs:\n"
+            out += "        - targets: [\(alertmanagers.map(Self.quote).joined(separator: ", "))]\n"
         }
         out += "scrape_configs:\n"
         var jobs: [String] = []

@@ -7,7 +7,7 @@ import Stack
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the whole product locally: simulated GPU fleet, a real Prometheus and the server."
+        abstract: "Run the whole product locally: simulated GPU fleet, a real Prometheus (and Alertmanager) and the server."
     )
 
     @Option(name: .customLong("state-dir"), help: "Directory for Prometheus data, logs and demo-credentials.json (reused on restart).")
@@ -99,6 +99,9 @@ struct DemoCommand: AsyncParsableCommand {
                     "  Simulator:   \(credentials.simulatorURL)/targets",
                     "  Credentials: \(path)/demo-credentials.json",
                 ]
+                if let alertmanager = credentials.alertmanagerURL {
+                    lines.insert("  Alertmanager: \(alertmanager)", at: 3)
+                }
                 for tenant in credentials.tenants {
                     lines.append("    \(tenant.role.padding(toLength: 9, withPad: " ", startingAt: 0)) \(tenant.tenant)")
                 }

@@ -25,6 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("prometheus-url"), help: "Base URL of the Prometheus-compatible backend.")
     var prometheusURL: String?
 
+    @Option(name: .customLong("alertmanager-url"), help: "Base URL of the Alertmanager the metrics backend sends alerts to (http or https); the observability self-check follows the Watchdog alert there.")
+    var alertmanagerURL: String?
+
     @Option(name: .customLong("sd-token-file"), help: "File with the bearer token Prometheus presents to /sd/prometheus (endpoint off without it).")
     var sdTokenFile: String?
 
@@ -53,6 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...3600).contains(eventsInterval) else { throw ValidationError("--events-interval must be between 1 and 3600 seconds") }
         guard (1...3650).contains(eventsRetentionDays) else { throw ValidationError("--events-retention-days must be between 1 and 3650") }
         _ = try ListenAddress(listen)
+        if let alertmanagerURL { _ = try Self.httpURL(alertmanagerURL, flag: "--alertmanager-url") }
         _ = try Self.networks(allowTargets, flag: "--allow-targets")
         _ = try Self.networks(trustedProxies, flag: "--trusted-proxies")
     }
@@ -65,6 +69,16 @@ struct ServeCommand: AsyncParsableCommand {
             }
             return network
         }
+    }
+
+    /// An absolute http(s) URL with a host, without a trailing slash (paths are appended to it).
+    static func httpURL(_ text: String, flag: String) throws -> String {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil
+        else {
+            throw ValidationError("\(flag): '\(text)' is not an http(s) URL such as http://127.0.0.1:9093")
+        }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
     }
 
     func run() async throws {
@@ -91,6 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
             healthModel: model
         )
         dependencies.loadTests = loadTests
+        dependencies.alertmanagerURL = try alertmanagerURL.map { try Self.httpURL($0, flag: "--alertmanager-url") }
         let eventsHeartbeat = LoopHeartbeat(interval: .seconds(eventsInterval))
         if prometheusURL != nil { dependencies.eventRecorderHeartbeat = eventsHeartbeat }
         let server = ServerConfiguration(

@@ -34,6 +34,16 @@ struct CLITests {
         #expect(!FileManager.default.fileExists(atPath: state + "/prometheus.log"), "nothing may start")
     }
 
+    @Test("serve refuses an --alertmanager-url that is not an http(s) URL, naming the flag")
+    func badAlertmanagerURL() async throws {
+        guard let binary = ProcessRunner.aifactoryBinary else { return }
+        for bad in ["ftp://127.0.0.1:9093", "127.0.0.1:9093", "http://"] {
+            let result = try await ProcessRunner.run(binary, ["serve", "--listen", "127.0.0.1:0", "--alertmanager-url", bad], timeout: 30)
+            #expect(result.status == 64, "\(bad): \(result.output)")
+            #expect(result.stderr.contains("--alertmanager-url: '\(bad)' is not an http(s) URL"), "\(bad): \(result.stderr)")
+        }
+    }
+
     @Test("a malformed fleet file exits 2 with file:line")
     func malformedFleet() async throws {
         guard let binary = ProcessRunner.aifactoryBinary else { return }

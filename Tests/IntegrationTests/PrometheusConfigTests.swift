@@ -42,6 +42,42 @@ struct PrometheusConfigTests {
         #expect(!text.contains("\n  evil: true"))
     }
 
+    @Test("an Alertmanager adds one alerting block with its address; without one there is none")
+    func alertingBlock() {
+        let with = PrometheusConfig(ruleFiles: ["/state/rules/*.yml"], alertmanagers: ["127.0.0.1:9093"]).render()
+        #expect(with.contains("""
+            rule_files:
+              - "/state/rules/*.yml"
+            alerting:
+              alertmanagers:
+                - static_configs:
+                    - targets: ["127.0.0.1:9093"]
+            scrape_configs:
+
+            """))
+        #expect(!PrometheusConfig(ruleFiles: ["/state/rules/*.yml"]).render().contains("alerting:"))
+        let hostile = PrometheusConfig(alertmanagers: ["a\"]\n  evil: true"]).render()
+        #expect(!hostile.contains("\n  evil: true"))
+    }
+
+    @Test("the real promtool accepts the alerting block and a rule-file glob")
+    func promtoolAlerting() async throws {
+        guard let promtool = ExternalTool.require("promtool") else { return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aif-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "groups:\n- name: extra\n  rules:\n  - alert: Always\n    expr: vector(1)\n"
+            .write(to: dir.appendingPathComponent("rules/extra.yml"), atomically: true, encoding: .utf8)
+        let path = dir.appendingPathComponent("prometheus.yml").path
+        let config = PrometheusConfig(
+            targets: ScrapeTarget.targets(for: FleetFile.demo.spec, simulatorAddress: "127.0.0.1:9400"),
+            ruleFiles: [dir.path + "/rules/*.yml"], alertmanagers: ["127.0.0.1:9093"])
+        try config.render().write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try await ProcessRunner.run(promtool, ["check", "config", path])
+        #expect(result.status == 0, "promtool said: \(result.output)")
+        #expect(result.output.contains("extra.yml"), "the glob found the rule file: \(result.output)")
+    }
+
     @Test("the real promtool accepts the generated configuration")
     func promtoolCheckConfig() async throws {
         guard let promtool = ExternalTool.require("promtool") else { return }
