@@ -3,10 +3,13 @@
 # free loopback port with a temporary state directory, waits until Prometheus has scraped every
 # target, runs Tests/Browser/test_page.py in headless Chromium, and stops the demo with SIGINT.
 # Builds nothing. Screenshots and figures land in .test-output/ (ignored by git).
+# AIFACTORY_BIN runs another binary instead of the debug build's (its web resources are looked up
+# beside it first: aifactory_Web.resources/Public); BROWSER_ONLY runs the scenarios whose name
+# contains it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bin="$(swift build --show-bin-path)/aifactory"
+bin="${AIFACTORY_BIN:-$(swift build --show-bin-path)/aifactory}"
 [ -x "$bin" ] || { echo "browser-test: $bin is missing; run swift build first" >&2; exit 1; }
 for tool in chromium chromedriver; do
   command -v "$tool" >/dev/null 2>&1 || { echo "browser-test: $tool is missing; run scripts/setup.sh" >&2; exit 1; }

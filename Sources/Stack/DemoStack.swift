@@ -81,7 +81,8 @@ public struct DemoStack: Sendable {
         try? FileManager.default.removeItem(atPath: state + "/aifactory-rules.yml")  // where earlier versions wrote them
         let alertmanager = try Self.alertmanagerRuntime(config, stateDirectory: state, logger: logger)
         let sdToken = try Self.serviceDiscoveryToken(at: tokenFile)
-        let runtime = PrometheusRuntime(binary: binary, host: config.host, port: prometheusPort, stateDirectory: state)
+        // 30 days, what the page's reliability panel reads (the self-check warns below it).
+        let runtime = PrometheusRuntime(binary: binary, host: config.host, port: prometheusPort, stateDirectory: state, retention: "30d")
 
         var simulatorConfiguration = SimulatorConfiguration(
             host: config.host, port: config.simulatorPort, fleet: config.fleet, seed: config.seed,

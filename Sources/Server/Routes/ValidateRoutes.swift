@@ -18,6 +18,8 @@ struct ValidateRoutes {
     struct RunView: Encodable, Sendable {
         var id: String
         var requestedBy: String
+        /// Who ran it, for people ("site operator" when a tenant reads an operator's run).
+        var requestedByName: String?
         var createdAt: Date
         var scope: String
         var tenant: String?
@@ -28,7 +30,8 @@ struct ValidateRoutes {
         /// Absent in the list.
         var checks: [ValidationCheck]?
 
-        init?(_ record: ValidationRunRecord, withChecks: Bool) {
+        init?(_ record: ValidationRunRecord, withChecks: Bool, requestedByName: String? = nil) {
+            self.requestedByName = requestedByName
             guard let report = try? JSONDecoder().decode(ValidationReport.self, from: Data(record.report.utf8)) else { return nil }
             id = record.id
             requestedBy = record.requestedBy
@@ -57,25 +60,38 @@ struct ValidateRoutes {
             let record = try await dependencies.store.saveValidationRun(
                 tenant: report.tenant, requestedBy: identity.user.id, status: report.status == .skip ? "pass" : report.status.rawValue,
                 durationMs: report.durationMs, report: json, now: dependencies.now())
-            guard let view = RunView(record, withChecks: true) else { throw APIError.unavailable("the run could not be read back") }
+            guard let view = RunView(record, withChecks: true, requestedByName: identity.user.name) else {
+                throw APIError.unavailable("the run could not be read back")
+            }
             return try view.jsonResponse(status: .created)
         }
         group.get("validate/runs") { _, context -> Response in
             let identity = try context.requireIdentity()
             let tenant = try Self.readableTenant(identity)
             let runs = try await dependencies.store.validationRuns(tenant: tenant, limit: Self.listLimit)
-            return try RunList(runs: runs.compactMap { RunView($0, withChecks: false) }).jsonResponse()
+            let names = try await names(Set(runs.map(\.requestedBy)), identity)
+            return try RunList(runs: runs.compactMap { RunView($0, withChecks: false, requestedByName: names[$0.requestedBy]) }).jsonResponse()
         }
         group.get("validate/runs/:id") { _, context -> Response in
             let identity = try context.requireIdentity()
             let tenant = try Self.readableTenant(identity)
             let id = try context.parameters.require("id")
             guard let record = try await dependencies.store.validationRun(id: id), tenant == nil || record.tenant == tenant,
-                  let view = RunView(record, withChecks: true) else {
+                  let view = RunView(record, withChecks: true, requestedByName: try await names([record.requestedBy], identity)[record.requestedBy]) else {
                 throw APIError.notFound("validation run")
             }
             return try view.jsonResponse()
         }
+    }
+
+    /// Names for the user ids that ran; a tenant reading an operator's run sees "site operator".
+    private func names(_ ids: Set<String>, _ identity: Identity) async throws -> [String: String] {
+        var names: [String: String] = [:]
+        for id in ids {
+            guard let user = try await dependencies.store.user(id: id) else { continue }
+            names[id] = user.kind == .siteOperator && !identity.user.isOperator ? "site operator" : user.name
+        }
+        return names
     }
 
     /// Whose runs the caller reads: every run for an operator (`nil`), its tenant's for a tenant

@@ -2,8 +2,9 @@
 // site operators; never inside a node's detail): a read-only self-check that the whole metrics
 // pipeline is wired up (issue 18). "Validate now" posts POST /api/v1/factory/validate and shows
 // the run it answers: the summary line, then the checks by group, groups with failures first;
-// groups with anything but passes open, pass-only groups collapsed with their count; each check
-// not passing shows what was seen and how to fix it. The last runs are listed; one opens on click.
+// groups with anything but passes open (their passes folded below), pass-only groups collapsed
+// with their count; each check not passing shows what was seen and how to fix it. The last runs
+// are listed; one opens on click.
 //
 // A run is synchronous and quick (well under 2 s), so nothing polls: the button shows a busy state
 // while the POST is in flight, and the list is read again after each run and, from the overview's
@@ -114,7 +115,7 @@ async function start(panel) {
     if (!alive(panel) || error.status === 401) return; // the page's own polling signs out
     let message = `The validation could not run: ${error.message}`;
     if (error.status === 403) message = `Only tenant admins and site operators validate the stack: ${error.message}`;
-    else if (error.status === 429) message = `Too many validations and other expensive reads in a short time; wait a little and try again (${error.message}).`;
+    else if (error.status === 429) message = `The server asks to wait before validating again: ${error.message}`;
     else if (error.status === 503) message = `There is no metrics backend to validate, or it cannot be reached: ${error.message}`;
     showError(panel, message);
     announce(panel, 'The validation did not run.');
@@ -190,16 +191,16 @@ function renderList(panel) {
         'aria-label': `Show the run of ${shortWhen(run.createdAt)}, ${runLabel(run.status)}`, text: shortWhen(run.createdAt),
         onclick: () => open(panel, run.id, false),
       })),
-      h('td', { class: 'nowrap', text: who(panel, run.requestedBy) }),
+      h('td', { class: 'nowrap', text: who(panel, run.requestedBy, run.requestedByName) }),
       h('td', { class: 'validate-list-counts', text: countsText(run.counts) }),
       h('td', { class: 'nowrap', text: [nodes === null ? null : nodesLabel(nodes), operator ? (run.scope === 'fleet' ? 'fleet' : run.tenant) : null].filter(Boolean).join(' · ') || dash }),
       h('td', { class: 'nowrap', text: msLabel(run.durationMs) }));
   }));
 }
 
-function who(panel, id) {
+function who(panel, id, name) {
   if (!id) return dash;
-  return id === panel.me?.user?.id ? `you (${panel.me.user.name})` : id;
+  return id === panel.me?.user?.id ? `you (${panel.me.user.name})` : (name || id);
 }
 
 const runBadge = (status) => h('span', { class: 'badge validate-status', 'data-status': status ?? 'unknown', text: runLabel(status) });
@@ -259,7 +260,7 @@ function runView(panel, run) {
 
 function meta(panel, run) {
   const nodes = Array.isArray(run.nodes) ? run.nodes : [];
-  const parts = [`Run ${run.id}`, `requested by ${who(panel, run.requestedBy)}`, `checked ${scopeLabel(run)}`];
+  const parts = [`Run ${run.id}`, `requested by ${who(panel, run.requestedBy, run.requestedByName)}`, `checked ${scopeLabel(run)}`];
   if (nodes.length) {
     const shown = nodes.slice(0, NODES_SHOWN).join(', ');
     parts.push(`nodes ${shown}${nodes.length > NODES_SHOWN ? ` and ${nodes.length - NODES_SHOWN} more` : ''}`);
@@ -267,13 +268,20 @@ function meta(panel, run) {
   return parts.join(' · ');
 }
 
+/// A group: open when it holds anything but passes, and then its passes folded below the rest.
 function groupView(group) {
   const id = `validate-group-${group.group}`;
-  return h('details', { class: 'validate-group', id, 'data-group': group.group, 'data-status': group.worst, open: groupOpen(group) },
+  const open = groupOpen(group);
+  const passed = open ? group.checks.filter((c) => c.status === 'pass') : [];
+  const rest = open ? group.checks.filter((c) => c.status !== 'pass') : group.checks;
+  return h('details', { class: 'validate-group', id, 'data-group': group.group, 'data-status': group.worst, open },
     h('summary', {},
       h('h5', { id: `${id}-title` }, checkBadge(group.worst), ' ', group.title),
       ' ', h('span', { class: 'note validate-group-counts', text: countsText(group.counts) })),
-    h('ul', { class: 'validate-checks', 'aria-labelledby': `${id}-title` }, group.checks.map(checkView)));
+    h('ul', { class: 'validate-checks', 'aria-labelledby': `${id}-title` }, rest.map(checkView)),
+    passed.length ? h('details', { class: 'validate-passed', 'data-group': group.group },
+      h('summary', { text: `${passed.length} more ${passed.length === 1 ? 'check' : 'checks'} in ${group.title} passed` }),
+      h('ul', { class: 'validate-checks', 'aria-label': `${group.title}: passed` }, passed.map(checkView))) : null);
 }
 
 function checkView(check) {
