@@ -44,22 +44,7 @@ public struct AlertmanagerService: Service {
             throw StackError.addressInUse(host: runtime.host, port: runtime.port)
         }
         defer { try? FileManager.default.removeItem(atPath: runtime.pidPath) }
-        let current = CurrentChild()
-        do {
-            try await withGracefulShutdownHandler {
-                try await withTaskCancellationHandler {
-                    try await supervise(current)
-                } onCancel: {
-                    current.stop()
-                }
-            } onGracefulShutdown: {
-                current.stop()
-            }
-        } catch {
-            await current.terminate()
-            throw error
-        }
-        await current.terminate()
+        try await CurrentChild.superviseUntilShutdown { current in try await supervise(current) }
     }
 
     /// Starts the child, waits until it is ready, then until it exits; after an exit of its own,

@@ -63,22 +63,7 @@ public struct PrometheusService: Service {
             throw StackError.addressInUse(host: runtime.host, port: runtime.port)
         }
         defer { try? FileManager.default.removeItem(atPath: runtime.pidPath) }
-        let current = CurrentChild()
-        do {
-            try await withGracefulShutdownHandler {
-                try await withTaskCancellationHandler {
-                    try await supervise(current)
-                } onCancel: {
-                    current.stop()
-                }
-            } onGracefulShutdown: {
-                current.stop()
-            }
-        } catch {
-            await current.terminate()
-            throw error
-        }
-        await current.terminate()
+        try await CurrentChild.superviseUntilShutdown { current in try await supervise(current) }
     }
 
     /// Starts the child, waits for it to exit, and starts it again while the policy allows.
@@ -114,6 +99,30 @@ public struct PrometheusService: Service {
             }
             if current.isStopped { return }
         }
+    }
+}
+
+extension CurrentChild {
+    /// Runs `supervise` with a fresh holder, stops its child on graceful shutdown or cancellation,
+    /// and always terminates it before returning — the lifecycle every child service of the demo
+    /// (Prometheus, Alertmanager) shares.
+    static func superviseUntilShutdown(_ supervise: @escaping @Sendable (CurrentChild) async throws -> Void) async throws {
+        let current = CurrentChild()
+        do {
+            try await withGracefulShutdownHandler {
+                try await withTaskCancellationHandler {
+                    try await supervise(current)
+                } onCancel: {
+                    current.stop()
+                }
+            } onGracefulShutdown: {
+                current.stop()
+            }
+        } catch {
+            await current.terminate()
+            throw error
+        }
+        await current.terminate()
     }
 }
 

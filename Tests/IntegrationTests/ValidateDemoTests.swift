@@ -56,6 +56,13 @@ struct ValidateDemoTests {
             // Baseline: acme is all green once the Watchdog has reached Alertmanager.
             let baseline = try await Self.until([], base, key: acme, seconds: 60)
             #expect(baseline.red.isEmpty, "acme starts green: \(baseline.red.keys.sorted())")
+            let binary = ProcessRunner.aifactoryBinary
+            let environment = ["AIFACTORY_URL": base, "AIFACTORY_KEY": acme]
+            if let binary {
+                let green = try await ProcessRunner.run(binary, ["validate"], environment: environment)
+                #expect(green.status == 0, "aifactory validate exits 0 when nothing fails: \(green.output)")
+                #expect(green.stdout.contains("0 fail"), "\(green.stdout)")
+            }
             let checks = baseline.run["checks"] as? [[String: Any]] ?? []
             #expect(checks.count >= 15, "\(checks.count) checks")
             print("note: validate on the demo as acme: \(checks.count) checks in \(baseline.run["durationMs"] as? Int ?? -1) ms")
@@ -124,6 +131,11 @@ struct ValidateDemoTests {
             let down = try await Self.until(["alerting.alertmanager", "alerting.delivered"], base, key: acme)
             #expect(Set(down.red.keys) == ["alerting.alertmanager", "alerting.delivered"], "\(down.red.keys.sorted())")
             #expect((down.red["alerting.alertmanager"]?["hint"] as? String)?.contains("Start Alertmanager") == true)
+            if let binary {
+                let red = try await ProcessRunner.run(binary, ["validate"], environment: environment)
+                #expect(red.status == 1, "aifactory validate exits 1 on a failure: \(red.output)")
+                #expect(red.stdout.contains("[FAIL] Alertmanager reachable"), "\(red.stdout)")
+            }
         }
     }
 }

@@ -73,19 +73,12 @@ struct DiagnosticsRoutes {
         }
         group.get("diagnostics") { request, context -> Response in
             let identity = try context.requireIdentity()
-            let tenant: String?
-            if identity.user.isOperator {
-                tenant = nil
-            } else if let own = identity.tenant {
-                tenant = own
-            } else {
-                throw APIError.forbidden("no tenant")
-            }
+            let tenant = try identity.listedTenant()
             let node = request.uri.queryParameters["node"].map(String.init)
             if let node, node.utf8.count > 64 { throw APIError.unprocessable(field: "node", "longer than 64 characters") }
             try await dependencies.diagnosticsCoordinator.sweep()
             let runs = try await dependencies.store.diagnosticRuns(tenant: tenant, node: node, limit: Self.listLimit)
-            let names = try await requesterNames(Set(runs.map(\.requestedBy)), identity)
+            let names = try await dependencies.store.requesterNames(Set(runs.map(\.requestedBy)), for: identity)
             return try DiagnosticRunList(runs: runs.map { DiagnosticRunView($0, withOutput: false, requestedByName: names[$0.requestedBy]) })
                 .jsonResponse()
         }
@@ -93,7 +86,7 @@ struct DiagnosticsRoutes {
             let identity = try context.requireIdentity()
             try await dependencies.diagnosticsCoordinator.sweep()
             let run = try await visibleRun(context.parameters.require("id"), identity)
-            let names = try await requesterNames([run.requestedBy], identity)
+            let names = try await dependencies.store.requesterNames([run.requestedBy], for: identity)
             return try DiagnosticRunView(run, withOutput: true, requestedByName: names[run.requestedBy]).jsonResponse()
         }
         group.post("diagnostics/:id/cancel") { _, context -> Response in
@@ -115,17 +108,6 @@ struct DiagnosticsRoutes {
                 identity, "diagnostics.cancel", run.id, detail: ["node": run.node, "tenant": run.tenant, "state": updated.state.rawValue])
             return try DiagnosticRunView(updated, withOutput: true).jsonResponse(status: .accepted)
         }
-    }
-
-    /// Names for the user ids that asked for runs. A tenant reading a run an operator started sees
-    /// "site operator", not the operator's login.
-    private func requesterNames(_ ids: Set<String>, _ identity: Identity) async throws -> [String: String] {
-        var names: [String: String] = [:]
-        for id in ids {
-            guard let user = try await dependencies.store.user(id: id) else { continue }
-            names[id] = user.kind == .siteOperator && !identity.user.isOperator ? "site operator" : user.name
-        }
-        return names
     }
 
     /// The run when the caller may see it; 404 otherwise (another tenant's run is not confirmed).

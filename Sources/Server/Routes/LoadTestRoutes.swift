@@ -59,14 +59,7 @@ struct LoadTestRoutes {
         group.get("loadtests") { _, context -> Response in
             let identity = try context.requireIdentity()
             _ = try manager()
-            let tenant: String?
-            if identity.user.isOperator {
-                tenant = nil
-            } else if let own = identity.tenant {
-                tenant = own
-            } else {
-                throw APIError.forbidden("no tenant")
-            }
+            let tenant = try identity.listedTenant()
             let records = try await dependencies.store.loadTests(tenant: tenant, limit: Self.listLimit)
             return try Self.response(LoadTestList(loadTests: records.map(LoadTestView.init)))
         }

@@ -69,7 +69,7 @@ struct ValidateRoutes {
             let identity = try context.requireIdentity()
             let tenant = try Self.readableTenant(identity)
             let runs = try await dependencies.store.validationRuns(tenant: tenant, limit: Self.listLimit)
-            let names = try await names(Set(runs.map(\.requestedBy)), identity)
+            let names = try await dependencies.store.requesterNames(Set(runs.map(\.requestedBy)), for: identity)
             return try RunList(runs: runs.compactMap { RunView($0, withChecks: false, requestedByName: names[$0.requestedBy]) }).jsonResponse()
         }
         group.get("validate/runs/:id") { _, context -> Response in
@@ -77,29 +77,17 @@ struct ValidateRoutes {
             let tenant = try Self.readableTenant(identity)
             let id = try context.parameters.require("id")
             guard let record = try await dependencies.store.validationRun(id: id), tenant == nil || record.tenant == tenant,
-                  let view = RunView(record, withChecks: true, requestedByName: try await names([record.requestedBy], identity)[record.requestedBy]) else {
+                  let view = RunView(record, withChecks: true, requestedByName: try await dependencies.store.requesterNames([record.requestedBy], for: identity)[record.requestedBy]) else {
                 throw APIError.notFound("validation run")
             }
             return try view.jsonResponse()
         }
     }
 
-    /// Names for the user ids that ran; a tenant reading an operator's run sees "site operator".
-    private func names(_ ids: Set<String>, _ identity: Identity) async throws -> [String: String] {
-        var names: [String: String] = [:]
-        for id in ids {
-            guard let user = try await dependencies.store.user(id: id) else { continue }
-            names[id] = user.kind == .siteOperator && !identity.user.isOperator ? "site operator" : user.name
-        }
-        return names
-    }
-
     /// Whose runs the caller reads: every run for an operator (`nil`), its tenant's for a tenant
     /// admin; members are refused like the run itself.
     static func readableTenant(_ identity: Identity) throws -> String? {
         guard identity.user.isAdmin else { throw APIError.forbidden("only tenant admins and site operators validate the stack") }
-        if identity.user.isOperator { return nil }
-        guard let tenant = identity.tenant else { throw APIError.forbidden("no tenant") }
-        return tenant
+        return try identity.listedTenant()
     }
 }
