@@ -198,9 +198,25 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The inference gateway: OpenAI-compatible proxy with quotas, rate limits, metering and
+        // routing across a pool (docs/GATEWAY.md).
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "Exposition", "Fleet", "Store",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "aifactory",
             dependencies: [
+                "Gateway",
                 "LoadTestService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import Fleet
 import Foundation
 public import LoadTest
 public import Logging
@@ -117,10 +118,7 @@ public final class LoadTestManager: Service, Sendable {
     /// (vLLM serves `/metrics` and `/v1` on one port; the simulator mounts `/v1` next to its
     /// `/nodes/<node>/vllm/metrics`).
     package static func openAIBase(address: String, path: String?) -> String {
-        var path = path ?? "/metrics"
-        if path.hasSuffix("/metrics") { path.removeLast("/metrics".count) }
-        while path.hasSuffix("/") { path.removeLast() }
-        return "http://\(address)\(path)"
+        NodeRecord.openAIBase(address: address, path: path)
     }
 
     private func execute(_ job: LoadTestJob) async {

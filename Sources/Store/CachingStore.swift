@@ -189,6 +189,11 @@ public final class CachingStore: Store {
     public func failActiveLoadTests(reason: String, createdBefore: Date) async throws -> Int {
         try await base.failActiveLoadTests(reason: reason, createdBefore: createdBefore)
     }
+    // The ledger is never cached: the quota must see every replica's writes.
+    public func recordUsage(_ entry: UsageEntry) async throws -> Bool { try await base.recordUsage(entry) }
+    public func usageTotals(tenant: String, since: Date) async throws -> UsageTotals {
+        try await base.usageTotals(tenant: tenant, since: since)
+    }
     // Validation runs are not cached: each is written once and read rarely.
     public func saveValidationRun(tenant: String?, requestedBy: String, status: String, durationMs: Int, report: String, now: Date) async throws -> ValidationRunRecord {
         try await base.saveValidationRun(tenant: tenant, requestedBy: requestedBy, status: status, durationMs: durationMs, report: report, now: now)

@@ -17,6 +17,7 @@ enum Migrations {
         Migration(version: 5, name: "node enrolment", apply: version5),
         Migration(version: 6, name: "diagnostic runs", apply: version6),
         Migration(version: 7, name: "validation runs", apply: version7),
+        Migration(version: 8, name: "usage ledger", apply: version8),
     ]
 
     @Sendable
@@ -230,5 +231,24 @@ enum Migrations {
             .column("report", type: .text, .notNull)
             .run()
         try await db.create(index: "validation_runs_by_tenant").on("validation_runs").column("tenant").column("created_at").run()
+    }
+
+    /// The gateway's usage ledger (docs/GATEWAY.md "Metering"): one row per metered request,
+    /// keyed by its request id so a retried write never counts twice.
+    @Sendable
+    private static func version8(_ db: any SQLDatabase, _ dialect: Dialect) async throws {
+        try await db.create(table: "usage_ledger")
+            .column("request_id", type: .text, .primaryKey(autoIncrement: false))
+            .column("tenant", type: .text, .notNull)
+            .column("pool", type: .text, .notNull)
+            .column("key_id", type: .text, .notNull)
+            .column("model", type: .text, .notNull)
+            .column("tokens_in", type: .bigint, .notNull)
+            .column("tokens_out", type: .bigint, .notNull)
+            .column("status", type: .bigint, .notNull)
+            .column("source", type: .text, .notNull)
+            .column("at", type: .bigint, .notNull)
+            .run()
+        try await db.create(index: "usage_ledger_by_tenant").on("usage_ledger").column("tenant").column("at").run()
     }
 }

@@ -138,6 +138,13 @@ public protocol Store: Sendable {
     /// (start-up: the process that ran them is gone); returns how many.
     func failActiveLoadTests(reason: String, createdBefore: Date) async throws -> Int
 
+    // MARK: Usage ledger (docs/GATEWAY.md "Metering")
+
+    /// Records one metered request; `false` when its request id is already in the ledger.
+    func recordUsage(_ entry: UsageEntry) async throws -> Bool
+    /// A tenant's tokens and requests since `since` (the quota's billing period).
+    func usageTotals(tenant: String, since: Date) async throws -> UsageTotals
+
     // MARK: Validation runs (docs/VALIDATE.md)
 
     /// Saves a self-check run; keeps the newest `ValidationRunRecord.kept` of its tenant (or the fleet).

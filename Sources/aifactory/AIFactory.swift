@@ -19,6 +19,7 @@ struct AIFactory: AsyncParsableCommand {
             LoadTestCommand.self,
             AgentCommand.self,
             ValidateCommand.self,
+            GatewayCommand.self,
         ]
     )
 }

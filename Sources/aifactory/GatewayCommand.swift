@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Store
+import UnixSignals
+
+/// `aifactory gateway`: the inference gateway on its own (docs/GATEWAY.md): OpenAI-compatible
+/// proxy in front of the pools' vLLM nodes, reading keys, subscriptions, the inventory and the
+/// usage ledger from the same database as `serve`.
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway",
+        abstract: "Run the inference gateway: metering, quotas, rate limits (429 + Retry-After) and routing across a pool.")
+
+    @Option(help: "Address to listen on (host:port).")
+    var listen = "127.0.0.1:8100"
+
+    @OptionGroup var database: StoreOptions
+
+    @Option(name: .customLong("first-byte-timeout"), help: "Seconds until the upstream must answer with its response head (504 otherwise).")
+    var firstByteTimeout = 30
+
+    @Option(name: .customLong("total-timeout"), help: "Seconds a request may take in all, stream included.")
+    var totalTimeout = 600
+
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (413 beyond).")
+    var maxBodyBytes = 1 << 20
+
+    func validate() throws {
+        _ = try ListenAddress(listen)
+        guard (1...600).contains(firstByteTimeout) else { throw ValidationError("--first-byte-timeout must be between 1 and 600 seconds") }
+        guard (1...86_400).contains(totalTimeout), totalTimeout >= firstByteTimeout else {
+            throw ValidationError("--total-timeout must be between --first-byte-timeout and 86400 seconds")
+        }
+        guard (1024...(64 << 20)).contains(maxBodyBytes) else { throw ValidationError("--max-body-bytes must be between 1024 and 67108864") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "aifactory.gateway")
+        logger.logLevel = .info
+        let address = try ListenAddress(listen)
+        let store = CachingStore(try await database.open(logger: logger))
+        let gateway = Gateway(
+            store: store, timeouts: .init(firstByte: .seconds(firstByteTimeout), total: .seconds(totalTimeout)),
+            maxBodyBytes: maxBodyBytes, logger: logger)
+        let app = Application(
+            router: gateway.router(), configuration: .init(address: .hostname(address.host, port: address.port), serverName: "aifactory-gateway"),
+            logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
+        do {
+            try await group.run()
+            try? await store.close()
+        } catch {
+            try? await store.close()
+            try CLIErrors.exit(for: error, context: "cannot listen on \(listen)")
+        }
+    }
+}
