@@ -2,6 +2,7 @@ public import AsyncHTTPClient
 public import Fleet
 public import Foundation
 public import Hummingbird
+import HTTPTypes
 public import Logging
 import NIOCore
 import NIOFoundationEssentialsCompat
@@ -24,6 +25,9 @@ public struct Gateway: Sendable {
             self.total = total
         }
     }
+
+    /// The ledger key of a request, returned to the client so a bill line can be traced.
+    static let requestIDHeader = HTTPField.Name("X-Request-Id")!
 
     public let store: any Store
     public let plans: GatewayPlans
@@ -180,6 +184,7 @@ public struct Gateway: Sendable {
             let usage = Metering.usage(in: Data(buffer: answer))
             await meter.settle(status: status, usage: usage, delivered: usage == nil && status == 200 ? 1 : 0, node: upstream.node.name)
             var headers: HTTPFields = [.contentType: upstream.response.headers.first(name: "content-type") ?? "application/json"]
+            headers[Self.requestIDHeader] = String(requestID)
             if let retry = upstream.response.headers.first(name: "retry-after") { headers[.retryAfter] = retry }
             return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: answer))
         }
@@ -189,7 +194,7 @@ public struct Gateway: Sendable {
         let total = timeouts.total
         return Response(
             status: .ok,
-            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", Self.requestIDHeader: String(requestID)],
             body: ResponseBody { writer in
                 var relay = SSERelay(forwardUsage: forwardUsage)
                 var usage: Metering.Usage?

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Fleet
 import Foundation
+import Gateway
 import Hummingbird
 import LoadTest
 import LoadTestService
@@ -48,6 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
             help: "Reverse proxies (CIDR) whose X-Forwarded-For names the client address used for failed-login limits and the audit log; from any other peer the header is ignored.")
     var trustedProxies: [String] = []
 
+    @Option(name: .customLong("gateway"), help: "Also run the inference gateway (docs/GATEWAY.md) on this address (host:port), over the same database.")
+    var gateway: String?
+
     @Flag(name: .customLong("secure-cookies"),
           help: "Browsers reach the server over https (e.g. a TLS-terminating proxy): the session cookie becomes Secure and __Host- prefixed, and only https origins may write with it.")
     var secureCookies = false
@@ -56,6 +60,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...3600).contains(eventsInterval) else { throw ValidationError("--events-interval must be between 1 and 3600 seconds") }
         guard (1...3650).contains(eventsRetentionDays) else { throw ValidationError("--events-retention-days must be between 1 and 3650") }
         _ = try ListenAddress(listen)
+        if let gateway {
+            do { _ = try ListenAddress(gateway) } catch { throw ValidationError("--gateway must be host:port, got '\(gateway)'") }
+        }
         if let alertmanagerURL { _ = try Self.httpURL(alertmanagerURL, flag: "--alertmanager-url") }
         _ = try Self.networks(allowTargets, flag: "--allow-targets")
         _ = try Self.networks(trustedProxies, flag: "--trusted-proxies")
@@ -115,6 +122,14 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: app), .init(service: loadTests), .init(service: DiagnosticsSweepService(dependencies: dependencies)),
         ]
+        if let gateway {
+            let gatewayAddress = try ListenAddress(gateway)
+            let proxy = Gateway(store: store, logger: Logger(label: "aifactory.gateway"))
+            services.append(.init(service: Application(
+                router: proxy.router(),
+                configuration: .init(address: .hostname(gatewayAddress.host, port: gatewayAddress.port), serverName: "aifactory-gateway"),
+                logger: Logger(label: "aifactory.gateway"))))
+        }
         if let prometheusURL {
             // XID/ECC/thermal transitions become stored events only while something polls for them.
             var recorder = EventRecorder(
