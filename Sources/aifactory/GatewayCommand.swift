@@ -29,6 +29,9 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (413 beyond).")
     var maxBodyBytes = 1 << 20
 
+    @Option(help: "JSON plans file ({\"plans\": [{\"name\", \"maxTokens\", \"requestsPerSecond\", \"tokensPerMinute\", \"concurrentStreams\", \"models\"?, \"keyShare\"?}]}); listed plans replace the defaults of that name (docs/GATEWAY.md).")
+    var plans: String?
+
     func validate() throws {
         _ = try ListenAddress(listen)
         guard (1...600).contains(firstByteTimeout) else { throw ValidationError("--first-byte-timeout must be between 1 and 600 seconds") }
@@ -36,6 +39,9 @@ struct GatewayCommand: AsyncParsableCommand {
             throw ValidationError("--total-timeout must be between --first-byte-timeout and 86400 seconds")
         }
         guard (1024...(64 << 20)).contains(maxBodyBytes) else { throw ValidationError("--max-body-bytes must be between 1024 and 67108864") }
+        if let plans {
+            do { _ = try GatewayPlans.load(path: plans) } catch { throw ValidationError("--plans: \(error)") }
+        }
     }
 
     func run() async throws {
@@ -44,7 +50,7 @@ struct GatewayCommand: AsyncParsableCommand {
         let address = try ListenAddress(listen)
         let store = CachingStore(try await database.open(logger: logger))
         let gateway = Gateway(
-            store: store, timeouts: .init(firstByte: .seconds(firstByteTimeout), total: .seconds(totalTimeout)),
+            store: store, plans: try plans.map(GatewayPlans.load) ?? .defaults, timeouts: .init(firstByte: .seconds(firstByteTimeout), total: .seconds(totalTimeout)),
             maxBodyBytes: maxBodyBytes, logger: logger)
         let app = Application(
             router: gateway.router(), configuration: .init(address: .hostname(address.host, port: address.port), serverName: "aifactory-gateway"),

@@ -52,6 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("gateway"), help: "Also run the inference gateway (docs/GATEWAY.md) on this address (host:port), over the same database.")
     var gateway: String?
 
+    @Option(name: .customLong("gateway-plans"), help: "JSON plans file for --gateway (see aifactory gateway --help).")
+    var gatewayPlans: String?
+
     @Flag(name: .customLong("secure-cookies"),
           help: "Browsers reach the server over https (e.g. a TLS-terminating proxy): the session cookie becomes Secure and __Host- prefixed, and only https origins may write with it.")
     var secureCookies = false
@@ -124,7 +127,14 @@ struct ServeCommand: AsyncParsableCommand {
         ]
         if let gateway {
             let gatewayAddress = try ListenAddress(gateway)
-            let proxy = Gateway(store: store, logger: Logger(label: "aifactory.gateway"))
+            let plans: GatewayPlans
+            do {
+                plans = try gatewayPlans.map(GatewayPlans.load) ?? .defaults
+            } catch {
+                CLIErrors.printError("--gateway-plans: \(error)")
+                throw ExitCode(2)
+            }
+            let proxy = Gateway(store: store, plans: plans, logger: Logger(label: "aifactory.gateway"))
             services.append(.init(service: Application(
                 router: proxy.router(),
                 configuration: .init(address: .hostname(gatewayAddress.host, port: gatewayAddress.port), serverName: "aifactory-gateway"),
