@@ -1,4 +1,4 @@
-.PHONY: demo test unit bench bench-agent bench-api bench-loadtest build fuzz-api
+.PHONY: demo test unit bench bench-agent bench-api bench-loadtest bench-gateway build fuzz-api
 
 # Start the product: simulated GPU fleet + real Prometheus + AI Factory server (Ctrl-C stops it).
 demo:
@@ -30,6 +30,11 @@ bench-api:
 # `aifactory loadtest` vs AIPerf 0.13 on the simulated inference server (CPU/1k requests, TTFT error).
 bench-loadtest:
 	bash bench/loadtest-vs-aiperf.sh
+
+# The same streaming load against the simulator directly, through aifactory gateway and through
+# LiteLLM's proxy: added TTFT, proxy CPU per 1,000 requests, highest rate under 5 ms added p99.
+bench-gateway:
+	bash bench/gateway.sh
 
 build:
 	swift build

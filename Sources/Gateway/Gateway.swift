@@ -36,6 +36,8 @@ public struct Gateway: Sendable {
     public let timeouts: Timeouts
     public let maxBodyBytes: Int
     let limits = RateLimits()
+    let ledger: LedgerWriter
+    let quota: QuotaTracker
     let client: HTTPClient
     let logger: Logger
     let now: @Sendable () -> Date
@@ -46,6 +48,8 @@ public struct Gateway: Sendable {
         logger: Logger = Logger(label: "aifactory.gateway"), now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
+        self.ledger = LedgerWriter(store: store, logger: logger)
+        self.quota = QuotaTracker(store: store)
         self.plans = plans
         self.pool = pool
         self.metrics = metrics
@@ -137,7 +141,7 @@ public struct Gateway: Sendable {
         }
         let at = now()
         let period = BillingPeriod(subscription.period, containing: at)
-        let used = try await store.usageTotals(tenant: caller.tenant, since: period.start).tokens
+        let used = try await quota.used(tenant: caller.tenant, since: period.start.timeIntervalSince1970, sinceDate: period.start)
         if used >= subscription.tokenQuota {
             metrics.rateLimited(series, limit: "quota")
             throw OpenAIError.rateLimited(

@@ -60,11 +60,8 @@ actor Metering {
         let entry = UsageEntry(
             requestID: requestID, tenant: caller.tenant, pool: caller.subscription.pool, keyID: caller.keyID, model: series.model,
             tokensIn: tokensIn, tokensOut: tokensOut, status: status, source: usage == nil ? "estimated" : "upstream", at: gateway.now())
-        do {
-            _ = try await gateway.store.recordUsage(entry)
-        } catch {
-            gateway.logger.error("usage ledger write failed", metadata: ["request": "\(requestID)", "error": "\(error)"])
-        }
+        await gateway.quota.add(tenant: caller.tenant, tokens: tokensIn + tokensOut)
+        await gateway.ledger.append(entry)
     }
 
     /// A request's prompt size in tokens, estimated at 4 characters a token (the fallback only).

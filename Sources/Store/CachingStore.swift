@@ -191,6 +191,7 @@ public final class CachingStore: Store {
     }
     // The ledger is never cached: the quota must see every replica's writes.
     public func recordUsage(_ entry: UsageEntry) async throws -> Bool { try await base.recordUsage(entry) }
+    public func recordUsage(_ entries: [UsageEntry]) async throws -> Int { try await base.recordUsage(entries) }
     public func usageTotals(tenant: String, since: Date) async throws -> UsageTotals {
         try await base.usageTotals(tenant: tenant, since: since)
     }

@@ -5,23 +5,35 @@ import SQLKit
 /// request id, summed per tenant and period for the quota.
 extension SQLStore {
     func recordUsage(_ entry: UsageEntry) async throws -> Bool {
-        try Validate.name(entry.tenant, field: "tenant")
-        try Validate.text(entry.requestID, field: "requestID", maxLength: 64)
-        try Validate.text(entry.keyID, field: "keyID", maxLength: 64)
-        try Validate.text(entry.model, field: "model", maxLength: 256)
-        guard entry.tokensIn >= 0, entry.tokensOut >= 0 else {
-            throw StoreError.invalid(field: "tokens", reason: "must not be negative")
+        try await recordUsage([entry]) == 1
+    }
+
+    func recordUsage(_ entries: [UsageEntry]) async throws -> Int {
+        for entry in entries {
+            try Validate.name(entry.tenant, field: "tenant")
+            try Validate.text(entry.requestID, field: "requestID", maxLength: 64)
+            try Validate.text(entry.keyID, field: "keyID", maxLength: 64)
+            try Validate.text(entry.model, field: "model", maxLength: 256)
+            guard entry.tokensIn >= 0, entry.tokensOut >= 0 else {
+                throw StoreError.invalid(field: "tokens", reason: "must not be negative")
+            }
+            guard (100...599).contains(entry.status) else { throw StoreError.invalid(field: "status", reason: "must be an HTTP status") }
         }
-        guard (100...599).contains(entry.status) else { throw StoreError.invalid(field: "status", reason: "must be an HTTP status") }
+        guard !entries.isEmpty else { return 0 }
+        // One transaction for the batch: one commit (one fsync) for many requests.
         return try await write { db in
-            if try await Self.exists(db, "usage_ledger", "request_id", entry.requestID) { return false }
-            try await db.insert(into: "usage_ledger")
-                .columns("request_id", "tenant", "pool", "key_id", "model", "tokens_in", "tokens_out", "status", "source", "at")
-                .values(SQLBind(entry.requestID), SQLBind(entry.tenant), SQLBind(entry.pool), SQLBind(entry.keyID), SQLBind(entry.model),
-                        SQLBind(Int64(entry.tokensIn)), SQLBind(Int64(entry.tokensOut)), SQLBind(Int64(entry.status)),
-                        SQLBind(entry.source), SQLBind(Timestamp.millis(entry.at)))
-                .run()
-            return true
+            var written = 0
+            for entry in entries {
+                if try await Self.exists(db, "usage_ledger", "request_id", entry.requestID) { continue }
+                try await db.insert(into: "usage_ledger")
+                    .columns("request_id", "tenant", "pool", "key_id", "model", "tokens_in", "tokens_out", "status", "source", "at")
+                    .values(SQLBind(entry.requestID), SQLBind(entry.tenant), SQLBind(entry.pool), SQLBind(entry.keyID), SQLBind(entry.model),
+                            SQLBind(Int64(entry.tokensIn)), SQLBind(Int64(entry.tokensOut)), SQLBind(Int64(entry.status)),
+                            SQLBind(entry.source), SQLBind(Timestamp.millis(entry.at)))
+                    .run()
+                written += 1
+            }
+            return written
         }
     }
 

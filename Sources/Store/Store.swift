@@ -142,6 +142,8 @@ public protocol Store: Sendable {
 
     /// Records one metered request; `false` when its request id is already in the ledger.
     func recordUsage(_ entry: UsageEntry) async throws -> Bool
+    /// Records a batch in one transaction; returns how many were new.
+    func recordUsage(_ entries: [UsageEntry]) async throws -> Int
     /// A tenant's tokens and requests since `since` (the quota's billing period).
     func usageTotals(tenant: String, since: Date) async throws -> UsageTotals
 
