@@ -84,7 +84,8 @@ litellm_settings:
 general_settings:
   master_key: $LL_KEY
 YAML
-  LITELLM_LOCAL_MODEL_COST_MAP=True LITELLM_TELEMETRY=False "$VENV/bin/litellm" --config "$OUT/litellm.yaml" \
+  # Offline: no cost-map fetch, no Hugging Face tokenizer download (it would retry for ~20 s a request).
+  HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 LITELLM_LOCAL_MODEL_COST_MAP=True LITELLM_TELEMETRY=False "$VENV/bin/litellm" --config "$OUT/litellm.yaml" \
     --host 127.0.0.1 --port "$LL_PORT" --num_workers 1 >"$OUT/litellm.log" 2>&1 &
   LL_PID=$!; pids+=($LL_PID)
   wait_http "http://127.0.0.1:$LL_PORT/health/liveliness" || { tail -20 "$OUT/litellm.log" >&2; exit 1; }

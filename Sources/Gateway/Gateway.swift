@@ -44,7 +44,7 @@ public struct Gateway: Sendable {
 
     public init(
         store: any Store, plans: GatewayPlans = .defaults, pool: UpstreamPool = UpstreamPool(), metrics: GatewayMetrics = GatewayMetrics(),
-        timeouts: Timeouts = Timeouts(), maxBodyBytes: Int = 1 << 20, client: HTTPClient = .shared,
+        timeouts: Timeouts = Timeouts(), maxBodyBytes: Int = 1 << 20, client: HTTPClient = .gateway,
         logger: Logger = Logger(label: "aifactory.gateway"), now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store

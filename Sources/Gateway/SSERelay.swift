@@ -39,6 +39,12 @@ struct SSERelay: Sendable {
             finished = true
             return [.done(event)]
         }
+        // Most events are one token: forwarded without a JSON parse (the hot path). Only an event
+        // that mentions usage is parsed.
+        if !data.contains("\"usage\"") {
+            if Self.mentionsContent(data) { contentEvents += 1 }
+            return [.forward(event)]
+        }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(data.utf8))) as? [String: Any] else {
             return [.forward(event)]
         }
@@ -53,6 +59,14 @@ struct SSERelay: Sendable {
         }
         if Self.hasContent(choices) { contentEvents += 1 }
         return [.forward(event)]
+    }
+
+    /// A non-empty `"content"` or `"text"` string in the event's text (no JSON parse).
+    static func mentionsContent(_ data: String) -> Bool {
+        for key in ["\"content\":\"", "\"content\": \"", "\"text\":\"", "\"text\": \""] {
+            if let range = data.range(of: key), range.upperBound < data.endIndex, data[range.upperBound] != "\"" { return true }
+        }
+        return false
     }
 
     private static func hasContent(_ choices: [[String: Any]]) -> Bool {

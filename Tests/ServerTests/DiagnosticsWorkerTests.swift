@@ -99,19 +99,23 @@ struct DiagnosticsWorkerTests {
         return last
     }
 
+    /// The server on a loopback port, agents' job polls held at most 1 s.
+    static func liveApplication(_ fleet: TestFleet) -> some ApplicationProtocol {
+        var dependencies = fleet.dependencies()
+        dependencies.diagnosticPollMax = .seconds(1)
+        return Application(router: buildRouter(ServerConfiguration(), dependencies: dependencies),
+                           configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    }
+
     static func ended(_ run: [String: Any]) -> Bool {
         ["passed", "failed", "cancelled", "timed-out"].contains(run["state"] as? String ?? "")
     }
 
     @Test("pass, fail, cancel, timeout, a missing tool and the agent stopping mid-run, each reported as the run's end")
     func runs() async throws {
-        let fleet = try await TestFleet.make()
-        let tools = try Tools()
+        let (fleet, tools) = try await (TestFleet.make(), Tools())
         defer { try? FileManager.default.removeItem(at: tools.directory) }
-        var dependencies = fleet.dependencies()
-        dependencies.diagnosticPollMax = .seconds(1)
-        let app = Application(router: buildRouter(ServerConfiguration(), dependencies: dependencies),
-                              configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let app = Self.liveApplication(fleet)
         try await app.test(.live) { client in
             let credential = try await DiagnosticsRoutesTests.enrolAgent(client, fleet)
             let admin = fleet.keys["acme-admin"]
@@ -217,13 +221,9 @@ struct DiagnosticsWorkerTests {
 
     @Test("drain first: the hook takes the node out, in-flight requests finish, the run runs, the node is restored and the run says for how long")
     func drainFirst() async throws {
-        let fleet = try await TestFleet.make()
-        let tools = try Tools()
+        let (fleet, tools) = try await (TestFleet.make(), Tools())
         defer { try? FileManager.default.removeItem(at: tools.directory) }
-        var dependencies = fleet.dependencies()
-        dependencies.diagnosticPollMax = .seconds(1)
-        let app = Application(router: buildRouter(ServerConfiguration(), dependencies: dependencies),
-                              configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let app = Self.liveApplication(fleet)
         let vllm = FakeVLLM(running: 2)
         let stuck = FakeVLLM(running: 5, floor: 5)
         try await withLoopbackServer(vllm.router) { vllmURL in
