@@ -259,7 +259,8 @@ public struct Gateway: Sendable {
         guard !candidates.isEmpty else {
             throw OpenAIError.unavailable("Pool '\(caller.subscription.pool)' has no node serving inference (or all are draining).")
         }
-        var tried: [String] = []
+        // Node names go to the log only: a consumer never learns a provider's hardware.
+        var tried: [(node: String, why: String)] = []
         for node in candidates {
             guard let base = node.openAIBase else { continue }
             var building = HTTPClientRequest(url: base + path)
@@ -274,26 +275,33 @@ public struct Gateway: Sendable {
                     try await client.execute(request, timeout: .seconds(Int64(total.components.seconds)))
                 }
                 if response.status.code >= 500 {
-                    tried.append("\(node.name): \(response.status.code)")
+                    tried.append((node.name, "answered \(response.status.code)"))
                     await pool.end(node.name)
                     continue
                 }
                 return (node, response)
             } catch let error as OpenAIError {
                 await pool.end(node.name)
-                tried.append("\(node.name): \(error.message)")
+                tried.append((node.name, error.message))
                 if error.status == .gatewayTimeout, node.name == candidates.last?.name {
-                    throw OpenAIError.timeout("No answer within \(timeouts.firstByte) from pool '\(caller.subscription.pool)' (\(tried.joined(separator: "; "))).")
+                    logger.warning("no upstream answered", metadata: ["request": "\(requestID)", "tried": "\(tried.map { "\($0.node): \($0.why)" })"])
+                    throw OpenAIError.timeout("No answer within \(timeouts.firstByte) from pool '\(caller.subscription.pool)' (\(Self.summary(tried))).")
                 }
             } catch {
                 await pool.end(node.name)
-                tried.append("\(node.name): unreachable")
+                tried.append((node.name, "unreachable"))
             }
         }
-        if tried.allSatisfy({ $0.contains("no answer within") }) {
+        logger.warning("no upstream took the request", metadata: ["request": "\(requestID)", "tried": "\(tried.map { "\($0.node): \($0.why)" })"])
+        if tried.allSatisfy({ $0.why.contains("no answer within") }) {
             throw OpenAIError.timeout("No node of pool '\(caller.subscription.pool)' answered within \(timeouts.firstByte).")
         }
-        throw OpenAIError.unavailable("No node of pool '\(caller.subscription.pool)' could take the request (\(tried.joined(separator: "; "))).")
+        throw OpenAIError.unavailable("No node of pool '\(caller.subscription.pool)' could take the request (\(Self.summary(tried))).")
+    }
+
+    /// "2 nodes tried: answered 500, unreachable" — reasons without names.
+    static func summary(_ tried: [(node: String, why: String)]) -> String {
+        "\(tried.count) node\(tried.count == 1 ? "" : "s") tried: " + tried.map(\.why).joined(separator: ", ")
     }
 
     private func withHeadTimeout(_ limit: Duration, _ body: @escaping @Sendable () async throws -> HTTPClientResponse) async throws -> HTTPClientResponse {

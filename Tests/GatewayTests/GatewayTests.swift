@@ -262,6 +262,7 @@ struct GatewayTests {
             let slow = try await Self.post(base, key: key, Self.chat)
             #expect(slow.status == 504, "\(slow.body)")
             #expect(slow.error?["code"] as? String == "upstream_timeout")
+            #expect(!slow.body.contains("up-a") && !slow.body.contains("up-b"), "a consumer never learns the provider's node names: \(slow.body)")
         }
     }
 
