@@ -212,10 +212,10 @@ public struct Gateway: Sendable {
                             break
                         }
                         for event in relay.feed(chunk) {
-                            var text: String
+                            var bytes: [UInt8]
                             switch event {
                             case .forward(let forward):
-                                text = forward
+                                bytes = forward
                             case .usage(let reported):
                                 usage = reported
                                 continue
@@ -223,10 +223,10 @@ public struct Gateway: Sendable {
                                 // Metered before the client sees the end: every request the
                                 // client saw finish is in the ledger.
                                 await meter.settle(status: 200, usage: usage, delivered: relay.contentEvents, node: node)
-                                text = done
+                                bytes = done
                             }
                             do {
-                                try await writer.write(ByteBuffer(string: text))
+                                try await writer.write(ByteBuffer(bytes: bytes))
                             } catch {
                                 // The client went away: leaving the loop drops the upstream body,
                                 // which cancels the upstream request.

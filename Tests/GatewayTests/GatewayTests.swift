@@ -330,3 +330,36 @@ struct UsageLedgerTests {
         try await store.close()
     }
 }
+
+/// The SSE relay on its own: events split across chunks, the added usage chunk taken, `[DONE]`.
+@Suite("SSE relay")
+struct SSERelayTests {
+    @Test("events cut anywhere are reassembled; the usage chunk is kept from a client that did not ask; content counted")
+    func relay() {
+        let stream = #"data: {"choices":[{"delta":{"content":"a"}}]}"# + "\n\n"
+            + #"data: {"choices":[{"delta":{"role":"assistant","content":""}}]}"# + "\n\n"
+            + #"data: {"choices":[{"delta":{"content": "b"}}]}"# + "\n\n"
+            + #"data: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2}}"# + "\n\n"
+            + "data: [DONE]\n\n"
+        for cut in [1, 7, 50, stream.utf8.count] {
+            var relay = SSERelay(forwardUsage: false)
+            var events: [SSERelay.Event] = []
+            let bytes = Array(stream.utf8)
+            var index = 0
+            while index < bytes.count {
+                let end = min(bytes.count, index + cut)
+                events += relay.feed(ByteBuffer(bytes: bytes[index..<end]))
+                index = end
+            }
+            let forwarded = events.compactMap { if case .forward(let bytes) = $0 { String(decoding: bytes, as: UTF8.self) } else { nil } }
+            #expect(forwarded.count == 3, "cut \(cut): \(forwarded)")
+            #expect(!forwarded.joined().contains("usage"))
+            #expect(events.contains(.usage(Metering.Usage(prompt: 3, completion: 2))))
+            #expect(relay.contentEvents == 2, "the empty role delta carries no token")
+            #expect(relay.finished)
+        }
+        var asking = SSERelay(forwardUsage: true)
+        let events = asking.feed(ByteBuffer(string: #"data: {"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1}}"# + "\n\n"))
+        #expect(events.count == 2, "taken and forwarded when the client asked")
+    }
+}
