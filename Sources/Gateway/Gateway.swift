@@ -141,7 +141,7 @@ public struct Gateway: Sendable {
         }
         let at = now()
         let period = BillingPeriod(subscription.period, containing: at)
-        let used = try await quota.used(tenant: caller.tenant, since: period.start.timeIntervalSince1970, sinceDate: period.start)
+        let used = try await quota.used(tenant: caller.tenant, since: period.start)
         if used >= subscription.tokenQuota {
             metrics.rateLimited(series, limit: "quota")
             throw OpenAIError.rateLimited(
@@ -149,7 +149,8 @@ public struct Gateway: Sendable {
                 code: "insufficient_quota", retryAfter: max(1, Int(period.end.timeIntervalSince(at).rounded(.up))))
         }
 
-        let estimate = Metering.promptTokens(body) + ((body["max_tokens"] as? Int) ?? (body["max_completion_tokens"] as? Int) ?? 256)
+        let promptEstimate = Metering.promptTokens(body)
+        let estimate = promptEstimate + ((body["max_tokens"] as? Int) ?? (body["max_completion_tokens"] as? Int) ?? 256)
         if let refusal = await limits.admit(tenant: caller.tenant, key: caller.keyID, plan: caller.plan, tokens: estimate, now: at) {
             metrics.rateLimited(series, limit: refusal.limit)
             throw OpenAIError.rateLimited(refusal.message, code: refusal.limit, retryAfter: refusal.retryAfter)
@@ -165,7 +166,7 @@ public struct Gateway: Sendable {
         let requestID = "req_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
         let meter = Metering(
             gateway: self, caller: caller, series: series, requestID: String(requestID), charged: estimate,
-            promptEstimate: Metering.promptTokens(body), started: started)
+            promptEstimate: promptEstimate, started: started)
         let forwarded = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))
 
         let upstream: (node: NodeRecord, response: HTTPClientResponse)

@@ -52,7 +52,7 @@ actor LedgerWriter {
 /// usage arrives with the next refresh (docs/GATEWAY.md "Limits").
 actor QuotaTracker {
     private struct Entry {
-        var periodStart: Double
+        var periodStart: Date
         var fromLedger: Int
         var sinceRead: Int
         var readAt: ContinuousClock.Instant
@@ -67,11 +67,11 @@ actor QuotaTracker {
         self.refresh = refresh
     }
 
-    func used(tenant: String, since start: Double, sinceDate: @autoclosure () -> Foundation.Date) async throws -> Int {
+    func used(tenant: String, since start: Date) async throws -> Int {
         if let entry = entries[tenant], entry.periodStart == start, ContinuousClock.now - entry.readAt < refresh {
             return entry.fromLedger + entry.sinceRead
         }
-        let totals = try await store.usageTotals(tenant: tenant, since: sinceDate())
+        let totals = try await store.usageTotals(tenant: tenant, since: start)
         entries[tenant] = Entry(periodStart: start, fromLedger: totals.tokens, sinceRead: 0, readAt: .now)
         return totals.tokens
     }
