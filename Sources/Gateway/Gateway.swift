@@ -262,6 +262,7 @@ public struct Gateway: Sendable {
         }
         // Node names go to the log only: a consumer never learns a provider's hardware.
         var tried: [(node: String, why: String)] = []
+        var lastTimedOut = false
         for node in candidates {
             guard let base = node.openAIBase else { continue }
             var building = HTTPClientRequest(url: base + path)
@@ -271,31 +272,24 @@ public struct Gateway: Sendable {
             building.body = .bytes(body)
             let request = building
             await pool.begin(node.name)
+            lastTimedOut = false
             do {
                 let response = try await withHeadTimeout(timeouts.firstByte) { [client, total = timeouts.total] in
                     try await client.execute(request, timeout: .seconds(Int64(total.components.seconds)))
                 }
-                if response.status.code >= 500 {
-                    tried.append((node.name, "answered \(response.status.code)"))
-                    await pool.end(node.name)
-                    continue
-                }
-                return (node, response)
+                if response.status.code < 500 { return (node, response) }
+                tried.append((node.name, "answered \(response.status.code)"))
             } catch let error as OpenAIError {
-                await pool.end(node.name)
                 tried.append((node.name, error.message))
-                if error.status == .gatewayTimeout, node.name == candidates.last?.name {
-                    logger.warning("no upstream answered", metadata: ["request": "\(requestID)", "tried": "\(tried.map { "\($0.node): \($0.why)" })"])
-                    throw OpenAIError.timeout("No answer within \(timeouts.firstByte) from pool '\(caller.subscription.pool)' (\(Self.summary(tried))).")
-                }
+                lastTimedOut = error.status == .gatewayTimeout
             } catch {
-                await pool.end(node.name)
                 tried.append((node.name, "unreachable"))
             }
+            await pool.end(node.name)
         }
         logger.warning("no upstream took the request", metadata: ["request": "\(requestID)", "tried": "\(tried.map { "\($0.node): \($0.why)" })"])
-        if tried.allSatisfy({ $0.why.contains("no answer within") }) {
-            throw OpenAIError.timeout("No node of pool '\(caller.subscription.pool)' answered within \(timeouts.firstByte).")
+        if lastTimedOut {
+            throw OpenAIError.timeout("No answer within \(timeouts.firstByte) from pool '\(caller.subscription.pool)' (\(Self.summary(tried))).")
         }
         throw OpenAIError.unavailable("No node of pool '\(caller.subscription.pool)' could take the request (\(Self.summary(tried))).")
     }
