@@ -267,7 +267,7 @@ let package = Package(
         .testTarget(
             name: "StoreTests",
             dependencies: [
-                .product(name: "SQLKit", package: "sql-kit"),"Store", "Fleet", .product(name: "Logging", package: "swift-log")],
+                .product(name: "SQLKit", package: "sql-kit"), "Store", "Fleet", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(
@@ -317,7 +317,7 @@ let package = Package(
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                "Agent", "Exposition", "Fleet",
+                "Agent", "Exposition", "Fleet", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -8,15 +8,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
-swift build --build-tests
+# Quiet: errors only (the console is a pipe in CI; thousands of "Compiling" lines say nothing).
+swift build --build-tests --quiet
 # An unscoped or wrongly scoped telemetry read must not compile (docs/ARCHITECTURE.md).
 bash scripts/negative-compile.sh
 # The store suite runs on SQLite and on a throw-away PostgreSQL cluster started for the run.
 # The load generator's timing-accuracy tests (scripted 50 ms TTFT / 10 ms ITL within a tolerance)
 # run on their own afterwards: beside the parallel integration tests (real Prometheus, demo
 # stacks, builds of 2 cores' worth of work) the machine, not the generator, sets their error.
-bash scripts/with-postgres.sh swift test --skip-build --parallel --skip LoadGeneratorTests
-swift test --skip-build --filter LoadGeneratorTests
+# Each `swift test` runs under a time limit with its full output in .build/test-logs
+# (scripts/time-limited.sh): a hang names its tests, and the console gets a short view.
+bash scripts/with-postgres.sh bash scripts/time-limited.sh swift-test "${SWIFT_TEST_LIMIT:-30m}" swift test --skip-build --parallel --skip LoadGeneratorTests
+bash scripts/time-limited.sh load-generator 10m swift test --skip-build --filter LoadGeneratorTests
 if [ -f scripts/promql-differential.py ]; then
   python3 scripts/promql-differential.py --aifactory "$(swift build --show-bin-path)/aifactory"
 fi

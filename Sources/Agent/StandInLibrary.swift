@@ -45,23 +45,10 @@ public struct StandInLibrary: Sendable {
             throw AgentError.invalidConfiguration("no C compiler found (set CC, or install clang or cc)")
         }
         let log = URL(fileURLWithPath: directory).appendingPathComponent("build.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        defer { try? handle.close() }
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: compiler)
-            process.arguments = arguments
-            process.standardOutput = handle
-            process.standardError = handle
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
+        // A ToolProcess: its exit is awaited off the cooperative pool and never lost.
+        let build = try ToolProcess(executable: compiler, arguments: arguments)
+        let status = await build.exit().status
+        try build.take().write(to: log)
         guard status == 0 else {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             throw AgentError.invalidConfiguration("building the stand-in NVML failed (\(compiler), status \(status)): \(text)")

@@ -45,16 +45,56 @@ final class ToolProcess: Sendable {
         }
         let ended = self.ended
         process.terminationHandler = { process in
-            let ending: Ending = process.terminationReason == .uncaughtSignal
-                ? .signalled(process.terminationStatus) : .exited(process.terminationStatus)
-            let waiters = ended.withLockedValue { state in
-                state.ending = ending
-                defer { state.waiters = [] }
-                return state.waiters
-            }
-            for waiter in waiters { waiter.resume(returning: ending) }
+            Self.finish(ended, process.terminationReason == .uncaughtSignal
+                ? .signalled(process.terminationStatus) : .exited(process.terminationStatus))
         }
         try process.run()
+        watchdog = Self.watchForExit(pid: process.processIdentifier, ended: ended)
+    }
+
+    /// Only ever cancelled, which Dispatch allows from any thread.
+    nonisolated(unsafe) private let watchdog: (any DispatchSourceTimer)?
+
+    deinit { watchdog?.cancel() }
+
+    /// Records how it ended (the first report wins) and resumes every waiter.
+    private static func finish(_ ended: NIOLockedValueBox<(ending: Ending?, waiters: [CheckedContinuation<Ending, Never>])>, _ ending: Ending) {
+        let waiters = ended.withLockedValue { state -> [CheckedContinuation<Ending, Never>] in
+            guard state.ending == nil else { return [] }
+            state.ending = ending
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume(returning: ending) }
+    }
+
+    /// A backstop for a lost `terminationHandler`: every 250 ms, whether the kernel still knows
+    /// the child; gone on two checks in a row (reaped by Foundation, whose handler had a quarter
+    /// second to report the real status) ends it as killed.
+    ///
+    /// Foundation has been seen to reap a child and never call the handler under a busy parallel
+    /// test run (the stack's `ChildProcess` keeps the same backstop); without it, a run waiting
+    /// for its tool would wait for ever.
+    private static func watchForExit(
+        pid: Int32, ended: NIOLockedValueBox<(ending: Ending?, waiters: [CheckedContinuation<Ending, Never>])>
+    ) -> any DispatchSourceTimer {
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "aifactory.tool-exit"))
+        timer.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250))
+        // Only the timer's serial handler touches `ticks`.
+        nonisolated(unsafe) var ticks = 0
+        // Cancelled when the tool is released (deinit); after the end, each tick is one lock read.
+        timer.setEventHandler {
+            if ended.withLockedValue({ $0.ending != nil }) { return }
+            guard kill(pid, 0) == -1, errno == ESRCH else {
+                ticks = 0
+                return
+            }
+            ticks += 1
+            guard ticks >= 2 else { return }
+            finish(ended, .signalled(SIGKILL))
+        }
+        timer.resume()
+        return timer
     }
 
     /// The output captured since the last call.

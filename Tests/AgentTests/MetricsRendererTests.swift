@@ -1,5 +1,6 @@
 import Agent
 import Foundation
+import TestSupport
 import Testing
 
 /// `promtool check metrics` on the agent's output, beside the same check on a real dcgm-exporter
@@ -67,21 +68,14 @@ enum Promtool {
             try? stdin.close()
             try? stdout.close()
         }
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: promtool)
-            process.arguments = ["check", "metrics"]
-            process.standardInput = stdin
-            process.standardOutput = stdout
-            process.standardError = stdout
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: promtool)
+        process.arguments = ["check", "metrics"]
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stdout
+        try process.run()
+        let status = await ProcessExit.wait(process) ?? -1
         return (status, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
     }
 }

@@ -62,31 +62,40 @@ struct DemoStackTests {
         quiet.logLevel = .critical
         let group = ServiceGroup(services: [extra], logger: quiet)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
+            tasks.addTask {
+                do { try await group.run(); await extraPort.fail(CancellationError()) } catch { await extraPort.fail(error); throw error }
+            }
             let port = try await extraPort.wait()
-            let extraNode = try #require(LoadedFleet.synthetic(nodes: 1, gpusPerNode: 1).spec.nodes.first)
-            _ = try await runDemo(state: state) { credentials in
-                let operatorKey = try #require(credentials.tenants.first { $0.role == "operator" }?.apiKey)
-                let registered = try await Self.post(
-                    credentials.url + "/api/v1/admin/nodes", key: operatorKey,
-                    json: [
-                        "name": "hooli-late", "host": "late.example", "dcgmAddress": "127.0.0.1:\(port)",
-                        "dcgmPath": "/nodes/\(extraNode.name)/dcgm/metrics", "gpuModel": extraNode.gpuModel,
-                        "gpuCount": 1, "gpuMemoryMiB": extraNode.gpuMemoryMiB, "tenant": "hooli",
-                    ]
-                )
-                #expect(registered == 201)
-                let seen = try await PrometheusHTTP.eventually(timeout: .seconds(30)) {
-                    let series = try await PrometheusHTTP.query(credentials.prometheusURL, #"DCGM_FI_DEV_GPU_TEMP{node="hooli-late"}"#)
-                    return series.count == 1 && series[0].labels["tenant"] == "hooli"
+            // Stopped gracefully also when a check throws: a cancelled server trips a NIO precondition.
+            do {
+                let extraNode = try #require(LoadedFleet.synthetic(nodes: 1, gpusPerNode: 1).spec.nodes.first)
+                _ = try await runDemo(state: state) { credentials in
+                    let operatorKey = try #require(credentials.tenants.first { $0.role == "operator" }?.apiKey)
+                    let registered = try await Self.post(
+                        credentials.url + "/api/v1/admin/nodes", key: operatorKey,
+                        json: [
+                            "name": "hooli-late", "host": "late.example", "dcgmAddress": "127.0.0.1:\(port)",
+                            "dcgmPath": "/nodes/\(extraNode.name)/dcgm/metrics", "gpuModel": extraNode.gpuModel,
+                            "gpuCount": 1, "gpuMemoryMiB": extraNode.gpuMemoryMiB, "tenant": "hooli",
+                        ]
+                    )
+                    #expect(registered == 201)
+                    let seen = try await PrometheusHTTP.eventually(timeout: .seconds(30)) {
+                        let series = try await PrometheusHTTP.query(credentials.prometheusURL, #"DCGM_FI_DEV_GPU_TEMP{node="hooli-late"}"#)
+                        return series.count == 1 && series[0].labels["tenant"] == "hooli"
+                    }
+                    #expect(seen)
+                    // Refresh and scrape are 1 s each here; `eventually` bounds the wait (no timed assertion).
+                    let check = try await PrometheusHTTP.get(credentials.url + "/api/v1/admin/nodes/hooli-late/check", bearer: operatorKey)
+                    let report = try JSONSerialization.jsonObject(with: check) as? [String: Any]
+                    #expect(report?["ok"] as? Bool == true, "\(String(decoding: check, as: UTF8.self))")
+                    #expect(report?["tenantLabel"] as? String == "hooli")
+                    #expect(report?["dcgmSeries"] as? Int == 1)
                 }
-                #expect(seen)
-                // Refresh and scrape are 1 s each here; `eventually` bounds the wait (no timed assertion).
-                let check = try await PrometheusHTTP.get(credentials.url + "/api/v1/admin/nodes/hooli-late/check", bearer: operatorKey)
-                let report = try JSONSerialization.jsonObject(with: check) as? [String: Any]
-                #expect(report?["ok"] as? Bool == true, "\(String(decoding: check, as: UTF8.self))")
-                #expect(report?["tenantLabel"] as? String == "hooli")
-                #expect(report?["dcgmSeries"] as? Int == 1)
+            } catch {
+                await group.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
+                throw error
             }
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()

@@ -74,7 +74,11 @@ struct DiagnosticsAgentTests {
         let services = ServiceGroup(configuration: .init(services: [app], logger: serverLogger))
 
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await services.run() }
+            group.addTask {
+                // Ends the port stream however the server ends, so a failed bind is not a hang.
+                defer { portContinuation.finish() }
+                try await services.run()
+            }
             defer { Task { await services.triggerGracefulShutdown() } }
             var iterator = ports.makeAsyncIterator()
             let port = try #require(await iterator.next())

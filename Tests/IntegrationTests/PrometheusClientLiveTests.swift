@@ -6,6 +6,7 @@ import PromQL
 import PrometheusClient
 import ServiceLifecycle
 import Stack
+import TestSupport
 import Testing
 import NIOHTTP1
 
@@ -41,48 +42,58 @@ struct PrometheusClientLiveTests {
         let up = try Self.scope.rewrite("up")
 
         try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
+            tasks.addTask {
+                // A group that ends before Prometheus is ready wakes the waiter with its reason.
+                do { try await group.run(); await ready.fail(CancellationError()) } catch { await ready.fail(error); throw error }
+            }
             defer { tasks.cancelAll() }
             _ = try await ready.wait()
-            #expect(await client.isReady())
+            // Stopped gracefully also when a check throws: a cancelled server trips a NIO precondition.
+            do {
+                #expect(await client.isReady())
 
-            let scraped = try await PrometheusHTTP.eventually(timeout: .seconds(30)) {
-                try await client.queryRange(up, start: .now.addingTimeInterval(-60), end: .now, step: .seconds(1)).first?.points.count ?? 0 >= 3
-            }
-            #expect(scraped, "Prometheus did not scrape itself three times")
+                let scraped = try await PrometheusHTTP.eventually(timeout: .seconds(30)) {
+                    try await client.queryRange(up, start: .now.addingTimeInterval(-60), end: .now, step: .seconds(1)).first?.points.count ?? 0 >= 3
+                }
+                #expect(scraped, "Prometheus did not scrape itself three times")
 
-            let samples = try await client.query(up)
-            #expect(samples.count == 1)
-            #expect(samples.first?.labels["job"] == "prometheus" && samples.first?.labels["tenant"] == "acme" && samples.first?.value == 1)
+                let samples = try await client.query(up)
+                #expect(samples.count == 1)
+                #expect(samples.first?.labels["job"] == "prometheus" && samples.first?.labels["tenant"] == "acme" && samples.first?.value == 1)
 
-            let scalar = try await client.instantQuery(try Self.scope.rewrite("scalar(up)"))
-            guard case .scalar(let point) = scalar else { Issue.record("expected a scalar, got \(scalar)"); return }
-            #expect(point.value == 1)
+                let scalar = try await client.instantQuery(try Self.scope.rewrite("scalar(up)"))
+                guard case .scalar(let point) = scalar else { Issue.record("expected a scalar, got \(scalar)"); return }
+                #expect(point.value == 1)
 
-            let range = try await client.queryRange(up, start: .now.addingTimeInterval(-30), end: .now, step: .seconds(1))
-            #expect(range.count == 1 && (range.first?.points.count ?? 0) >= 3)
-            #expect(range.first?.points.allSatisfy { $0.value == 1 } == true)
+                let range = try await client.queryRange(up, start: .now.addingTimeInterval(-30), end: .now, step: .seconds(1))
+                #expect(range.count == 1 && (range.first?.points.count ?? 0) >= 3)
+                #expect(range.first?.points.allSatisfy { $0.value == 1 } == true)
 
-            let series = try await client.series(match: [up], start: .now.addingTimeInterval(-300), end: .now)
-            #expect(series.contains { $0["job"] == "prometheus" && $0["tenant"] == "acme" })
-            #expect(try await client.labels(match: [up]).contains("tenant"))
-            #expect(try await client.labelValues("job", match: [up]) == ["prometheus"])
-            #expect(try await client.labelValues("tenant", match: [try Self.scope.rewrite("prometheus_build_info")]) == ["acme"])
+                let series = try await client.series(match: [up], start: .now.addingTimeInterval(-300), end: .now)
+                #expect(series.contains { $0["job"] == "prometheus" && $0["tenant"] == "acme" })
+                #expect(try await client.labels(match: [up]).contains("tenant"))
+                #expect(try await client.labelValues("job", match: [up]) == ["prometheus"])
+                #expect(try await client.labelValues("tenant", match: [try Self.scope.rewrite("prometheus_build_info")]) == ["acme"])
 
-            let targets = try await client.targets()
-            #expect(targets.count == 1)
-            #expect(targets.first?.health == .up && targets.first?.scrapeURL == "http://127.0.0.1:\(port)/metrics")
-            #expect(targets.first?.lastScrape.map { abs($0.timeIntervalSinceNow) < 60 } == true)
-            #expect(try await client.rules().isEmpty)
-            #expect(try await client.buildInfo().version.hasPrefix("2."))
+                let targets = try await client.targets()
+                #expect(targets.count == 1)
+                #expect(targets.first?.health == .up && targets.first?.scrapeURL == "http://127.0.0.1:\(port)/metrics")
+                #expect(targets.first?.lastScrape.map { abs($0.timeIntervalSinceNow) < 60 } == true)
+                #expect(try await client.rules().isEmpty)
+                #expect(try await client.buildInfo().version.hasPrefix("2."))
 
-            // More than 11,000 points per series: Prometheus refuses with 400 bad_data.
-            do throws(PrometheusClientError) {
-                _ = try await client.queryRange(up, start: .now.addingTimeInterval(-3600), end: .now, step: .milliseconds(100))
-                Issue.record("expected bad_data")
+                // More than 11,000 points per series: Prometheus refuses with 400 bad_data.
+                do throws(PrometheusClientError) {
+                    _ = try await client.queryRange(up, start: .now.addingTimeInterval(-3600), end: .now, step: .milliseconds(100))
+                    Issue.record("expected bad_data")
+                } catch {
+                    guard case .rejected(400, "bad_data", _) = error else { Issue.record("got \(error)"); return }
+                    #expect(!error.isUpstreamOutage)
+                }
             } catch {
-                guard case .rejected(400, "bad_data", _) = error else { Issue.record("got \(error)"); return }
-                #expect(!error.isUpstreamOutage)
+                await group.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
+                throw error
             }
             await group.triggerGracefulShutdown()
         }
@@ -107,7 +118,7 @@ struct PrometheusClientLiveTests {
         let (process, url) = try await Self.startVictoriaMetrics(binary: binary, dataPath: data)
         defer {
             process.terminate()
-            process.waitUntilExit()
+            _ = ProcessExit.waitBlocking(process)
         }
         // Two tenants' samples, 30 s and 15 s ago; import takes Prometheus text with ms timestamps.
         let now = Date()
@@ -176,11 +187,11 @@ struct PrometheusClientLiveTests {
                 try await ReadinessProbe.wait(for: url + "/health", name: "victoria-metrics", timeout: .seconds(30), stillAlive: { alive.isRunning })
             } catch {
                 process.terminate()
-                process.waitUntilExit()
+                _ = await ProcessExit.wait(process)
                 throw error
             }
             if process.isRunning { return (process, url) }
-            process.waitUntilExit()
+            _ = await ProcessExit.wait(process)
         }
         throw TestFailure("victoria-metrics did not start")
     }

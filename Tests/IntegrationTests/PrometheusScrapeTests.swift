@@ -37,28 +37,38 @@ struct PrometheusScrapeTests {
         logger.logLevel = .warning
         let group = ServiceGroup(services: [simulator, prometheus], logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
+            tasks.addTask {
+                // A group that ends before Prometheus is ready wakes the waiter with its reason.
+                do { try await group.run(); await ready.fail(CancellationError()) } catch { await ready.fail(error); throw error }
+            }
 
             let url = try await ready.wait()
-            let targetCount = ScrapeTarget.targets(for: fleet.spec, simulatorAddress: "x").count
-            let allUp = try await PrometheusHTTP.eventually(timeout: .seconds(60)) {
+            // Stopped gracefully also when a check throws: a cancelled server trips a NIO precondition.
+            do {
+                let targetCount = ScrapeTarget.targets(for: fleet.spec, simulatorAddress: "x").count
+                let allUp = try await PrometheusHTTP.eventually(timeout: .seconds(60)) {
+                    let up = try await PrometheusHTTP.query(url, "up")
+                    return up.count == targetCount && up.allSatisfy { $0.value == 1 }
+                }
                 let up = try await PrometheusHTTP.query(url, "up")
-                return up.count == targetCount && up.allSatisfy { $0.value == 1 }
-            }
-            let up = try await PrometheusHTTP.query(url, "up")
-            #expect(allUp, "targets: \(up.map { "\($0.labels["node"] ?? "?")/\($0.labels["job"] ?? "?")=\($0.value)" })")
+                #expect(allUp, "targets: \(up.map { "\($0.labels["node"] ?? "?")/\($0.labels["job"] ?? "?")=\($0.value)" })")
 
-            for tenant in fleet.spec.tenants {
-                let expected = fleet.spec.gpuCount(tenant: tenant)
-                let counted = try await PrometheusHTTP.query(url, #"count(DCGM_FI_DEV_GPU_TEMP{tenant="\#(tenant)"})"#)
-                #expect(counted.first?.value == Double(expected), "tenant \(tenant)")
-            }
+                for tenant in fleet.spec.tenants {
+                    let expected = fleet.spec.gpuCount(tenant: tenant)
+                    let counted = try await PrometheusHTTP.query(url, #"count(DCGM_FI_DEV_GPU_TEMP{tenant="\#(tenant)"})"#)
+                    #expect(counted.first?.value == Double(expected), "tenant \(tenant)")
+                }
 
-            // Target labels come from the inventory: every series of a node carries its holder.
-            for node in fleet.spec.nodes {
-                let series = try await PrometheusHTTP.query(url, #"DCGM_FI_DEV_GPU_TEMP{node="\#(node.name)"}"#)
-                #expect(series.allSatisfy { $0.labels["tenant"] == node.holding.tenant && $0.labels["gpu_class"] == node.gpuClass })
-                #expect(series.allSatisfy { $0.labels["Hostname"] == node.host })
+                // Target labels come from the inventory: every series of a node carries its holder.
+                for node in fleet.spec.nodes {
+                    let series = try await PrometheusHTTP.query(url, #"DCGM_FI_DEV_GPU_TEMP{node="\#(node.name)"}"#)
+                    #expect(series.allSatisfy { $0.labels["tenant"] == node.holding.tenant && $0.labels["gpu_class"] == node.gpuClass })
+                    #expect(series.allSatisfy { $0.labels["Hostname"] == node.host })
+                }
+            } catch {
+                await group.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
+                throw error
             }
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()

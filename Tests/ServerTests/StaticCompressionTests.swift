@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Server
+import TestSupport
 import Testing
 import Web
 
@@ -38,8 +39,7 @@ struct StaticCompressionTests {
         process.standardOutput = output
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.fileReadCorruptFile) }
+        guard ProcessExit.waitBlocking(process) == 0 else { throw CocoaError(.fileReadCorruptFile) }
         return [UInt8](data)
     }
 

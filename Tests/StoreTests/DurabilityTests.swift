@@ -1,6 +1,7 @@
 import Fleet
 import Foundation
 @testable import Store
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -124,7 +125,7 @@ struct DurabilityTests {
         }
         let wasRunning = child.isRunning
         kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
+        _ = await ProcessExit.wait(child)
         try? log.close()
         let acks = acknowledged(ackFile)
         let childOutput = (try? String(contentsOf: childLog, encoding: .utf8)) ?? ""

@@ -13,8 +13,24 @@ public func withDemoStack<T: Sendable>(
     let ready = Rendezvous<DemoCredentials>()
     let stop = Rendezvous<Void>()
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await DemoStack(configuration).run(stop: stop) { await ready.fulfil($0) } }
-        let credentials = try await ready.wait()
+        tasks.addTask {
+            // A stack that ends before it is ready (a port taken, Prometheus failing to start)
+            // must wake the waiter below: it is outside the group, and would otherwise wait forever.
+            do {
+                try await DemoStack(configuration).run(stop: stop) { await ready.fulfil($0) }
+                await ready.fail(HarnessError.endedBeforeReady)
+            } catch {
+                await ready.fail(error)
+                throw error
+            }
+        }
+        let credentials: DemoCredentials
+        do {
+            credentials = try await ready.wait()
+        } catch {
+            try await tasks.waitForAll()
+            throw error
+        }
         let result: Result<T, any Error>
         do {
             result = .success(try await body(credentials))
@@ -24,5 +40,16 @@ public func withDemoStack<T: Sendable>(
         await stop.fulfil(())
         try await tasks.waitForAll()
         return try result.get()
+    }
+}
+
+/// Why the harness has no stack to hand to a test body.
+public enum HarnessError: Error, CustomStringConvertible {
+    case endedBeforeReady
+
+    public var description: String {
+        switch self {
+        case .endedBeforeReady: "the demo stack stopped before it was ready"
+        }
     }
 }

@@ -20,6 +20,8 @@ public func withLoopbackServer<T: Sendable>(_ router: Router<BasicRequestContext
     let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
     return try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask {
+            // Ends the port stream however the server ends, so a failed bind is not a hang.
+            defer { continuation.finish() }
             try await services.run()
             return nil
         }

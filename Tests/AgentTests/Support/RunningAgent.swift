@@ -29,6 +29,8 @@ func withAgent<T: Sendable>(
     let group = ServiceGroup(configuration: .init(services: [.init(service: collector), .init(service: app)], logger: logger))
     return try await withThrowingTaskGroup(of: T?.self) { tasks in
         tasks.addTask {
+            // Ends the port stream however the agent ends, so a failed start is not a hang.
+            defer { continuation.finish() }
             try await group.run()
             return nil
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs a command to completion and captures its combined output (tests only).
@@ -52,10 +53,11 @@ enum ProcessRunner {
         if group.wait(timeout: .now() + timeout) == .timedOut {
             process.terminate()
         }
-        process.waitUntilExit()
+        // Not `waitUntilExit()`: see ProcessExit (a lost exit report would wait for ever).
+        let status = ProcessExit.waitBlocking(process) ?? -1
         let stdoutText = String(decoding: outBox.data, as: UTF8.self)
         let stderrText = String(decoding: errBox.data, as: UTF8.self)
-        return Result(status: process.terminationStatus, output: stdoutText + stderrText, stdout: stdoutText, stderr: stderrText)
+        return Result(status: status, output: stdoutText + stderrText, stdout: stdoutText, stderr: stderrText)
     }
 
     /// The `aifactory` binary built next to the tests (`swift build --build-tests` builds both).

@@ -50,6 +50,8 @@ struct FakePrometheus {
         let services = ServiceGroup(configuration: .init(services: [app], logger: app.logger))
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
+                // Ends the port stream however the server ends, so a failed bind is not a hang.
+                defer { portContinuation.finish() }
                 try await services.run()
                 return nil
             }
