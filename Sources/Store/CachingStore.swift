@@ -195,6 +195,12 @@ public final class CachingStore: Store {
     public func usageTotals(tenant: String, since: Date) async throws -> UsageTotals {
         try await base.usageTotals(tenant: tenant, since: since)
     }
+    public func usageTotals(tenant: String?, pool: String?, since: Date) async throws -> UsageTotals {
+        try await base.usageTotals(tenant: tenant, pool: pool, since: since)
+    }
+    public func usageBreakdown(tenant: String, pool: String?, from: Date, to: Date, bucketSeconds: Int) async throws -> UsageBreakdown {
+        try await base.usageBreakdown(tenant: tenant, pool: pool, from: from, to: to, bucketSeconds: bucketSeconds)
+    }
     // Validation runs are not cached: each is written once and read rarely.
     public func saveValidationRun(tenant: String?, requestedBy: String, status: String, durationMs: Int, report: String, now: Date) async throws -> ValidationRunRecord {
         try await base.saveValidationRun(tenant: tenant, requestedBy: requestedBy, status: status, durationMs: durationMs, report: report, now: now)

@@ -146,6 +146,11 @@ public protocol Store: Sendable {
     func recordUsage(_ entries: [UsageEntry]) async throws -> Int
     /// A tenant's tokens and requests since `since` (the quota's billing period).
     func usageTotals(tenant: String, since: Date) async throws -> UsageTotals
+    /// Sums since `since` over a tenant's rows, a pool's rows (every consumer of it: what a
+    /// provider may see, with no names), or both.
+    func usageTotals(tenant: String?, pool: String?, since: Date) async throws -> UsageTotals
+    /// A tenant's rows in [`from`, `to`) by time bucket, model and key.
+    func usageBreakdown(tenant: String, pool: String?, from: Date, to: Date, bucketSeconds: Int) async throws -> UsageBreakdown
 
     // MARK: Validation runs (docs/VALIDATE.md)
 

@@ -48,3 +48,35 @@ public struct UsageTotals: Sendable, Hashable {
 
     public var tokens: Int { tokensIn + tokensOut }
 }
+
+/// A tenant's ledger over a window, three ways: in time buckets, per model and per API key —
+/// what the consumer's usage page draws (docs/GATEWAY.md "What the page reads").
+public struct UsageBreakdown: Sendable, Hashable {
+    /// One slice of the window (or one model, or one key): sums over its ledger rows.
+    public struct Slice: Sendable, Hashable {
+        public var tokensIn: Int = 0
+        public var tokensOut: Int = 0
+        public var requests: Int = 0
+        /// Requests the gateway answered with a 5xx (upstream failures, timeouts, broken streams).
+        public var errors: Int = 0
+        /// Requests the client abandoned mid-way (499).
+        public var cancelled: Int = 0
+
+        public init() {}
+
+        mutating func add(tokensIn: Int, tokensOut: Int, requests: Int, status: Int) {
+            self.tokensIn += tokensIn
+            self.tokensOut += tokensOut
+            self.requests += requests
+            if status >= 500 { errors += requests } else if status == 499 { cancelled += requests }
+        }
+    }
+
+    /// Bucket start → sums; only buckets with rows appear (the caller fills the gaps).
+    public var buckets: [Date: Slice] = [:]
+    public var byModel: [String: Slice] = [:]
+    public var byKey: [String: Slice] = [:]
+    public var total = Slice()
+
+    public init() {}
+}
