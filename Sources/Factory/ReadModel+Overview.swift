@@ -84,6 +84,7 @@ extension ReadModel {
             let pools = Set(held.compactMap(\.holding.pool)).sorted()
             if !pools.isEmpty {
                 body.poolNote = "Contributed to pool \(pools.joined(separator: ", ")): consumers draw on this hardware but never see it."
+                body.poolDraw = await poolDraw(standing)
             }
         case .consumer(let usage):
             let subscriptions = standing.subscriptions

@@ -36,6 +36,8 @@ public struct DemoConfiguration: Sendable {
     /// Run a real Alertmanager (Debian's `prometheus-alertmanager`) with the exported routing
     /// when it is installed; `false`: none, as on a machine without it.
     public var alertmanager: Bool
+    /// Pause between the demo consumer's requests through the gateway (DemoConsumerTraffic).
+    public var consumerTrafficInterval: Duration = .seconds(2)
 
     public init(
         stateDirectory: String,

@@ -2,6 +2,8 @@ import Diagnostics
 import Export
 import Fleet
 import Foundation
+import Gateway
+import Hummingbird
 import LoadTest
 import LoadTestService
 public import Logging
@@ -65,6 +67,7 @@ public struct DemoStack: Sendable {
         let prometheusReady = Rendezvous<String>()
         let alertmanagerReady = Rendezvous<String>()
         let seeded = Rendezvous<[DemoCredentials.Tenant]>()
+        let gatewayPort = Rendezvous<Int>()
 
         // Identity and inventory reads on every request come from memory (invalidated by writes).
         let store = CachingStore(try await StoreFactory.sqlite(path: state + "/aifactory.sqlite", logger: logger))
@@ -88,9 +91,8 @@ public struct DemoStack: Sendable {
             host: config.host, port: config.simulatorPort, fleet: config.fleet, seed: config.seed,
             clock: Self.clock(offset: config.simulationOffset)
         )
-        // The simulated metering gateway reports usage for the demo consumer of every pool,
-        // matching the subscriptions DemoSeeder creates.
-        simulatorConfiguration.consumers = config.fleet.spec.pools.map { MeteringConsumer(tenant: DemoTenants.consumer, pool: $0) }
+        // Usage is metered by the real gateway (below), never made up by the simulator.
+        simulatorConfiguration.consumers = []
         let simulator = buildSimulatorApplication(
             simulatorConfiguration,
             onServerRunning: { port in await simulatorPort.fulfil(port) }
@@ -116,8 +118,8 @@ public struct DemoStack: Sendable {
                     refreshInterval: scrapeInterval
                 )
             }
-            let simPort = try await simulatorPort.wait()
-            let metering = TrustedScrapeJob(name: "metering", address: "\(host):\(simPort)", metricsPath: "/metering/metrics")
+            // The usage contract as the gateway emits it (its own tenant, pool, model and key labels).
+            let metering = TrustedScrapeJob(name: "metering", address: "\(host):\(try await gatewayPort.wait())", metricsPath: "/metrics")
             // Prometheus sends a firing alert once, then only every resend delay (1 min): with
             // the Alertmanager ready first, the Watchdog reaches it on the first evaluation.
             if alertmanager != nil { _ = try await alertmanagerReady.wait() }
@@ -151,6 +153,20 @@ public struct DemoStack: Sendable {
             dependencies: dependencies,
             onServerRunning: { port in await serverPort.fulfil(port) }
         )
+        // The inference gateway over the same store (its usage ledger is what the consumer's quota
+        // bar reads), and the demo consumer's traffic through it.
+        let gateway = Application(
+            router: Gateway(store: store, logger: logger).router(),
+            configuration: .init(address: .hostname(config.host, port: 0), serverName: "aifactory-gateway"),
+            onServerRunning: { channel in await gatewayPort.fulfil(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        let consumerTraffic = DemoConsumerTraffic(
+            target: {
+                let logins = try await seeded.wait()
+                let port = try await gatewayPort.wait()
+                return ("http://\(host):\(port)", logins.first { $0.tenant == DemoTenants.consumer }?.apiKey)
+            },
+            interval: config.consumerTrafficInterval, seed: config.seed, logger: logger)
         // Events (XID, ECC, thermal, …) are detected by polling, de-duplicated and kept in the store.
         let eventsInterval = config.eventsInterval ?? max(scrapeInterval, .seconds(5))
         var recorder = EventRecorder(
@@ -165,13 +181,15 @@ public struct DemoStack: Sendable {
             let simPort = try await simulatorPort.wait()
             let logins = try await seeded.wait()
             let alertmanagerURL = alertmanager == nil ? nil : try await alertmanagerReady.wait()
-            let credentials = DemoCredentials(
+            var credentials = DemoCredentials(
                 url: "http://\(host):\(port)",
                 prometheusURL: prometheusURL,
                 simulatorURL: "http://\(host):\(simPort)",
                 alertmanagerURL: alertmanagerURL,
                 tenants: logins
             )
+            credentials.gatewayURL = "http://\(host):\(try await gatewayPort.wait())"
+
             try credentials.write(path: credentialsPath)
             await onReady(credentials)
         }
@@ -195,6 +213,7 @@ public struct DemoStack: Sendable {
             .init(service: simulator),
             .init(service: seeder),
             .init(service: server),
+            .init(service: gateway),
             .init(service: loadTests),
             .init(service: DiagnosticsSweepService(dependencies: dependencies)),
         ]
@@ -204,6 +223,7 @@ public struct DemoStack: Sendable {
             .init(service: prometheus),
             .init(service: events),
             .init(service: announcer),
+            .init(service: consumerTraffic),
         ] + agentServices
         let group = ServiceGroup(
             configuration: .init(

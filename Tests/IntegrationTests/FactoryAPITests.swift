@@ -105,15 +105,27 @@ struct FactoryAPITests {
                 #expect(!consumerText.contains(node.host), "consumer sees \(node.host)")
             }
             #expect(!consumerText.contains("GPU-"))
-            // The consumer's usage comes from the metering gateway's series (honor_labels job).
+            // The demo consumer's traffic flows through the gateway: tokens and requests from its
+            // ledger, latency from the usage contract it emits (scraped by the honor_labels job).
             var usage: [[String: Any]] = []
             let metered = try await PrometheusHTTP.eventually(timeout: .seconds(60)) {
                 let body = try await getJSON("/api/v1/factory/overview", "umbrella")
                 usage = (body["consumer"] as? [String: Any])?["usage"] as? [[String: Any]] ?? []
-                return usage.first?["tokensIn"] is Double || usage.first?["tokensIn"] is Int
+                return (usage.first?["requests"] as? Int ?? 0) > 0 && usage.first?["averageLatencySeconds"] is Double
             }
             #expect(metered, "\(usage)")
             #expect(usage.first?["pool"] as? String == "shared-ada")
+            #expect((usage.first?["tokensIn"] as? Int ?? 0) > 0 && (usage.first?["tokensOut"] as? Int ?? 0) > 0, "\(usage)")
+            let quota = usage.first?["quota"] as? [String: Any] ?? [:]
+            #expect(quota["used"] as? Int ?? 0 > 0 && quota["periodEnd"] is String, "\(quota)")
+            let history = try await getJSON("/api/v1/factory/usage?range=1h", "umbrella")
+            #expect((history["totals"] as? [String: Any])?["requests"] as? Int ?? 0 > 0, "\(history)")
+            #expect((history["byKey"] as? [[String: Any]])?.isEmpty == false && (history["byModel"] as? [[String: Any]])?.isEmpty == false)
+            // The provider sees how much of its pool is drawn, with no consumer named.
+            let drawn = try await getJSON("/api/v1/factory/overview", "globex")
+            let draw = (drawn["poolDraw"] as? [[String: Any]])?.first { $0["pool"] as? String == "shared-ada" }
+            #expect(draw?["tokens"] as? Int ?? 0 > 0, "\(String(describing: drawn["poolDraw"]))")
+            #expect(!String(describing: drawn["poolDraw"] ?? "").contains("umbrella"))
             let none = try await getJSON("/api/v1/factory/overview", "hooli")
             #expect(none["role"] as? String == "none")
             #expect(none["billingURL"] as? String == "/billing")

@@ -6,6 +6,7 @@ import Logging
 import PrometheusClient
 @testable import Server
 import ServiceLifecycle
+import Store
 import Telemetry
 import TestSupport
 import Testing
@@ -117,9 +118,26 @@ struct FactoryRoutesTests {
         }
     }
 
+    /// Ledger rows for umbrella this month (the routes' clock is 1_800_000_000): 1,000 tokens in,
+    /// 500 out over 12 requests, plus a row of another tenant and one of last month that must not count.
+    static func recordLedger(_ fleet: TestFleet) async throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        var entries = (0..<12).map { index in
+            UsageEntry(requestID: "req_\(index)", tenant: "umbrella", pool: "shared", keyID: "k_x", model: "m",
+                       tokensIn: index < 10 ? 100 : 0, tokensOut: index < 10 ? 50 : 0, status: 200, source: "upstream",
+                       at: now.addingTimeInterval(-Double(index) * 60))
+        }
+        entries.append(UsageEntry(requestID: "req_other", tenant: "acme", pool: "shared", keyID: "k_y", model: "m",
+                                  tokensIn: 7, tokensOut: 7, status: 200, source: "upstream", at: now))
+        entries.append(UsageEntry(requestID: "req_old", tenant: "umbrella", pool: "shared", keyID: "k_x", model: "m",
+                                  tokensIn: 9_999, tokensOut: 9_999, status: 200, source: "upstream", at: now.addingTimeInterval(-40 * 86_400)))
+        _ = try await fleet.store.recordUsage(entries)
+    }
+
     @Test("consumer overview: usage filled, no node id, host or GPU UUID anywhere")
     func consumerOverview() async throws {
         try await Self.withClient { client, fleet in
+            try await Self.recordLedger(fleet)
             let response = try await client.execute(uri: "/api/v1/factory/overview", method: .get, headers: .bearer(fleet.keys["umbrella-member"]))
             #expect(response.status == .ok)
             #expect(response.object["role"] as? String == "consumer")
@@ -157,6 +175,7 @@ struct FactoryRoutesTests {
     @Test("summary: holders get per-node status; consumers usage only; none nothing")
     func summary() async throws {
         try await Self.withClient { client, fleet in
+            try await Self.recordLedger(fleet)
             let owner = try await client.execute(uri: "/api/v1/factory/summary", method: .get, headers: .bearer(fleet.keys["acme-member"]))
             #expect(owner.status == .ok)
             #expect(owner.object["refreshSeconds"] as? Int == 15)
@@ -230,20 +249,55 @@ struct FactoryRoutesTests {
         }
     }
 
-    @Test("Prometheus failing: the consumer still gets its quota, usage unknown and stale; never a 5xx")
+    @Test("Prometheus failing: the consumer still gets its quota and ledger usage, latency unknown and stale; never a 5xx")
     func consumerUpstreamDown() async throws {
         try await Self.withClient(failing: true) { client, fleet in
+            try await Self.recordLedger(fleet)
             let response = try await client.execute(uri: "/api/v1/factory/overview", method: .get, headers: .bearer(fleet.keys["umbrella-member"]))
             #expect(response.status == .ok)
             #expect(response.object["stale"] as? Bool == true)
             #expect(!response.text.contains("boom"))
             let usage = try #require(((response.object["consumer"] as? [String: Any])?["usage"] as? [[String: Any]])?.first)
-            #expect(usage["tokensIn"] is NSNull)
+            #expect(usage["tokensIn"] as? Int == 1000, "the ledger does not need Prometheus")
+            #expect(usage["averageLatencySeconds"] is NSNull)
             #expect((usage["quota"] as? [String: Any])?["limit"] as? Int == 1_000_000)
+            #expect((usage["quota"] as? [String: Any])?["used"] as? Int == 1500)
 
             let trend = try await client.execute(uri: "/api/v1/factory/nodes/acme-1/trend", method: .get, headers: .bearer(fleet.keys["acme-member"]))
             #expect(trend.status == .serviceUnavailable)
             #expect(!trend.text.contains("boom"))
+        }
+    }
+
+    @Test("usage history: the tenant's ledger by bucket, model and key; 400 on a bad range, 404 without a subscription")
+    func usageHistory() async throws {
+        try await Self.withClient { client, fleet in
+            try await Self.recordLedger(fleet)
+            let response = try await client.execute(uri: "/api/v1/factory/usage?range=1h", method: .get, headers: .bearer(fleet.keys["umbrella-member"]))
+            #expect(response.status == .ok, "\(response.text)")
+            let body = response.object
+            #expect(body["range"] as? String == "1h" && body["bucketSeconds"] as? Int == 60)
+            let totals = try #require(body["totals"] as? [String: Any])
+            #expect(totals["tokensIn"] as? Int == 1000 && totals["tokensOut"] as? Int == 500 && totals["requests"] as? Int == 12,
+                    "another tenant's row and last month's do not count: \(totals)")
+            let series = try #require(body["series"] as? [[String: Any]])
+            #expect(series.count == 60)
+            #expect(series.reduce(0) { $0 + ($1["requests"] as? Int ?? 0) } == 12)
+            #expect((body["byModel"] as? [[String: Any]])?.first?["model"] as? String == "m")
+            #expect((body["byKey"] as? [[String: Any]])?.first?["keyId"] as? String == "k_x")
+            let subscription = try #require((body["subscriptions"] as? [[String: Any]])?.first)
+            #expect(subscription["quotaUsed"] as? Int == 1500 && subscription["quotaLimit"] as? Int == 1_000_000)
+            #expect(!response.text.contains("acme"))
+            Self.expectNoHardware(response.text)
+
+            let bad = try await client.execute(uri: "/api/v1/factory/usage?range=2h", method: .get, headers: .bearer(fleet.keys["umbrella-member"]))
+            #expect(bad.status == .badRequest && bad.text.contains("range must be one of"))
+            for tenant in ["hooli-member", "acme-member"] {
+                let none = try await client.execute(uri: "/api/v1/factory/usage", method: .get, headers: .bearer(fleet.keys[tenant]))
+                #expect(none.status == .notFound, "\(tenant): \(none.text)")
+            }
+            let anonymous = try await client.execute(uri: "/api/v1/factory/usage", method: .get)
+            #expect(anonymous.status == .unauthorized)
         }
     }
 }

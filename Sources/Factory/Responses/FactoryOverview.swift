@@ -1,6 +1,7 @@
 import Fleet
 import Foundation
 import PrometheusClient
+import Store
 import Telemetry
 
 /// Body of `GET /api/v1/factory/overview`: what the header and the first screen need.
@@ -30,8 +31,20 @@ public struct FactoryOverview: Encodable, Sendable {
         var pools: [String]
         var plan: String?
         var quota: Quota?
-        /// One entry per subscription, by pool, from the metering contract (`aifactory_usage_*`).
+        /// One entry per subscription, by pool: tokens, requests and quota from the usage ledger,
+        /// latency and pool utilisation from the metering contract (`aifactory_usage_*`).
         var usage: [Usage]
+    }
+    /// One pool's draw this month from the usage ledger, over all its consumers together.
+    public struct PoolDraw: Encodable, Sendable {
+        var pool: String
+        var periodStart: Date
+        var tokens: Int
+        var requests: Int
+        /// The monthly token quotas of every subscription to the pool, summed.
+        var subscribedTokens: Int
+        /// `tokens` as a share of `subscribedTokens`; `nil` when nothing is subscribed.
+        var drawnPct: Double?
     }
     public struct Quota: Encodable, Sendable {
         var limit: Int
@@ -45,14 +58,18 @@ public struct FactoryOverview: Encodable, Sendable {
             var used: Int?
             var limit: Int
             var period: String
+            var periodStart: Date?
+            var periodEnd: Date?
 
-            enum CodingKeys: String, CodingKey { case used, limit, period }
+            enum CodingKeys: String, CodingKey { case used, limit, period, periodStart, periodEnd }
 
             public func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
                 try container.encode(used, forKey: .used)
                 try container.encode(limit, forKey: .limit)
                 try container.encode(period, forKey: .period)
+                try container.encodeIfPresent(periodStart, forKey: .periodStart)
+                try container.encodeIfPresent(periodEnd, forKey: .periodEnd)
             }
         }
         var pool: String
@@ -65,6 +82,19 @@ public struct FactoryOverview: Encodable, Sendable {
         var latencyWindow: String
         var quota: UsedQuota
         var poolUtilisationPct: Double?
+
+        /// The ledger's sums for the billing period in place of the metering series' (`nil`:
+        /// the ledger could not be read, so the numbers are unknown).
+        func withLedger(_ totals: UsageTotals?, period: BillingPeriod) -> Self {
+            var usage = self
+            usage.tokensIn = totals?.tokensIn
+            usage.tokensOut = totals?.tokensOut
+            usage.requests = totals?.requests
+            usage.quota.used = totals?.tokens
+            usage.quota.periodStart = period.start
+            usage.quota.periodEnd = period.end
+            return usage
+        }
 
         init(_ report: UsageReport, plan: String) {
             pool = report.pool
@@ -112,6 +142,8 @@ public struct FactoryOverview: Encodable, Sendable {
     /// Owner/provider: the 30-day reliability per node (as `GET reliability`); absent on error.
     var reliability: [NodeReliability]?
     var poolNote: String?
+    /// Provider: how much of each contributed pool consumers drew this month, in aggregate.
+    var poolDraw: [PoolDraw]?
     var consumer: Consumer?
     var explainer: String?
     var billingURL: String?

@@ -13,7 +13,7 @@ struct ExpensiveReadMiddleware: RouterMiddleware {
            let wait = await limiter.admit(identity.keyID, now: now()) {
             throw APIError(
                 .tooManyRequests, code: "rate_limited",
-                message: "too many expensive reads (reliability, alerts, trends, node checks, stack validation) with this key; retry in \(wait) s",
+                message: "too many expensive reads (reliability, alerts, trends, usage history, node checks, stack validation) with this key; retry in \(wait) s",
                 headers: [.retryAfter: "\(wait)"])
         }
         return try await next(request, context)

@@ -2,7 +2,7 @@ import Factory
 import Hummingbird
 import Telemetry
 
-/// `/api/v1/factory/{overview,summary,nodes/{id}[/trend]}`: parse, call the read model, encode.
+/// `/api/v1/factory/{overview,summary,usage,nodes/{id}[/trend]}`: parse, call the read model, encode.
 ///
 /// Scoping, roles, caching and every query live in `Factory.ReadModel`; another tenant's node
 /// answers 404 like a missing one (thrown there, mapped by `ErrorMappingMiddleware`).
@@ -36,6 +36,14 @@ struct FactoryRoutes {
                 throw APIError.badRequest("range must be one of \(TrendSeries.Range.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return try await dependencies.readModel.trend(caller, node: id, metric: metric, range: range).jsonResponse()
+        }
+        group.get("usage") { request, context -> Response in
+            let caller = try context.requireCaller()
+            let rangeText = request.uri.queryParameters.get("range") ?? UsageRange.day.rawValue
+            guard let range = UsageRange(rawValue: rangeText) else {
+                throw APIError.badRequest("range must be one of \(UsageRange.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return try await dependencies.readModel.usageHistory(caller, range: range).jsonResponse()
         }
     }
 }
