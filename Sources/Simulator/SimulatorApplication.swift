@@ -12,8 +12,6 @@ import NIOCore
 /// - `/nodes/<node>/v1/…`: the simulated OpenAI-compatible inference API (`addInferenceRoutes`).
 /// - `GET|PUT|DELETE /faults[/<node>]`: exporter faults injected at run time into
 ///   `config.faults` (`addFaultRoutes`, `ExporterFault`).
-/// - `GET /metering/metrics`: the consumer usage contract (`aifactory_usage_*`) for
-///   `config.consumers` (`MeteringSimulation`); scrape it with `honor_labels: true`.
 ///
 /// - Parameter onServerRunning: called with the bound port once listening (useful with port 0).
 public func buildSimulatorApplication(
@@ -25,7 +23,6 @@ public func buildSimulatorApplication(
     let farm = InferenceFarm(simulation: simulation)
     addSimulatorRoutes(to: router, simulation: simulation, clock: config.clock, inference: farm, faults: config.faults)
     addInferenceRoutes(to: router, farm: farm)
-    addMeteringRoutes(to: router, metering: MeteringSimulation(consumers: config.consumers, seed: config.seed), clock: config.clock)
     return Application(
         router: router,
         server: .http1(configuration: .init(additionalChannelHandlers: [farm.wireClock.makeHandler()])),
@@ -75,15 +72,6 @@ public func addSimulatorRoutes<Context: RequestContext>(
     addFaultRoutes(to: router, simulation: simulation, faults: faults)
 }
 
-/// Registers `GET /metering/metrics` (the simulated metering gateway) on `router`.
-public func addMeteringRoutes<Context: RequestContext>(to router: Router<Context>, metering: MeteringSimulation, clock: SimulationClock) {
-    router.get("metering/metrics") { _, _ in
-        Response(
-            status: .ok,
-            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: metering.exposition(at: clock.elapsed()))))
-    }
-}
 
 /// Maps an exporter answer to an HTTP response, passing the exposition through `rewrite` (the
 /// node's injected fault).

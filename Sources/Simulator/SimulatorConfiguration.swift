@@ -12,10 +12,6 @@ public struct SimulatorConfiguration: Sendable {
     /// Elapsed-time source; defaults to the wall clock starting now.
     public var clock: SimulationClock
     public var logger: Logger
-    /// Consumer subscriptions the metering gateway (`GET /metering/metrics`) reports usage for;
-    /// empty by default (the endpoint then answers an empty exposition). The demo passes its
-    /// consumer tenant once per pool it subscribes to.
-    public var consumers: [MeteringConsumer] = []
     /// Exporter faults injected at run time (`/faults` routes). A reference shared with the
     /// caller, so an embedding program or an in-process test can set faults without HTTP.
     public var faults = FaultBoard()

@@ -87,12 +87,10 @@ public struct DemoStack: Sendable {
         // 30 days, what the page's reliability panel reads (the self-check warns below it).
         let runtime = PrometheusRuntime(binary: binary, host: config.host, port: prometheusPort, stateDirectory: state, retention: "30d")
 
-        var simulatorConfiguration = SimulatorConfiguration(
+        let simulatorConfiguration = SimulatorConfiguration(
             host: config.host, port: config.simulatorPort, fleet: config.fleet, seed: config.seed,
             clock: Self.clock(offset: config.simulationOffset)
         )
-        // Usage is metered by the real gateway (below), never made up by the simulator.
-        simulatorConfiguration.consumers = []
         let simulator = buildSimulatorApplication(
             simulatorConfiguration,
             onServerRunning: { port in await simulatorPort.fulfil(port) }
