@@ -425,6 +425,111 @@ def test_consumer_usage_no_hardware():
         driver.quit()
 
 
+def usage_state(driver):
+    return driver.execute_script("""
+        const s = document.getElementById('usage-history');
+        return s ? { state: s.dataset.state, range: s.dataset.range, requests: s.dataset.requests, empty: s.dataset.empty } : null;
+    """)
+
+
+def test_consumer_usage_history():
+    """Usage over time (GET factory/usage): range picker, charts, totals, by-model and by-key
+    tables, no hardware identifier and no API key in the page; an all-zero answer renders too."""
+    secrets = hardware_identifiers()
+    driver = make_driver()
+    try:
+        login(driver, "umbrella")
+        visible(driver, "#consumer-view .usage")
+        visible(driver, "#consumer-view #usage-history")
+        wait(driver, lambda d: (usage_state(d) or {}).get("state") in ("ready", "error"), 30, "usage history answered")
+        shown = usage_state(driver)
+        expect(shown["state"] == "ready", f"usage history: {driver.find_element(By.ID, 'usage-history').text!r}")
+        expect(shown["range"] == "24h", f"default range {shown}")
+        pressed = [b.get_attribute("data-value") for b in driver.find_elements(By.CSS_SELECTOR, '[data-picker="usage-range"] button[aria-pressed="true"]')]
+        expect(pressed == ["24h"], f"pressed range buttons {pressed}")
+        ranges = [b.get_attribute("data-value") for b in driver.find_elements(By.CSS_SELECTOR, '[data-picker="usage-range"] button')]
+        expect(ranges == ["1h", "6h", "24h", "7d", "30d"], f"range buttons {ranges}")
+        # The quota line says when the period renews (the overview's quota.periodEnd).
+        renews = driver.find_elements(By.CSS_SELECTOR, "#consumer-view .usage .renews")
+        expect(not renews or re.search(r"renews \d{1,2} \w{3,4} \d{4}", renews[0].text), f"renews: {[r.text for r in renews]}")
+
+        driver.find_element(By.CSS_SELECTOR, '[data-picker="usage-range"] button[data-value="1h"]').click()
+        wait(driver, lambda d: (usage_state(d) or {}).get("range") == "1h" and usage_state(d)["state"] == "ready", 20, "range 1h shown")
+        expect(driver.find_element(By.CSS_SELECTOR, '[data-picker="usage-range"] button[data-value="1h"]').get_attribute("aria-pressed") == "true", "1h pressed")
+        expect("range=1h" in driver.execute_script("return location.hash"), "range in the address")
+        buckets = int(driver.find_element(By.ID, "usage-history").get_attribute("data-buckets"))
+        expect(50 <= buckets <= 100, f"1h buckets {buckets}")
+
+        for css in ("#usage-by-model thead", "#usage-by-key thead", "#usage-totals"):
+            visible(driver, css)
+        heads = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#usage-by-key thead th")]
+        expect(heads == ["Key", "Prefix", "User", "Tokens in", "Tokens out", "Requests", "Errors"], f"key columns {heads}")
+        expect("Totals over 1h" in driver.find_element(By.ID, "usage-totals").text, "totals line")
+        state = usage_state(driver)
+        empty_shown = driver.find_element(By.ID, "usage-empty").is_displayed()
+        expect(empty_shown == (state["empty"] == "true"), f"empty note {empty_shown} for {state}")
+        if driver.execute_script("return !!window.Chart"):
+            wait(driver, lambda d: chart_has_ink(d, "#usage-tokens-chart canvas"), 10, "tokens chart drawn")
+            wait(driver, lambda d: chart_has_ink(d, "#usage-requests-chart canvas"), 10, "requests chart drawn")
+        refused_note = driver.find_element(By.ID, "usage-429-note")
+        expect(not refused_note.is_displayed() or "not counted" in refused_note.text, f"429 note {refused_note.text!r}")
+        FIGURES["consumerUsageRequests1h"] = int(state["requests"])
+
+        driver.find_element(By.CSS_SELECTOR, '[data-picker="usage-range"] button[data-value="7d"]').click()
+        wait(driver, lambda d: (usage_state(d) or {}).get("range") == "7d" and usage_state(d)["state"] == "ready", 20, "range 7d shown")
+        time.sleep(4)  # a few polls (?poll=2) read it again
+        no_placeholders(driver)
+        screenshot(driver, "consumer-usage-history")
+
+        dom = driver.execute_script("return document.documentElement.outerHTML")
+        leaks = [s for s in secrets if s in dom]
+        expect(not leaks, f"hardware identifiers in the consumer DOM: {leaks}")
+        expect(key_for("umbrella") not in dom, "the API key itself is in the page")
+        bodies = fetched_bodies(driver)
+        usage_urls = [url for url in bodies if "/api/v1/factory/usage" in url]
+        expect(any("range=1h" in url for url in usage_urls), f"no usage read for 1h: {usage_urls}")
+        expect(any("range=7d" in url for url in usage_urls), f"no usage read for 7d: {usage_urls}")
+        for url, body in bodies.items():
+            leaks = [s for s in secrets if s in body]
+            expect(not leaks, f"hardware identifiers in {url}: {leaks}")
+        errors = console_errors(driver)
+        expect(not errors, f"console errors: {errors}")
+
+        # An all-zero answer with refused requests unknown, rendered in place of the live panel.
+        now = int(time.time()) // 900 * 900
+        zero = {"tenant": "umbrella", "range": "24h", "bucketSeconds": 900,
+                "from": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - 86400 + 900)),
+                "to": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now + 900)), "subscriptions": [],
+                "totals": {"tokensIn": 0, "tokensOut": 0, "requests": 0, "errors": 0, "cancelled": 0, "rateLimited": None},
+                "series": [{"t": now - 86400 + 900 * (i + 1), "tokensIn": 0, "tokensOut": 0, "requests": 0, "errors": 0,
+                            "cancelled": 0, "rateLimited": None} for i in range(96)],
+                "byModel": [], "byKey": [], "reason": "no Prometheus is configured, so refused requests are not counted"}
+        result = driver.execute_async_script("""
+            const answer = arguments[0], done = arguments[arguments.length - 1];
+            import('/ai-factory/js/views/usage.js').then(async ({ usagePanel }) => {
+              const panel = usagePanel({ answer });
+              document.getElementById('usage-history').replaceWith(panel.element);
+              await panel.ready;
+              const s = panel.element;
+              done({ state: s.dataset.state, empty: document.getElementById('usage-empty').hidden === false,
+                     note: document.getElementById('usage-429-note').textContent,
+                     rows: [...s.querySelectorAll('#usage-by-model tbody tr, #usage-by-key tbody tr')].map((r) => r.textContent),
+                     text: s.textContent });
+            }).catch((e) => done({ error: String(e && e.stack || e) }));
+        """, zero)
+        expect(result and "error" not in result, f"zero answer: {result}")
+        expect(result["state"] == "ready" and result["empty"], f"zero answer state {result}")
+        expect("not counted: no Prometheus is configured" in result["note"], f"429 note {result['note']!r}")
+        expect(result["rows"] == ["No requests in this range."] * 2, f"empty tables {result['rows']}")
+        for word in ("null", "undefined", "NaN", "[object"):
+            expect(word not in result["text"], f"{word!r} in the zero answer: {result['text']!r}")
+        screenshot(driver, "consumer-usage-history-empty")
+        errors = console_errors(driver)
+        expect(not errors, f"console errors: {errors}")
+    finally:
+        driver.quit()
+
+
 def test_none_explainer():
     driver = make_driver()
     try:
@@ -1442,6 +1547,7 @@ SCENARIOS = [
     test_owner_cards_detail_chart,
     test_xid79_critical,
     test_consumer_usage_no_hardware,
+    test_consumer_usage_history,
     test_none_explainer,
     test_provider_pool_note,
     test_wall_display,

@@ -1,4 +1,6 @@
 // The role's home view: hardware (owner, provider), usage (consumer) or the explainer (none).
+// A consumer also gets the usage over time (views/usage.js, loaded on demand); a provider the
+// aggregate draw on each pool it contributes to.
 // Admins of a hardware tenant and site operators also get the "Validate observability stack" and
 // Diagnostics panels here (never on a node's detail), once GET /api/v1/me has said who they are
 // (`state.me`).
@@ -14,6 +16,8 @@ let diagnostics = null; // views/diagnostics.js panel ({element, update, stop}) 
 let diagnosticsLoading = false;
 let validate = null; // views/validate.js panel ({element, update, stop}) while it is on screen
 let validateLoading = false;
+let usage = null; // views/usage.js panel ({element, update, stop}) while it is on screen
+let usageLoading = false;
 
 export function renderHome(container, state) {
   root = clear(container);
@@ -21,10 +25,12 @@ export function renderHome(container, state) {
   diagnostics = null;
   validate?.stop();
   validate = null;
+  usage?.stop();
+  usage = null;
   const role = state.overview.role;
   document.title = `${state.overview.tenant ?? 'AI Factory'} · AI Factory`;
   if (role === 'owner' || role === 'provider') root.append(hardware(state));
-  else if (role === 'consumer') root.append(h('div', { id: 'consumer-view' }));
+  else if (role === 'consumer') root.append(h('div', { id: 'consumer-view' }, h('div', { id: 'consumer-usage' }), h('div', { id: 'usage-history-slot' })));
   else root.append(none(state.overview), h('div', { id: 'validate-slot' }), h('div', { id: 'diagnostics-slot' }));
   refreshHome(state);
 }
@@ -34,11 +40,13 @@ export function refreshHome(state) {
   const role = state.overview.role;
   if (role === 'owner' || role === 'provider') {
     fillCards(state);
+    fillPoolDraw(state);
     fillAlerts(state);
     fillReliability(state);
     loadBenchList();
   } else if (role === 'consumer') {
     fillConsumer(state);
+    fillUsageHistory();
   }
   fillValidate(state);
   fillDiagnostics(state);
@@ -104,6 +112,7 @@ function hardware(state) {
       h('section', { 'aria-labelledby': 'nodes-title' },
         h('h2', { id: 'nodes-title', text: o.role === 'provider' ? 'Your contributed GPU nodes' : 'Your GPU nodes' }),
         o.poolNote ? h('p', { class: 'panel note', id: 'pool-note', text: o.poolNote }) : null,
+        o.role === 'provider' ? h('ul', { class: 'pool-draw', id: 'pool-draw', 'aria-label': 'Draw on your pools this month', hidden: true }) : null,
         h('ul', { class: 'cards', id: 'cards' })),
       h('div', { id: 'validate-slot' }),
       h('div', { id: 'diagnostics-slot' })),
@@ -138,6 +147,48 @@ function fillCards(state) {
     items.push(h('li', { 'data-key': node.id }, card));
   }
   patch(list, items);
+}
+
+/// "1.2 M": compact, with a space before the unit letter like the page's other units.
+function spaced(value) {
+  return compact(value).replace(/([0-9.])([A-Za-z]+)$/, '$1 $2');
+}
+
+/// Provider: one line per contributed pool with what its consumers drew this month, together
+/// (the overview's `poolDraw`; no consumer is named there or here).
+function fillPoolDraw(state) {
+  const list = document.getElementById('pool-draw');
+  if (!list) return;
+  const draws = Array.isArray(state.overview.poolDraw) ? state.overview.poolDraw : [];
+  list.hidden = draws.length === 0;
+  patch(list, draws.map((d) => {
+    const share = d.drawnPct === null || d.drawnPct === undefined
+      ? 'no monthly quota is subscribed to it'
+      : `${num(d.drawnPct, 1)} % of ${spaced(d.subscribedTokens)} subscribed`;
+    return h('li', { 'data-key': d.pool, 'data-pool': d.pool, title: d.periodStart ? `since ${when(d.periodStart)}` : null,
+      text: `Pool ${d.pool}: ${spaced(d.tokens)} tokens in ${num(d.requests)} requests drawn this month — ${share}` });
+  }));
+}
+
+/// Mounts the usage over time (and loads its code) into #usage-history-slot, or refreshes it (it
+/// reads the API again at most once per overview interval, whatever calls this).
+function fillUsageHistory() {
+  if (usage) {
+    if (usage.element.isConnected) usage.update();
+    return;
+  }
+  if (!document.getElementById('usage-history-slot') || usageLoading) return;
+  usageLoading = true;
+  import('./usage.js').then(({ usagePanel }) => {
+    usageLoading = false;
+    const slot = document.getElementById('usage-history-slot');
+    if (!slot || usage) return;
+    usage = usagePanel();
+    slot.replaceWith(usage.element);
+  }).catch((error) => {
+    usageLoading = false;
+    console.error('The usage history could not be shown:', error); // a bug: the browser tests fail on it
+  });
 }
 
 /// The load-test list (and its code) only when the server has the load-test API.
@@ -187,8 +238,15 @@ function fillReliability(state) {
     h('p', { class: 'note', text: `Availability = 1 − unhealthy time / observed time over ${state.reliability.windowDays} days.` }));
 }
 
+/// "1 Aug 2025": the day a billing period ends and the next begins (periods are cut in UTC).
+function renewsOn(iso) {
+  if (!iso) return null;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+}
+
 function fillConsumer(state) {
-  const box = document.getElementById('consumer-view');
+  const box = document.getElementById('consumer-usage');
   if (!box) return;
   const c = state.overview.consumer ?? {};
   const usage = state.summary?.usage ?? c.usage ?? [];
@@ -199,6 +257,7 @@ function fillConsumer(state) {
     const used = u.quota?.used, limit = u.quota?.limit;
     const pct = used !== null && used !== undefined && limit ? Math.min(100, (used / limit) * 100) : null;
     const level = quotaLevel(used, limit);
+    const renews = renewsOn(u.quota?.periodEnd);
     const fill = h('div', { class: 'quota-fill' });
     if (pct !== null) fill.style.width = `${pct}%`;
     box.append(h('section', { class: 'panel usage', 'data-pool': u.pool, 'aria-label': `usage of pool ${u.pool}` },
@@ -210,7 +269,9 @@ function fillConsumer(state) {
         metric('Average latency', u.averageLatencySeconds === null ? '—' : num(u.averageLatencySeconds * 1000, 0, ' ms'), 'latency'),
         metric('p95 latency', u.p95LatencySeconds === null ? '—' : num(u.p95LatencySeconds * 1000, 0, ' ms'), 'p95'),
         u.poolUtilisationPct === null || u.poolUtilisationPct === undefined ? null : metric('Pool utilisation', num(u.poolUtilisationPct, 0, ' %'), 'pool-util')),
-      h('p', { id: `quota-label-${u.pool}`, text: `Quota this ${u.quota?.period ?? 'period'}: ${compact(used)} of ${compact(limit)} tokens${pct === null ? '' : ` (${num(pct, 0)} %)`}` }),
+      h('p', { id: `quota-label-${u.pool}` },
+        `Quota this ${u.quota?.period ?? 'period'}: ${compact(used)} of ${compact(limit)} tokens${pct === null ? '' : ` (${num(pct, 0)} %)`}`,
+        renews ? h('span', { class: 'note renews', 'data-renews': u.quota.periodEnd, title: `the next period starts ${when(u.quota.periodEnd)}`, text: ` · renews ${renews}` }) : null),
       h('div', { class: 'quota', 'data-level': level, role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': String(limit ?? 0), 'aria-valuenow': String(used ?? 0), 'aria-labelledby': `quota-label-${u.pool}` }, fill),
       h('p', { class: 'note', text: `Latency over the last ${u.latencyWindow}. Unknown values are shown as —.` })));
   }
