@@ -52,12 +52,12 @@ done
 
 # Inside the package: who may call the scopes' package initialisers.
 callers=$(grep -rnE '(TenantScope\(tenant:|FleetScope\(|PoolAggregateScope\()' Sources --include=*.swift \
-  | grep -vE '^Sources/(Factory|PromQL)/|^Sources/Telemetry/EventRecorder\.swift:' || true)
+  | grep -vE '^Sources/(Factory|PromQL)/|^Sources/Telemetry/(EventRecorder|VLLMLoadReader)\.swift:' || true)
 if [ -n "$callers" ]; then
   echo "negative-compile: FAIL scopes made outside the read model:"; printf '%s\n' "$callers"
   failures=$((failures + 1))
 else
-  echo "negative-compile: ok   scopes are made only by Sources/Factory, the event recorder and PromQL"
+  echo "negative-compile: ok   scopes are made only by Sources/Factory, the event recorder, the gateway's vLLM load reader and PromQL"
 fi
 
 [ "$failures" -eq 0 ] || { echo "negative-compile: $failures check(s) failed" >&2; exit 1; }

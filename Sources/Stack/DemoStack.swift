@@ -153,8 +153,10 @@ public struct DemoStack: Sendable {
         )
         // The inference gateway over the same store (its usage ledger is what the consumer's quota
         // bar reads), and the demo consumer's traffic through it.
+        let upstreams = UpstreamPool()
+        let gatewayLoad = GatewayLoadSource.polling(pool: upstreams, prometheusURL: runtime.url, interval: max(scrapeInterval, .seconds(1)), logger: logger)
         let gateway = Application(
-            router: Gateway(store: store, logger: logger).router(),
+            router: Gateway(store: store, pool: upstreams, logger: logger).router(),
             configuration: .init(address: .hostname(config.host, port: 0), serverName: "aifactory-gateway"),
             onServerRunning: { channel in await gatewayPort.fulfil(channel.localAddress?.port ?? 0) },
             logger: logger)
@@ -222,6 +224,7 @@ public struct DemoStack: Sendable {
             .init(service: events),
             .init(service: announcer),
             .init(service: consumerTraffic),
+            .init(service: gatewayLoad),
         ] + agentServices
         let group = ServiceGroup(
             configuration: .init(

@@ -4,6 +4,7 @@ import Gateway
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import Stack
 import Store
 import UnixSignals
 
@@ -32,6 +33,9 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "JSON plans file ({\"plans\": [{\"name\", \"maxTokens\", \"requestsPerSecond\", \"tokensPerMinute\", \"concurrentStreams\", \"models\"?, \"keyShare\"?}]}); listed plans replace the defaults of that name (docs/GATEWAY.md).")
     var plans: String?
 
+    @Option(name: .customLong("prometheus-url"), help: "Prometheus with the pool's vLLM metrics: routing then also weighs vllm:num_requests_running and KV-cache usage where fresh (docs/GATEWAY.md).")
+    var prometheusURL: String?
+
     func validate() throws {
         _ = try ListenAddress(listen)
         guard (1...600).contains(firstByteTimeout) else { throw ValidationError("--first-byte-timeout must be between 1 and 600 seconds") }
@@ -49,14 +53,20 @@ struct GatewayCommand: AsyncParsableCommand {
         logger.logLevel = .info
         let address = try ListenAddress(listen)
         let store = CachingStore(try await database.open(logger: logger))
+        let pool = UpstreamPool()
         let gateway = Gateway(
-            store: store, plans: try plans.map(GatewayPlans.load) ?? .defaults, timeouts: .init(firstByte: .seconds(firstByteTimeout), total: .seconds(totalTimeout)),
+            store: store, plans: try plans.map(GatewayPlans.load) ?? .defaults, pool: pool,
+            timeouts: .init(firstByte: .seconds(firstByteTimeout), total: .seconds(totalTimeout)),
             maxBodyBytes: maxBodyBytes, logger: logger)
         let app = Application(
             router: gateway.router(), configuration: .init(address: .hostname(address.host, port: address.port), serverName: "aifactory-gateway"),
             logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
+        if let prometheusURL {
+            services.append(.init(service: GatewayLoadSource.polling(pool: pool, prometheusURL: prometheusURL, logger: logger)))
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
         do {
             try await group.run()
             try? await store.close()

@@ -134,7 +134,11 @@ struct ServeCommand: AsyncParsableCommand {
                 CLIErrors.printError("--gateway-plans: \(error)")
                 throw ExitCode(2)
             }
-            let proxy = Gateway(store: store, plans: plans, logger: Logger(label: "aifactory.gateway"))
+            let pool = UpstreamPool()
+            let proxy = Gateway(store: store, plans: plans, pool: pool, logger: Logger(label: "aifactory.gateway"))
+            if let prometheusURL {
+                services.append(.init(service: GatewayLoadSource.polling(pool: pool, prometheusURL: prometheusURL, logger: Logger(label: "aifactory.gateway"))))
+            }
             services.append(.init(service: Application(
                 router: proxy.router(),
                 configuration: .init(address: .hostname(gatewayAddress.host, port: gatewayAddress.port), serverName: "aifactory-gateway"),

@@ -1,6 +1,8 @@
 import Foundation
+import PrometheusClient
 import Simulator
 import Stack
+import Telemetry
 import TestSupport
 import Testing
 import Fleet
@@ -126,6 +128,15 @@ struct FactoryAPITests {
             let draw = (drawn["poolDraw"] as? [[String: Any]])?.first { $0["pool"] as? String == "shared-ada" }
             #expect(draw?["tokens"] as? Int ?? 0 > 0, "\(String(describing: drawn["poolDraw"]))")
             #expect(!String(describing: drawn["poolDraw"] ?? "").contains("umbrella"))
+            // The gateway's routing signal reads every vLLM node's load from this Prometheus.
+            let served = Set(FleetFile.demo.spec.nodes.filter { $0.servedModel != nil }.map(\.name))
+            let reader = VLLMLoadReader(backend: PrometheusClient(baseURL: credentials.prometheusURL, timeout: .seconds(5)))
+            var loads: [String: (running: Double?, kvCacheUsage: Double?)] = [:]
+            let read = try await PrometheusHTTP.eventually(timeout: .seconds(30)) {
+                loads = try await reader.load()
+                return Set(loads.keys) == served && loads.values.allSatisfy { $0.running != nil && $0.kvCacheUsage != nil }
+            }
+            #expect(read, "vLLM load per node: \(loads.keys.sorted()) of \(served.sorted())")
             let none = try await getJSON("/api/v1/factory/overview", "hooli")
             #expect(none["role"] as? String == "none")
             #expect(none["billingURL"] as? String == "/billing")
