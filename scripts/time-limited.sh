@@ -22,9 +22,14 @@ log=".build/test-logs/$name.log"
 : >"$log"
 timeout --kill-after=30 "$limit" "$@" >"$log" 2>&1 &
 runner=$!
-# The console view, live: suites ending, failures and their detail lines, notes, crashes, the summary.
-tail -n +1 -F --pid="$runner" "$log" 2>/dev/null \
-    | grep --line-buffered -E '^(✘|↳|✔ Suite|✔ Test run|note:)|Fatal error|Precondition failed|error: ' &
+# The console view, live: suites ending, failures with their detail lines (the `↳` lines right
+# after a `✘`), notes, crashes, compiler-style errors and the summary.
+tail -n +1 -F --pid="$runner" "$log" 2>/dev/null | awk '
+    /^✘/ { print; shown = 1; fflush(); next }
+    /^↳/ { if (shown) { print; fflush() } next }
+    { shown = 0 }
+    /^(✔ Suite|✔ Test run|note:)/ || /^Fatal error|Precondition failed/ || /^[^◇✔]*: error: / { print; fflush() }
+' &
 viewer=$!
 wait "$runner"
 status=$?

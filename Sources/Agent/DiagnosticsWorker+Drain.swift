@@ -19,6 +19,8 @@ extension DiagnosticsWorker {
         let hook: String
         let node: String
         let runID: String
+        let credential: AgentCredential
+        let client: HTTPClient
         let logger: Logger
         let drainedClock: ContinuousClock.Instant
         /// Tells the server the agent is alive while a hook runs (its sweep fails silent runs).
@@ -26,7 +28,8 @@ extension DiagnosticsWorker {
         var record: DrainRecord
 
         mutating func restore() async {
-            let outcome = await DiagnosticsWorker.runHook(hook, action: "restore", node: node, runID: runID, keepAlive: keepAlive)
+            let outcome = await DiagnosticsWorker.perform(
+                hook, action: "restore", node: node, runID: runID, credential: credential, client: client, keepAlive: keepAlive)
             if outcome.ok {
                 record.restoredAt = DiagnosticsWorker.timestamp()
                 logger.info("diagnostics: run \(runID): \(node) restored to routing")
@@ -54,18 +57,25 @@ extension DiagnosticsWorker {
             return .notRun(Finish(state: "failed", reason:
                 "the run asked to drain \(node) first, but its agent has no drain hook: start `aifactory agent` with --drain-hook PATH (docs/DIAGNOSTICS.md), or run without draining"))
         }
-        guard let hook = ToolProcess.resolve(configured) else {
+        let hook: String
+        if configured == Self.gatewayDrain {
+            hook = configured
+        } else if let resolved = ToolProcess.resolve(configured) {
+            hook = resolved
+        } else {
             return .notRun(Finish(state: "failed", reason: "the drain hook \(configured) is not an executable on \(node): nothing was drained and the diagnostic did not run"))
         }
-        var record = DrainRecord(hook: hook)
+        var record = DrainRecord(method: hook == Self.gatewayDrain ? "gateway" : "hook", hook: hook)
         await progress(job, credential, "draining \(node): \(hook) drain \(node)")
         let keepAlive: @Sendable () async -> Void = {
             var nothing = Data()
             _ = await self.send(job, credential, &nothing)
         }
-        let drained = await Self.runHook(hook, action: "drain", node: node, runID: job.id, keepAlive: keepAlive)
+        let drained = await Self.perform(
+            hook, action: "drain", node: node, runID: job.id, credential: credential, client: client, keepAlive: keepAlive)
         var session = DrainSession(
-            hook: hook, node: node, runID: job.id, logger: configuration.logger, drainedClock: .now, keepAlive: keepAlive, record: record)
+            hook: hook, node: node, runID: job.id, credential: credential, client: client, logger: configuration.logger,
+            drainedClock: .now, keepAlive: keepAlive, record: record)
         guard drained.ok else {
             record.problems.append("drain hook failed (\(drained.detail))")
             session.record = record
@@ -125,6 +135,31 @@ extension DiagnosticsWorker {
     private func progress(_ job: Job, _ credential: AgentCredential, _ line: String) async {
         var data = Data("# aifactory: \(line)\n".utf8)
         _ = await send(job, credential, &data)
+    }
+
+    /// `--drain-hook gateway`: no site script; the agent asks its server to take the node out of
+    /// the inference gateway's routing (`POST /api/v1/agent/drain`, the store's drain that every
+    /// gateway replica reads within a second; docs/GATEWAY.md "Draining").
+    static let gatewayDrain = "gateway"
+
+    /// Drains or restores through the hook, or through the server for `gatewayDrain`.
+    static func perform(
+        _ hook: String, action: String, node: String, runID: String, credential: AgentCredential, client: HTTPClient,
+        keepAlive: @Sendable () async -> Void
+    ) async -> (ok: Bool, detail: String) {
+        guard hook == gatewayDrain else { return await runHook(hook, action: action, node: node, runID: runID, keepAlive: keepAlive) }
+        struct Body: Encodable { var action: String; var reason: String }
+        do {
+            let answer = try await ServerCall.send(
+                .POST, "/api/v1/agent/drain", credential: credential,
+                json: Body(action: action, reason: "diagnostic run \(runID)"), client: client)
+            guard answer.status == .ok else { return (false, "the server refused the \(action) (\(answer.status.code)): \(answer.message)") }
+            // A second's grace: every gateway replica reads the drain within one (DrainCache).
+            if action == "drain" { await ToolProcess.pause(milliseconds: 1100) }
+            return (true, "the gateway's routing \(action == "drain" ? "leaves \(node) out" : "takes \(node) again")")
+        } catch {
+            return (false, "\(error)")
+        }
     }
 
     /// Runs the hook; `ok` when it exited 0 within `hookLimit`.

@@ -38,6 +38,7 @@ public struct Gateway: Sendable {
     let limits = RateLimits()
     let ledger: LedgerWriter
     let quota: QuotaTracker
+    let drains: DrainCache
     let client: HTTPClient
     let logger: Logger
     let now: @Sendable () -> Date
@@ -50,6 +51,7 @@ public struct Gateway: Sendable {
         self.store = store
         self.ledger = LedgerWriter(store: store, logger: logger)
         self.quota = QuotaTracker(store: store)
+        self.drains = DrainCache(store: store, logger: logger)
         self.plans = plans
         self.pool = pool
         self.metrics = metrics
@@ -99,8 +101,10 @@ public struct Gateway: Sendable {
         throw OpenAIError.unavailable("No node of pool '\(caller.subscription.pool)' answers.")
     }
 
+    /// The caller's pool's nodes, less those drained in the store (shared by every replica).
     func poolNodes(_ caller: Caller) async throws -> [NodeRecord] {
-        try await store.nodes().filter { $0.holding.pool == caller.subscription.pool }
+        let drained = await drains.nodes()
+        return try await store.nodes().filter { $0.holding.pool == caller.subscription.pool && !drained.contains($0.name) }
     }
 
     /// `POST /v1/chat/completions` and `/v1/completions`.

@@ -195,6 +195,10 @@ public final class CachingStore: Store {
     public func usageTotals(tenant: String, since: Date) async throws -> UsageTotals {
         try await base.usageTotals(tenant: tenant, since: since)
     }
+    public func setNodeDrain(node: String, reason: String?, at time: Date) async throws -> Bool {
+        try await base.setNodeDrain(node: node, reason: reason, at: time)
+    }
+    public func nodeDrains() async throws -> [NodeDrain] { try await base.nodeDrains() }
     public func usageTotals(tenant: String?, pool: String?, since: Date) async throws -> UsageTotals {
         try await base.usageTotals(tenant: tenant, pool: pool, since: since)
     }

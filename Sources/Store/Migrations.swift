@@ -18,6 +18,7 @@ enum Migrations {
         Migration(version: 6, name: "diagnostic runs", apply: version6),
         Migration(version: 7, name: "validation runs", apply: version7),
         Migration(version: 8, name: "usage ledger", apply: version8),
+        Migration(version: 9, name: "node drains", apply: version9),
     ]
 
     @Sendable
@@ -250,5 +251,16 @@ enum Migrations {
             .column("at", type: .bigint, .notNull)
             .run()
         try await db.create(index: "usage_ledger_by_tenant").on("usage_ledger").column("tenant").column("at").run()
+    }
+
+    /// Nodes taken out of the gateway's routing (docs/GATEWAY.md "Draining"): one row per drained
+    /// node, shared by every gateway replica on the store; deleted with the node.
+    @Sendable
+    private static func version9(_ db: any SQLDatabase, _ dialect: Dialect) async throws {
+        try await db.create(table: "node_drains")
+            .column("node", type: .text, .primaryKey(autoIncrement: false), .references("nodes", "name", onDelete: .cascade))
+            .column("reason", type: .text, .notNull)
+            .column("since", type: .bigint, .notNull)
+            .run()
     }
 }

@@ -149,6 +149,11 @@ public protocol Store: Sendable {
     /// Sums since `since` over a tenant's rows, a pool's rows (every consumer of it: what a
     /// provider may see, with no names), or both.
     func usageTotals(tenant: String?, pool: String?, since: Date) async throws -> UsageTotals
+    /// Drains `node` (a `reason`) or restores it (`nil`); whether anything changed. 404-like
+    /// `notFound` for a node that does not exist.
+    func setNodeDrain(node: String, reason: String?, at time: Date) async throws -> Bool
+    /// Every drained node, by name.
+    func nodeDrains() async throws -> [NodeDrain]
     /// A tenant's rows in [`from`, `to`) by time bucket, model and key.
     func usageBreakdown(tenant: String, pool: String?, from: Date, to: Date, bucketSeconds: Int) async throws -> UsageBreakdown
 

@@ -58,7 +58,7 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "NCCL tests' all_reduce_perf for diagnostics (a name on PATH or a path).")
     var allReducePerf: String = "all_reduce_perf"
 
-    @Option(help: "Executable that takes this node out of routing and back (`HOOK drain|restore NODE`) for diagnostics asked to drain first (docs/DIAGNOSTICS.md).")
+    @Option(help: "Executable that takes this node out of routing and back (`HOOK drain|restore NODE`) for diagnostics asked to drain first, or `gateway`: the server drains it in the inference gateway's routing (docs/DIAGNOSTICS.md, docs/GATEWAY.md).")
     var drainHook: String?
 
     @Option(help: "The local vLLM's metrics URL, read after a drain to wait until no request is running or waiting (e.g. http://127.0.0.1:8000/metrics).")

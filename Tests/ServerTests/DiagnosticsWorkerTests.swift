@@ -285,6 +285,25 @@ struct DiagnosticsWorkerTests {
                         #expect((run["drain"] as? [String: Any])?["restoredAt"] is String)
                     }
 
+                    // `--drain-hook gateway`: the agent drains through its server (the store's drain that
+                    // every gateway follows), the run runs, the node is routed again.
+                    try await Self.withWorker(
+                        port: client.port!, credential: credential, tools: tools.diagnosticTools,
+                        drainHook: "gateway", vllmMetricsURL: vllmURL + "/metrics"
+                    ) {
+                        let calls = tools.drainCalls().count
+                        let id = try await start()
+                        let run = try await Self.waitFor(client, id, key: admin, Self.ended)
+                        #expect(run["state"] as? String == "passed", "\(run)")
+                        let drain = try #require(run["drain"] as? [String: Any], "\(run)")
+                        #expect(drain["method"] as? String == "gateway" && drain["restoredAt"] is String, "\(drain)")
+                        #expect((drain["problems"] as? [Any])?.isEmpty == true, "\(drain)")
+                        #expect(tools.drainCalls().count == calls, "no hook ran")
+                        #expect(try await fleet.store.nodeDrains().isEmpty, "routed again")
+                        let audit = try await fleet.store.auditLog(limit: 20).filter { $0.target == "h200-a" }.map(\.action)
+                        #expect(audit.contains("node.drain") && audit.contains("node.restore"), "\(audit)")
+                    }
+
                     // An agent without a hook cannot drain: the run fails saying how to give it one.
                     try await Self.withWorker(port: client.port!, credential: credential, tools: tools.diagnosticTools) {
                         let id = try await start()

@@ -96,6 +96,7 @@ struct AgentRoutes {
             return Response(status: .noContent)
         }
         AgentDiagnosticsRoutes(agent: self).register(on: agent)
+        DrainRoutes(dependencies: dependencies).registerAgent(on: agent, agent: self)
     }
 
     /// The node whose credential the request carries as Bearer; 401 (or 429 past the limit) otherwise.
