@@ -275,9 +275,13 @@ struct GatewayTests {
             #expect(answer.status == 200)
             #expect(answer.body.contains(#""code":"upstream_stream_error""#), "\(answer.body)")
             #expect(answer.body.hasSuffix("data: [DONE]\n\n"))
+            // The upstream wrote three tokens and then reset the connection: a reset may discard
+            // what the gateway's kernel had not yet read, so "delivered" is what the client got.
+            let delivered = answer.body.components(separatedBy: "\"content\"").count - 1
+            #expect((0...3).contains(delivered), "\(answer.body)")
             let totals = try await Self.ledger(world)
             #expect(totals.requests == 1)
-            #expect(totals.tokensOut == 3, "the three delivered tokens")
+            #expect(totals.tokensOut == delivered, "every delivered token metered, once")
         }
     }
 
