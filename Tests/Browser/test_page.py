@@ -671,7 +671,7 @@ def test_loadtest_helpers():
         expect(out["progress"][0].startswith("c2 · 5/10") and out["progress"][1].startswith("Queued") and out["progress"][2] == "c2 · 3 finished · 0 errors", f"progress {out['progress']}")
         expect(out["kv"] == ["ok", "ok", "amber", "amber", "red", "red", "unknown", "unknown"], f"kv levels {out['kv']}")
         plans = out["plans"]
-        expect(plans["ok"] == {"plan": {"node": "acme-ada16-1", "endpoint": "chat", "concurrency": [1, 2], "durationSeconds": 60, "requests": 10, "isl": 16, "osl": 8}}, f"plan {plans['ok']}")
+        expect(plans["ok"] == {"plan": {"node": "acme-ada16-1", "endpoint": "chat", "concurrency": [1, 2], "durationSeconds": 60, "requests": 10, "isl": 16, "osl": 8, "acknowledged": True}}, f"plan {plans['ok']}")
         expect(plans["noAck"]["field"] == "acknowledged", f"no acknowledgement {plans['noAck']}")
         expect(plans["tooMany"]["field"] == "levels" and "256" in plans["tooMany"]["error"], f"concurrency cap {plans['tooMany']}")
         expect(plans["tooLong"]["field"] == "durationSeconds" and "30 min" in plans["tooLong"]["error"], f"30 min cap {plans['tooLong']}")

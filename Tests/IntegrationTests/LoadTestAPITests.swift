@@ -23,7 +23,7 @@ struct LoadTestAPITests {
         let configuration = DemoConfiguration(stateDirectory: state, port: 0, fleet: fleet, scrapeInterval: .seconds(1))
         try await withDemoStack(configuration) { credentials in
             let key = try #require(credentials.tenants.first { $0.tenant == node.holding.tenant }?.apiKey)
-            let plan: [String: Any] = ["node": node.name, "concurrency": [1, 2], "requests": 10, "isl": 16, "osl": 8]
+            let plan: [String: Any] = ["node": node.name, "concurrency": [1, 2], "requests": 10, "isl": 16, "osl": 8, "acknowledged": true]
             var request = HTTPClientRequest(url: credentials.url + "/api/v1/factory/loadtests")
             request.method = .POST
             request.headers.add(name: "Authorization", value: "Bearer \(key)")

@@ -70,8 +70,11 @@ struct LoadTestRoutesTests {
         }
     }
 
+    /// POSTs a test, acknowledged unless `object` says otherwise (the 412 has its own test).
     static func start(_ client: some TestClientProtocol, _ key: String?, _ object: [String: Any]) async throws -> TestResponse {
-        try await client.execute(uri: "/api/v1/factory/loadtests", method: .post, headers: .json(bearer: key), body: body(object))
+        var object = object
+        if object["acknowledged"] == nil { object["acknowledged"] = true }
+        return try await client.execute(uri: "/api/v1/factory/loadtests", method: .post, headers: .json(bearer: key), body: body(object))
     }
 
     /// Polls a test until `done` holds (deadline 5 s).
@@ -126,6 +129,34 @@ struct LoadTestRoutesTests {
             } else {
                 #expect(try await fleet.store.loadTests(tenant: nil, limit: 10).isEmpty, "nothing stored on a refused request")
             }
+        }
+        await fleet.close()
+    }
+
+    @Test("the stress acknowledgement is the server's: without it or false, 412 with what the test does; nothing stored")
+    func acknowledgement() async throws {
+        let fleet = try await Self.fleet()
+        try await Self.withApp(fleet) { client in
+            var unacknowledged = Self.minimal
+            unacknowledged["acknowledged"] = false
+            let refused = try await Self.start(client, fleet.keys["acme-admin"], unacknowledged)
+            #expect(refused.status == .preconditionFailed, "\(refused.text)")
+            #expect(refused.errorCode == "acknowledgement_required")
+            #expect(refused.errorMessage?.contains("up to 2 concurrent requests") == true && refused.errorMessage?.contains("acknowledged") == true,
+                    "\(refused.errorMessage ?? "")")
+            var missing = Self.minimal
+            missing["acknowledged"] = nil
+            let absent = try await client.execute(uri: "/api/v1/factory/loadtests", method: .post, headers: .json(bearer: fleet.keys["acme-admin"]),
+                                                  body: body(missing))
+            #expect(absent.status == .preconditionFailed)
+            #expect(try await fleet.store.loadTests(tenant: nil, limit: 10).isEmpty, "nothing stored")
+            // A malformed plan is still a 422 first: the acknowledgement covers a test that can run.
+            var bad = unacknowledged
+            bad["isl"] = 0
+            #expect(try await Self.start(client, fleet.keys["acme-admin"], bad).status == .unprocessableContent)
+            let started = try await Self.start(client, fleet.keys["acme-admin"], Self.minimal)
+            #expect(started.status == .accepted)
+            #expect((started.object["plan"] as? [String: Any])?["acknowledged"] == nil, "the acknowledgement is checked, not stored in the plan")
         }
         await fleet.close()
     }

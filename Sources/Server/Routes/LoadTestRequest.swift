@@ -22,10 +22,13 @@ struct LoadTestRequest: StrictBody, Codable, Equatable {
     var slo: String?
     var search: String?
     var searchLimit: Int?
+    /// The caller's acknowledgement that the test stresses the node and its users (412 without
+    /// it); checked, never stored in the plan.
+    var acknowledged: Bool?
 
     static let fields: Set<String> = [
         "node", "endpoint", "model", "concurrency", "rate", "arrival", "requests", "durationSeconds",
-        "isl", "osl", "slo", "search", "searchLimit",
+        "isl", "osl", "slo", "search", "searchLimit", "acknowledged",
     ]
     /// Fields that would name a target address.
     static let refusedFields: [String: String] = Dictionary(
@@ -49,6 +52,7 @@ struct LoadTestRequest: StrictBody, Codable, Equatable {
     /// The plan with every default applied (what is stored and echoed).
     func normalized() -> LoadTestRequest {
         var plan = self
+        plan.acknowledged = nil
         plan.endpoint = endpoint ?? "chat"
         plan.arrival = rate == nil ? arrival : (arrival ?? "constant")
         plan.durationSeconds = durationSeconds ?? Self.defaultDurationSeconds
@@ -56,6 +60,17 @@ struct LoadTestRequest: StrictBody, Codable, Equatable {
         plan.osl = osl ?? 64
         if search != nil { plan.searchLimit = searchLimit ?? Self.defaultSearchLimit }
         return plan
+    }
+
+    /// What the 412 says (and the page's acknowledgement box): what the test will do to the node.
+    var warning: String {
+        let plan = normalized()
+        let levels = plan.search != nil ? "a search up to \(plan.searchLimit ?? Self.defaultSearchLimit) concurrent requests"
+            : plan.rate.map { "\($0.count) level(s) up to \(Int($0.max() ?? 0)) requests/s" }
+            ?? "\(plan.concurrency?.count ?? 1) level(s) up to \(plan.concurrency?.max() ?? 1) concurrent requests"
+        return "A load test sends real traffic to \(node)'s vLLM: \(levels), \(plan.durationSeconds ?? Self.defaultDurationSeconds) s a level. "
+            + "Requests its users send meanwhile queue behind it and slow down, and its KV cache fills. "
+            + "Send \"acknowledged\": true to start it."
     }
 
     /// Validates the (normalized) plan with the CLI's rules (`LoadTestFlags.plan()`) plus the

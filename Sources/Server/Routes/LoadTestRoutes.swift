@@ -32,6 +32,10 @@ struct LoadTestRoutes {
                 throw APIError.unprocessable(field: "node", "node '\(node.name)' has no vLLM endpoint registered")
             }
             let (configuration, goal) = try body.configuration(base: LoadTestManager.openAIBase(address: address, path: node.vllmPath))
+            // The stress acknowledgement is the server's to enforce, not only the page's checkbox.
+            guard body.acknowledged == true else {
+                throw APIError(.preconditionFailed, code: "acknowledgement_required", message: body.warning)
+            }
             let plan = body.normalized()
             guard manager.hasCapacity else { throw manager.busy }
             guard let planText = LoadTestCoding.text(plan) else { throw APIError.internalError() }

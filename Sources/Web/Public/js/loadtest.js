@@ -143,5 +143,6 @@ export function buildPlan(values, node) {
     if (r.value !== undefined) plan.searchLimit = r.value;
   }
   if (!values.acknowledged) return { field: 'acknowledged', error: 'Tick the acknowledgement: a load test stresses the node and its users.' };
+  plan.acknowledged = true;  // the server refuses (412) a test nobody acknowledged
   return { plan };
 }
