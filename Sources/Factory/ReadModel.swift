@@ -19,6 +19,8 @@ public struct ReadModel: Sendable {
     public let alertSource: (any AlertSource)?
     public let readers: Readers
     public let now: @Sendable () -> Date
+    /// The site's prices for the cost figures (`serve --prices`; docs/ECONOMICS.md).
+    public var prices: PriceSheet = .defaults
 
     /// The per-interval readers (each with its own cache), built once per process.
     public struct Readers: Sendable {

@@ -100,6 +100,11 @@ public struct ServerDependencies: Sendable {
 
     /// The tenant read model over these collaborators (a cheap value: the caches live in `readers`).
     public var readModel: ReadModel {
-        ReadModel(store: store, metrics: metrics, alertSource: alertSource, readers: readers, now: now)
+        var model = ReadModel(store: store, metrics: metrics, alertSource: alertSource, readers: readers, now: now)
+        model.prices = prices
+        return model
     }
+
+    /// The site's prices for `GET /api/v1/factory/costs` (`serve --prices FILE`).
+    public var prices: PriceSheet = .defaults
 }

@@ -55,6 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("gateway-plans"), help: "JSON plans file for --gateway (see aifactory gateway --help).")
     var gatewayPlans: String?
 
+    @Option(name: .customLong("prices"), help: "JSON price file for the cost figures: {\"currency\", \"gpuHour\": {class: price}, \"kWh\", \"planPer1MTokens\": {plan: price}, \"idleUtilisationPct\"}; keys left out keep the documented example defaults (docs/ECONOMICS.md).")
+    var prices: String?
+
     @Flag(name: .customLong("secure-cookies"),
           help: "Browsers reach the server over https (e.g. a TLS-terminating proxy): the session cookie becomes Secure and __Host- prefixed, and only https origins may write with it.")
     var secureCookies = false
@@ -67,6 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
             do { _ = try ListenAddress(gateway) } catch { throw ValidationError("--gateway must be host:port, got '\(gateway)'") }
         }
         if let alertmanagerURL { _ = try Self.httpURL(alertmanagerURL, flag: "--alertmanager-url") }
+        if let prices {
+            do { _ = try PriceSheet.load(path: prices) } catch { throw ValidationError("--prices: \(error)") }
+        }
         _ = try Self.networks(allowTargets, flag: "--allow-targets")
         _ = try Self.networks(trustedProxies, flag: "--trusted-proxies")
     }
@@ -115,6 +121,7 @@ struct ServeCommand: AsyncParsableCommand {
             healthModel: model
         )
         dependencies.loadTests = loadTests
+        if let prices { dependencies.prices = try PriceSheet.load(path: prices) }
         dependencies.alertmanagerURL = try alertmanagerURL.map { try Self.httpURL($0, flag: "--alertmanager-url") }
         let eventsHeartbeat = LoopHeartbeat(interval: .seconds(eventsInterval))
         if prometheusURL != nil { dependencies.eventRecorderHeartbeat = eventsHeartbeat }

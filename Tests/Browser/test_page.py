@@ -559,6 +559,183 @@ def test_provider_pool_note():
         driver.quit()
 
 
+def costs_state(driver):
+    return driver.execute_script("""
+        const s = document.getElementById('costs');
+        return s ? { state: s.dataset.state, range: s.dataset.range, group: s.dataset.group, rows: s.dataset.rows } : null;
+    """)
+
+
+MONEY = re.compile(r"^(—|<?\$[\d,]+\.\d{2})$")
+
+
+def costs_fixture():
+    """A provider's answer with every optional figure unknown somewhere (no price for a class, no
+    energy field, no tokens), a sub-cent cost and the server's reason."""
+    blank = {k: None for k in ("gpuClass", "pricePerGPUHour", "cost", "idleHours", "idleCost", "utilisationPct",
+                                "utilisationWeightedCost", "energyKWh", "energyCost", "tokens", "costPer1MTokens",
+                                "energyPer1MTokensKWh")}
+    priced = {"key": "fixture-h100-1", "gpuClass": "h100-80", "gpus": 8, "gpuHours": 5760.0, "pricePerGPUHour": 2.5,
+              "cost": 14400.0, "idleHours": 1200.0, "idleCost": 3000.0, "utilisationPct": 43.2,
+              "utilisationWeightedCost": 6220.8, "energyKWh": 1234.5, "energyCost": 185.18, "tokens": 123456789,
+              "costPer1MTokens": 116.64, "energyPer1MTokensKWh": 0.01}
+    unpriced = dict(blank, key="fixture-odd-1", gpus=1, gpuHours=720.0, utilisationPct=0.0)
+    tiny = dict(blank, key="fixture-tiny-1", gpuClass="ada-16", gpus=1, gpuHours=0.004, pricePerGPUHour=0.75, cost=0.003)
+    total = dict(blank, key="total", gpus=10, gpuHours=6480.004, cost=14400.003, idleCost=3000.0, utilisationPct=38.4)
+    return {"tenant": "fixture", "role": "provider", "range": "30d", "group": "node",
+            "from": "2025-07-01T00:00:00Z", "to": "2025-07-31T00:00:00Z", "hours": 720.0,
+            "prices": {"currency": "USD", "kWhPrice": 0.15, "idleUtilisationPct": 10, "source": "defaults"},
+            "groups": [priced, unpriced, tiny], "total": total,
+            "revenue": [{"pool": "fixture-pool", "tokens": 1234567, "atPlanPrices": 12.34},
+                        {"pool": "fixture-free", "tokens": 10, "atPlanPrices": None}],
+            "stale": False, "reason": "no price is set for GPU class odd-1 and its exporter has no energy field"}
+
+
+def test_cost_panel():
+    """GPU economics (GET factory/costs): acme's table by node with a total row, the group and range
+    pickers (reads in the performance log), no other tenant's node or host; a fixture with unknown
+    figures shows "—" (never 0) and "<$0.01"; umbrella's spend line and no hardware identifier."""
+    secrets = hardware_identifiers()
+    mine = http_json(f"{ARGS.base}/api/v1/factory/overview", key_for("acme")).get("nodes") or []
+    own_ids = {n["id"] for n in mine}
+    own = own_ids | {n.get("host") for n in mine if n.get("host")}
+    inventory = http_json(f"{ARGS.base}/api/v1/admin/nodes", key_for("operator"))
+    others = {v for n in inventory if n["name"] not in own_ids for v in (n["name"], n["host"])}
+    others = sorted(o for o in others if o and not any(o in x for x in own))
+    expect(own_ids and len(others) >= 10, f"acme's nodes {sorted(own_ids)}, others {others}")
+    driver = make_driver()
+    try:
+        login(driver, "acme")
+        visible(driver, "#cards .card")
+        visible(driver, "#costs")
+        wait(driver, lambda d: (costs_state(d) or {}).get("state") in ("ready", "error", "none"), 30, "costs answered")
+        shown = costs_state(driver)
+        expect(shown["state"] == "ready", f"costs: {driver.find_element(By.ID, 'costs').text!r}")
+        expect(shown["range"] == "30d" and shown["group"] == "node", f"default range and group {shown}")
+        expect(driver.find_element(By.ID, "costs-title").text == "GPU economics", "panel title")
+        for picker, values, pressed in (("costs-range", ["24h", "7d", "30d"], "30d"), ("costs-group", ["node", "pool", "tenant"], "node")):
+            buttons = driver.find_elements(By.CSS_SELECTOR, f'[data-picker="{picker}"] button')
+            expect([b.get_attribute("data-value") for b in buttons] == values, f"{picker} buttons")
+            on = [b.get_attribute("data-value") for b in buttons if b.get_attribute("aria-pressed") == "true"]
+            expect(on == [pressed], f"{picker} pressed {on}")
+        heads = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#costs-table thead th")]
+        expect(len(heads) == 13 and heads[0] == "Node" and "Cost" in heads and "Idle cost" in heads, f"columns {heads}")
+        rows = driver.find_elements(By.CSS_SELECTOR, "#costs-table tbody tr:not(.empty)")
+        expect(rows, "no group rows")
+        names = [r.find_element(By.CSS_SELECTOR, "th").text for r in rows]
+        expect(set(names) <= own_ids, f"rows {names} are not acme's nodes {sorted(own_ids)}")
+        total = driver.find_elements(By.CSS_SELECTOR, "#costs-table tfoot tr.total")
+        expect(len(total) == 1 and total[0].find_element(By.CSS_SELECTOR, "th").text == "Total", "total row")
+        for tr in rows + total:
+            cells = [td.text for td in tr.find_elements(By.CSS_SELECTOR, "td")]
+            expect(len(cells) == 12, f"cells {cells}")
+            for i in (3, 4, 6, 8, 10):
+                expect(MONEY.match(cells[i]), f"money cell {i}: {cells}")
+            expect(re.match(r"^(—|[\d,]+\.\d)$", cells[2]), f"GPU-hours {cells[2]!r}")
+        expect("Prices in" in driver.find_element(By.ID, "costs-prices").text, "prices note")
+        screenshot(driver, "owner-costs")
+
+        # Group by pool, then the 7-day range: each a fresh read with the picker's value.
+        driver.find_element(By.CSS_SELECTOR, '[data-picker="costs-group"] button[data-value="pool"]').click()
+        wait(driver, lambda d: (costs_state(d) or {}).get("group") == "pool" and costs_state(d)["state"] == "ready", 30, "group pool shown")
+        expect(driver.find_element(By.CSS_SELECTOR, "#costs-table thead th").text == "Pool", "pool column")
+        driver.find_element(By.CSS_SELECTOR, '[data-picker="costs-range"] button[data-value="7d"]').click()
+        wait(driver, lambda d: (costs_state(d) or {}).get("range") == "7d" and costs_state(d)["state"] == "ready", 30, "range 7d shown")
+        expect(costs_state(driver)["group"] == "pool", "the grouping is kept across ranges")
+        expect(driver.find_elements(By.CSS_SELECTOR, "#costs-table tfoot tr.total"), "total row for 7d")
+        no_placeholders(driver)
+        screenshot(driver, "owner-costs-pool-7d")
+
+        bodies = fetched_bodies(driver)
+        cost_urls = [url for url in bodies if "/api/v1/factory/costs" in url]
+        expect(any("range=30d" in u and "group=node" in u for u in cost_urls), f"no 30d-by-node read: {cost_urls}")
+        expect(any("group=pool" in u for u in cost_urls), f"no read by pool: {cost_urls}")
+        expect(any("range=7d" in u and "group=pool" in u for u in cost_urls), f"no 7d-by-pool read: {cost_urls}")
+        dom = driver.execute_script("return document.documentElement.outerHTML")
+        leaks = [o for o in others if o in dom]
+        expect(not leaks, f"other tenants' nodes in acme's page: {leaks}")
+        for url in cost_urls:
+            leaks = [o for o in others if o in bodies[url]]
+            expect(not leaks, f"other tenants' nodes in {url}: {leaks}")
+        FIGURES["costReadsChecked"] = len(cost_urls)
+        errors = console_errors(driver)
+        expect(not errors, f"console errors: {errors}")
+
+        # Unknown figures and a sub-cent cost, rendered from a fixture in place of the live panel.
+        result = driver.execute_async_script("""
+            const answer = arguments[0], done = arguments[arguments.length - 1];
+            import('/ai-factory/js/views/costs.js').then(async ({ costsPanel, spendPanel }) => {
+              const panel = costsPanel({ answer });
+              document.getElementById('costs').replaceWith(panel.element);
+              await panel.ready;
+              const spend = spendPanel({ answer: { tenant: 'fixture', role: 'consumer', prices: answer.prices, spend: [
+                { pool: 'fixture-pool', plan: 'starter', tokens: 1800, pricePer1MTokens: null, spend: null, periodStart: '2025-07-01T00:00:00Z', periodEnd: '2025-08-01T00:00:00Z' },
+                { pool: 'fixture-pool', plan: 'pro', tokens: 1800, pricePer1MTokens: 0.5, spend: 0.0009, periodStart: '2025-07-01T00:00:00Z', periodEnd: '2025-08-01T00:00:00Z' }] } });
+              await spend.ready;
+              const s = panel.element;
+              const row = (tr) => [...tr.children].map((c) => c.textContent);
+              done({ state: s.dataset.state, rows: [...s.querySelectorAll('#costs-table tbody tr')].map(row),
+                     total: [...s.querySelectorAll('#costs-table tfoot tr.total')].map(row),
+                     nulls: s.querySelectorAll('td[data-null="true"]').length,
+                     reason: document.getElementById('costs-reason').hidden ? null : document.getElementById('costs-reason').textContent,
+                     revenue: [...s.querySelectorAll('#costs-revenue li')].map((li) => li.textContent),
+                     prices: document.getElementById('costs-prices').textContent,
+                     spend: [...spend.element.querySelectorAll('li')].map((li) => li.textContent), text: s.textContent });
+            }).catch((e) => done({ error: String(e && e.stack || e) }));
+        """, costs_fixture())
+        expect(result and "error" not in result, f"fixture: {result}")
+        expect(result["state"] == "ready" and len(result["rows"]) == 3 and len(result["total"]) == 1, f"fixture rows {result}")
+        priced, unpriced, tiny = result["rows"]
+        expect(priced[:5] == ["fixture-h100-1", "$2.50 (h100-80)", "8", "5,760.0", "$14,400.00"], f"priced row {priced}")
+        expect(priced[6] == "43.2 %" and priced[7] == "$6,220.80" and priced[10] == "123.5M", f"priced row {priced}")
+        expect(unpriced[1] == "—" and unpriced[4] == "—" and unpriced[6] == "0.0 %" and unpriced[-1] == "—", f"unknowns are — (0 % stays 0): {unpriced}")
+        expect(tiny[4] == "<$0.01" and tiny[3] == "0.0", f"sub-cent cost {tiny}")
+        expect(result["total"][0][0] == "Total" and result["total"][0][4] == "$14,400.00", f"total {result['total']}")
+        expect(result["nulls"] >= 15, f"only {result['nulls']} cells shown as —")
+        expect(result["reason"] and "no price is set for GPU class odd-1" in result["reason"], f"reason {result['reason']!r}")
+        expect("$0.15/kWh" in result["prices"] and "10 %" in result["prices"], f"prices note {result['prices']!r}")
+        expect(result["revenue"] == ["Pool fixture-pool: $12.34 for 1.2M tokens drawn this month, all consumers together",
+                                     "Pool fixture-free: — (no plan price set) for 10 tokens drawn this month, all consumers together"],
+               f"revenue {result['revenue']}")
+        expect(result["spend"] == ["Spend this month on pool fixture-pool: — (1.8K tokens, no price set for plan starter)",
+                                   "Spend this month on pool fixture-pool: <$0.01 (1.8K tokens at $0.50 per 1M tokens, plan pro)"],
+               f"spend lines {result['spend']}")
+        for word in ("null", "undefined", "NaN", "[object"):
+            expect(word not in result["text"], f"{word!r} in the fixture: {result['text']!r}")
+        screenshot(driver, "costs-fixture")
+        errors = console_errors(driver)
+        expect(not errors, f"console errors: {errors}")
+    finally:
+        driver.quit()
+
+    # A consumer: the spend line from the same endpoint, and no hardware anywhere.
+    driver = make_driver()
+    try:
+        login(driver, "umbrella")
+        visible(driver, "#consumer-view .usage")
+        lines = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#consumer-spend li") or False, 30, "spend line")
+        for line in lines:
+            expect(re.match(r"^Spend this month on pool \S+: (—|<?\$[\d,]+\.\d{2}) \(\S+ tokens"
+                            r"(, no price set for plan \S+| at <?\$[\d,.]+ per 1M tokens, plan \S+)\)$", line.text),
+                   f"spend line {line.text!r}")
+        expect(not driver.find_elements(By.ID, "costs"), "the cost panel is not a consumer's")
+        time.sleep(3)
+        no_placeholders(driver)
+        screenshot(driver, "consumer-spend")
+        dom = driver.execute_script("return document.documentElement.outerHTML")
+        leaks = [s for s in secrets if s in dom]
+        expect(not leaks, f"hardware identifiers in the consumer DOM: {leaks}")
+        bodies = fetched_bodies(driver)
+        expect(any("/api/v1/factory/costs" in url for url in bodies), "costs response captured")
+        for url, body in bodies.items():
+            leaks = [s for s in secrets if s in body]
+            expect(not leaks, f"hardware identifiers in {url}: {leaks}")
+        errors = console_errors(driver)
+        expect(not errors, f"console errors: {errors}")
+    finally:
+        driver.quit()
+
+
 def test_wall_display():
     for width, height in ((1280, 720), (3840, 2160)):
         driver = make_driver(width, height)
@@ -1550,6 +1727,7 @@ SCENARIOS = [
     test_consumer_usage_history,
     test_none_explainer,
     test_provider_pool_note,
+    test_cost_panel,
     test_wall_display,
     test_stale_banner,
     test_loadtest_helpers,

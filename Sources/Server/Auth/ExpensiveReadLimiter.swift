@@ -37,7 +37,7 @@ public actor ExpensiveReadLimiter {
         let parts = path.split(separator: "/")
         guard parts.count >= 4, parts[0] == "api", parts[1] == "v1" else { return false }
         switch (parts[2], parts.count) {
-        case ("factory", 4): return ["reliability", "alerts", "validate", "usage"].contains(parts[3])
+        case ("factory", 4): return ["reliability", "alerts", "validate", "usage", "costs"].contains(parts[3])
         case ("factory", 6): return parts[3] == "nodes" && parts[5] == "trend"
         case ("admin", 6): return parts[3] == "nodes" && parts[5] == "check"
         default: return false

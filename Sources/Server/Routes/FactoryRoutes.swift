@@ -37,6 +37,17 @@ struct FactoryRoutes {
             }
             return try await dependencies.readModel.trend(caller, node: id, metric: metric, range: range).jsonResponse()
         }
+        group.get("costs") { request, context -> Response in
+            let caller = try context.requireCaller()
+            let query = request.uri.queryParameters
+            guard let range = CostRange(rawValue: query.get("range") ?? CostRange.month.rawValue) else {
+                throw APIError.badRequest("range must be one of \(CostRange.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard let group = CostGrouping(rawValue: query.get("group") ?? CostGrouping.node.rawValue) else {
+                throw APIError.badRequest("group must be one of \(CostGrouping.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return try await dependencies.readModel.costs(caller, range: range, group: group).jsonResponse()
+        }
         group.get("usage") { request, context -> Response in
             let caller = try context.requireCaller()
             let rangeText = request.uri.queryParameters.get("range") ?? UsageRange.day.rawValue

@@ -1,6 +1,7 @@
 // The role's home view: hardware (owner, provider), usage (consumer) or the explainer (none).
-// A consumer also gets the usage over time (views/usage.js, loaded on demand); a provider the
-// aggregate draw on each pool it contributes to.
+// A consumer also gets the usage over time (views/usage.js, loaded on demand) and its spend this
+// month (views/costs.js); a provider the aggregate draw on each pool it contributes to; owners and
+// providers the "GPU economics" panel (views/costs.js, loaded on demand).
 // Admins of a hardware tenant and site operators also get the "Validate observability stack" and
 // Diagnostics panels here (never on a node's detail), once GET /api/v1/me has said who they are
 // (`state.me`).
@@ -18,6 +19,10 @@ let validate = null; // views/validate.js panel ({element, update, stop}) while 
 let validateLoading = false;
 let usage = null; // views/usage.js panel ({element, update, stop}) while it is on screen
 let usageLoading = false;
+let costs = null; // views/costs.js cost panel (owner, provider) while it is on screen
+let costsLoading = false;
+let spend = null; // views/costs.js spend lines (consumer) while they are on screen
+let spendLoading = false;
 
 export function renderHome(container, state) {
   root = clear(container);
@@ -27,10 +32,14 @@ export function renderHome(container, state) {
   validate = null;
   usage?.stop();
   usage = null;
+  costs?.stop();
+  costs = null;
+  spend?.stop();
+  spend = null;
   const role = state.overview.role;
   document.title = `${state.overview.tenant ?? 'AI Factory'} · AI Factory`;
   if (role === 'owner' || role === 'provider') root.append(hardware(state));
-  else if (role === 'consumer') root.append(h('div', { id: 'consumer-view' }, h('div', { id: 'consumer-usage' }), h('div', { id: 'usage-history-slot' })));
+  else if (role === 'consumer') root.append(h('div', { id: 'consumer-view' }, h('div', { id: 'consumer-usage' }), h('div', { id: 'consumer-spend-slot' }), h('div', { id: 'usage-history-slot' })));
   else root.append(none(state.overview), h('div', { id: 'validate-slot' }), h('div', { id: 'diagnostics-slot' }));
   refreshHome(state);
 }
@@ -43,9 +52,11 @@ export function refreshHome(state) {
     fillPoolDraw(state);
     fillAlerts(state);
     fillReliability(state);
+    fillCosts();
     loadBenchList();
   } else if (role === 'consumer') {
     fillConsumer(state);
+    fillSpend();
     fillUsageHistory();
   }
   fillValidate(state);
@@ -114,6 +125,7 @@ function hardware(state) {
         o.poolNote ? h('p', { class: 'panel note', id: 'pool-note', text: o.poolNote }) : null,
         o.role === 'provider' ? h('ul', { class: 'pool-draw', id: 'pool-draw', 'aria-label': 'Draw on your pools this month', hidden: true }) : null,
         h('ul', { class: 'cards', id: 'cards' })),
+      h('div', { id: 'costs-slot' }),
       h('div', { id: 'validate-slot' }),
       h('div', { id: 'diagnostics-slot' })),
     h('aside', {},
@@ -188,6 +200,48 @@ function fillUsageHistory() {
   }).catch((error) => {
     usageLoading = false;
     console.error('The usage history could not be shown:', error); // a bug: the browser tests fail on it
+  });
+}
+
+/// Mounts the "GPU economics" panel (and loads its code) into #costs-slot, or refreshes it (it
+/// reads the API again at most once a minute, whatever calls this).
+function fillCosts() {
+  if (costs) {
+    if (costs.element.isConnected) costs.update();
+    return;
+  }
+  if (!document.getElementById('costs-slot') || costsLoading) return;
+  costsLoading = true;
+  import('./costs.js').then(({ costsPanel }) => {
+    costsLoading = false;
+    const slot = document.getElementById('costs-slot');
+    if (!slot || costs) return;
+    costs = costsPanel();
+    slot.replaceWith(costs.element);
+  }).catch((error) => {
+    costsLoading = false;
+    console.error('The cost panel could not be shown:', error); // a bug: the browser tests fail on it
+  });
+}
+
+/// Mounts the consumer's spend lines (GET factory/costs; code from views/costs.js) into
+/// #consumer-spend-slot, or refreshes them (at most once a minute).
+function fillSpend() {
+  if (spend) {
+    if (spend.element.isConnected) spend.update();
+    return;
+  }
+  if (!document.getElementById('consumer-spend-slot') || spendLoading) return;
+  spendLoading = true;
+  import('./costs.js').then(({ spendPanel }) => {
+    spendLoading = false;
+    const slot = document.getElementById('consumer-spend-slot');
+    if (!slot || spend) return;
+    spend = spendPanel();
+    slot.replaceWith(spend.element);
+  }).catch((error) => {
+    spendLoading = false;
+    console.error('The spend line could not be shown:', error); // a bug: the browser tests fail on it
   });
 }
 
