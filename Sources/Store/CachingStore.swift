@@ -195,6 +195,8 @@ public final class CachingStore: Store {
     public func usageTotals(tenant: String, since: Date) async throws -> UsageTotals {
         try await base.usageTotals(tenant: tenant, since: since)
     }
+    public func removeNode(name: String) async throws { try await write { try await base.removeNode(name: name) } }
+    public func removeSubscription(id: String) async throws { try await write { try await base.removeSubscription(id: id) } }
     public func setNodeDrain(node: String, reason: String?, at time: Date) async throws -> Bool {
         try await base.setNodeDrain(node: node, reason: reason, at: time)
     }

@@ -149,6 +149,11 @@ public protocol Store: Sendable {
     /// Sums since `since` over a tenant's rows, a pool's rows (every consumer of it: what a
     /// provider may see, with no names), or both.
     func usageTotals(tenant: String?, pool: String?, since: Date) async throws -> UsageTotals
+    /// Removes a node's registration (its agent credential and drain with it); its history stays.
+    /// `inUse` while a diagnostic run or load test on it is active; `notFound` when unknown.
+    func removeNode(name: String) async throws
+    /// Removes a subscription; the usage it metered stays in the ledger.
+    func removeSubscription(id: String) async throws
     /// Drains `node` (a `reason`) or restores it (`nil`); whether anything changed. 404-like
     /// `notFound` for a node that does not exist.
     func setNodeDrain(node: String, reason: String?, at time: Date) async throws -> Bool

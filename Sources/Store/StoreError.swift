@@ -12,6 +12,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalid(field: String, reason: String)
     /// The database cannot be opened or reached; the message is safe to show (no URL, no password).
     case unavailable(String)
+    /// The entity cannot be removed now, e.g. `inUse(entity: "node", name: "gpu-1", reason: "diagnostic run d_1 is running")`.
+    case inUse(entity: String, name: String, reason: String)
 
     /// A sentence for people: API error bodies and CLI stderr.
     public var userMessage: String {
@@ -20,6 +22,7 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .notFound(let entity, let id): "\(entity) '\(id)' not found"
         case .invalid(let field, let reason): "invalid \(field): \(reason)"
         case .unavailable(let message): "database unavailable: \(message)"
+        case .inUse(let entity, let name, let reason): "\(entity) '\(name)' cannot be removed now: \(reason)"
         }
     }
 

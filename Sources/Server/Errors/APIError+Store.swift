@@ -2,7 +2,7 @@ import Store
 
 extension APIError {
     /// Maps storage failures: duplicates 409, invalid fields 422 naming the field, unknown ids 404,
-    /// an unreachable database 503. The database's own error text never reaches the client.
+    /// an unreachable database 503, a removal refused while the entity is in use 409. The database's own error text never reaches the client.
     init(_ error: StoreError) {
         switch error {
         case .duplicate(let entity, let name):
@@ -13,6 +13,8 @@ extension APIError {
             self = .notFound(entity)
         case .unavailable:
             self = .unavailable("the database is unavailable; try again shortly")
+        case .inUse:
+            self = .conflict(error.userMessage)
         }
     }
 }
