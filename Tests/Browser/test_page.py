@@ -619,7 +619,7 @@ def test_cost_panel():
             on = [b.get_attribute("data-value") for b in buttons if b.get_attribute("aria-pressed") == "true"]
             expect(on == [pressed], f"{picker} pressed {on}")
         heads = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#costs-table thead th")]
-        expect(len(heads) == 13 and heads[0] == "Node" and "Cost" in heads and "Idle cost" in heads, f"columns {heads}")
+        expect(len(heads) == 12 and heads[0] == "Node" and "Cost" in heads and "Idle cost" in heads, f"columns {heads}")
         rows = driver.find_elements(By.CSS_SELECTOR, "#costs-table tbody tr:not(.empty)")
         expect(rows, "no group rows")
         names = [r.find_element(By.CSS_SELECTOR, "th").text for r in rows]
@@ -628,8 +628,8 @@ def test_cost_panel():
         expect(len(total) == 1 and total[0].find_element(By.CSS_SELECTOR, "th").text == "Total", "total row")
         for tr in rows + total:
             cells = [td.text for td in tr.find_elements(By.CSS_SELECTOR, "td")]
-            expect(len(cells) == 12, f"cells {cells}")
-            for i in (3, 4, 6, 8, 10):
+            expect(len(cells) == 11, f"cells {cells}")
+            for i in (3, 4, 6, 9):
                 expect(MONEY.match(cells[i]), f"money cell {i}: {cells}")
             expect(re.match(r"^(—|[\d,]+\.\d)$", cells[2]), f"GPU-hours {cells[2]!r}")
         expect("Prices in" in driver.find_element(By.ID, "costs-prices").text, "prices note")
@@ -686,8 +686,8 @@ def test_cost_panel():
         expect(result and "error" not in result, f"fixture: {result}")
         expect(result["state"] == "ready" and len(result["rows"]) == 3 and len(result["total"]) == 1, f"fixture rows {result}")
         priced, unpriced, tiny = result["rows"]
-        expect(priced[:5] == ["fixture-h100-1", "$2.50 (h100-80)", "8", "5,760.0", "$14,400.00"], f"priced row {priced}")
-        expect(priced[6] == "43.2 %" and priced[7] == "$6,220.80" and priced[10] == "123.5M", f"priced row {priced}")
+        expect(priced == ["fixture-h100-1", "$2.50", "8", "5,760.0", "$14,400.00", "$3,000.00", "43.2 %", "$6,220.80",
+                          "1,234.5", "123.5M", "$116.64", "0.010"], f"priced row {priced}")
         expect(unpriced[1] == "—" and unpriced[4] == "—" and unpriced[6] == "0.0 %" and unpriced[-1] == "—", f"unknowns are — (0 % stays 0): {unpriced}")
         expect(tiny[4] == "<$0.01" and tiny[3] == "0.0", f"sub-cent cost {tiny}")
         expect(result["total"][0][0] == "Total" and result["total"][0][4] == "$14,400.00", f"total {result['total']}")

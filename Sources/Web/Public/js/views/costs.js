@@ -104,26 +104,23 @@ export function pricesText(prices) {
   return `${parts.join(' · ')}. The price per GPU-hour depends on the GPU class.`;
 }
 
-// The table's columns: header, title (what it means), cell text for a group.
+// The table's columns: header, title (what it means), cell text for a group, optional cell title.
 const COLUMNS = [
-  { head: 'Price / GPU-h', title: 'the price of one GPU-hour for the GPU class', cell: (g, c) => priceCell(g, c) },
+  { head: 'Price / GPU-h', title: 'the price of one GPU-hour for the GPU class (— for a mix of classes or a class without a price)',
+    cell: (g, c) => unitPrice(g.pricePerGPUHour, c), full: (g) => (g.gpuClass ? `GPU class ${g.gpuClass}` : null) },
   { head: 'GPUs', cell: (g) => num(isNumber(g.gpus) ? g.gpus : null) },
-  { head: 'GPU-hours', title: 'GPUs × hours held in the range', cell: (g) => hours(g.gpuHours) },
+  { head: 'GPU-hours', title: 'GPUs × hours of the range', cell: (g) => hours(g.gpuHours) },
   { head: 'Cost', title: 'GPU-hours × price per GPU-hour', cell: (g, c) => money(g.cost, c) },
-  { head: 'Idle cost', title: 'the cost of the GPU-hours below the idle utilisation threshold', cell: (g, c) => money(g.idleCost, c) },
-  { head: 'Utilisation', title: 'mean GPU utilisation over the range', cell: (g) => num(isNumber(g.utilisationPct) ? g.utilisationPct : null, 1, ' %') },
-  { head: 'Utilisation-weighted cost', title: 'cost × mean utilisation: what the busy share of the GPU-hours cost', cell: (g, c) => money(g.utilisationWeightedCost, c) },
-  { head: 'Energy (kWh)', cell: (g) => kwh(g.energyKWh) },
-  { head: 'Energy cost', cell: (g, c) => money(g.energyCost, c) },
+  { head: 'Idle cost', title: 'the cost of the GPU-hours below the idle utilisation threshold',
+    cell: (g, c) => money(g.idleCost, c), full: (g) => (isNumber(g.idleHours) ? `${hours(g.idleHours)} idle GPU-hours` : null) },
+  { head: 'Util.', title: 'mean GPU utilisation over the range', cell: (g) => num(isNumber(g.utilisationPct) ? g.utilisationPct : null, 1, ' %') },
+  { head: 'Util.-weighted cost', title: 'cost × mean utilisation: what the busy share of the GPU-hours cost', cell: (g, c) => money(g.utilisationWeightedCost, c) },
+  { head: 'Energy (kWh)', title: 'energy the GPUs drew; the cell\'s tooltip gives its cost',
+    cell: (g) => kwh(g.energyKWh), full: (g, c) => (isNumber(g.energyCost) ? `energy cost ${money(g.energyCost, c)}` : null) },
   { head: 'Tokens', title: 'tokens served by these GPUs', cell: (g) => compact(isNumber(g.tokens) ? g.tokens : null), full: (g) => (isNumber(g.tokens) ? `${num(g.tokens)} tokens` : null) },
   { head: 'Cost / 1M tokens', cell: (g, c) => money(g.costPer1MTokens, c) },
   { head: 'kWh / 1M tokens', title: 'energy per million tokens', cell: (g) => kwh(g.energyPer1MTokensKWh) },
 ];
-
-function priceCell(g, currency) {
-  if (!isNumber(g.pricePerGPUHour)) return dash;
-  return g.gpuClass ? `${unitPrice(g.pricePerGPUHour, currency)} (${g.gpuClass})` : unitPrice(g.pricePerGPUHour, currency);
-}
 
 const GROUP_HEAD = { node: 'Node', pool: 'Pool', tenant: 'Tenant' };
 
@@ -294,7 +291,7 @@ function row(g, name, currency, total = false) {
     h('th', { scope: 'row', class: total ? null : 'mono', text: name }),
     COLUMNS.map((c) => {
       const text = c.cell(g, currency);
-      return h('td', { title: c.full?.(g) ?? null, 'data-null': text === dash ? 'true' : null, text });
+      return h('td', { title: c.full?.(g, currency) ?? null, 'data-null': text === dash ? 'true' : null, text });
     }));
 }
 
