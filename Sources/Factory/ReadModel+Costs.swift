@@ -54,13 +54,20 @@ extension ReadModel {
         let end = Date(timeIntervalSince1970: (time.timeIntervalSince1970 / range.step).rounded(.down) * range.step)
         let start = end.addingTimeInterval(-range.seconds)
         var reasons: [String] = []
+        var unsampled: [String] = []
         var figures: [(node: NodeRecord, figures: CostFigures)] = []
         for node in standing.held.sorted(by: { $0.name < $1.name }) {
             let readings = await nodeReadings(tenant, node, start: start, end: end, step: range.step)
             if let reason = readings.reason, !reasons.contains(reason) { reasons.append(reason) }
+            if readings.reason == nil, readings.utilisation.isEmpty { unsampled.append(node.name) }
             figures.append((node, CostFigures.node(
                 node.name, gpuClass: node.gpuClass, gpus: node.gpuCount, hours: range.seconds / 3600,
                 utilisation: readings.utilisation, energy: readings.energy, tokens: readings.tokens, step: range.step, prices: prices)))
+        }
+        if !unsampled.isEmpty {
+            // Not an outage: the range reaches before the metrics backend has samples (a new
+            // node, a fresh Prometheus, a step longer than its history).
+            reasons.append("no utilisation samples in this range yet for \(unsampled.joined(separator: ", ")); try a shorter range")
         }
         let groups: [CostFigures]
         switch group {
@@ -75,7 +82,7 @@ extension ReadModel {
         var body = CostsResponse(
             tenant: tenant.name, role: standing.role.rawValue, prices: .init(prices), range: range.rawValue, group: group.rawValue,
             from: start, to: end, hours: range.seconds / 3600, groups: groups, total: CostFigures.sum("total", figures.map(\.figures)),
-            stale: !reasons.isEmpty, reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "))
+            stale: reasons.count > (unsampled.isEmpty ? 0 : 1), reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "))
         if standing.role == .provider { body.revenue = await revenue(standing, at: time) }
         return body
     }

@@ -76,7 +76,7 @@ export function kwh(value) {
   return num(value, value !== 0 && Math.abs(value) < 10 ? 3 : 1);
 }
 
-/// "Spend this month on pool shared-ada: $0.90 (1.8K tokens at $0.50 per 1M tokens, plan starter)".
+/// "Spend this month on pool shared-ada: $1.20 (2.4M tokens at $0.50 per 1M tokens, plan starter)".
 export function spendText(entry, prices) {
   const currency = currencyOf(prices);
   const plan = entry?.plan ?? dash;
