@@ -52,9 +52,7 @@ extension ReadModel {
         while slice < end {
             let sums = ledger.buckets[slice] ?? UsageBreakdown.Slice()
             let t = Int64(slice.timeIntervalSince1970)
-            series.append(.init(
-                t: t, tokensIn: sums.tokensIn, tokensOut: sums.tokensOut, requests: sums.requests, errors: sums.errors,
-                cancelled: sums.cancelled, rateLimited: limited.counts.map { $0[t] ?? 0 }))
+            series.append(.init(t: t, counts: .init(sums, rateLimited: limited.counts.map { $0[t] ?? 0 })))
             slice = slice.addingTimeInterval(Double(bucket))
         }
 
@@ -76,11 +74,9 @@ extension ReadModel {
         let byModel = ledger.byModel.map { model, sums in
             UsageHistory.ModelUsage(model: model, tokensIn: sums.tokensIn, tokensOut: sums.tokensOut, requests: sums.requests, errors: sums.errors)
         }.sorted { ($0.tokensIn + $0.tokensOut, $1.model) > ($1.tokensIn + $1.tokensOut, $0.model) }
-        let total = ledger.total
         return UsageHistory(
             tenant: tenant.name, range: range.rawValue, bucketSeconds: bucket, from: start, to: end, subscriptions: subscriptions,
-            totals: .init(tokensIn: total.tokensIn, tokensOut: total.tokensOut, requests: total.requests, errors: total.errors,
-                          cancelled: total.cancelled, rateLimited: limited.counts.map { $0.values.reduce(0, +) }),
+            totals: .init(ledger.total, rateLimited: limited.counts.map { $0.values.reduce(0, +) }),
             series: series, byModel: byModel, byKey: byKey, reason: limited.reason)
     }
 
@@ -112,5 +108,12 @@ extension ReadModel {
         } catch {
             return (nil, "refused requests could not be read")
         }
+    }
+}
+
+extension UsageHistory.Totals {
+    init(_ sums: UsageBreakdown.Slice, rateLimited: Int?) {
+        self.init(tokensIn: sums.tokensIn, tokensOut: sums.tokensOut, requests: sums.requests, errors: sums.errors,
+                  cancelled: sums.cancelled, rateLimited: rateLimited)
     }
 }

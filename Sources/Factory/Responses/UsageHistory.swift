@@ -16,28 +16,17 @@ public struct UsageHistory: Encodable, Sendable {
         /// Tokens in + out this period from the ledger; `nil` when it could not be read.
         var quotaUsed: Int?
     }
-    /// One bucket: `t` is its start (unix seconds); `rateLimited` comes from the gateway's
-    /// metering series (a refused request writes no ledger row) and is `null` when unknown.
+    /// One bucket: `t` is its start (unix seconds) and its counts, flat beside it.
     public struct Point: Encodable, Sendable {
         var t: Int64
-        var tokensIn: Int
-        var tokensOut: Int
-        var requests: Int
-        var errors: Int
-        var cancelled: Int
-        var rateLimited: Int?
+        var counts: Totals
 
-        enum CodingKeys: String, CodingKey { case t, tokensIn, tokensOut, requests, errors, cancelled, rateLimited }
+        enum CodingKeys: String, CodingKey { case t }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(t, forKey: .t)
-            try container.encode(tokensIn, forKey: .tokensIn)
-            try container.encode(tokensOut, forKey: .tokensOut)
-            try container.encode(requests, forKey: .requests)
-            try container.encode(errors, forKey: .errors)
-            try container.encode(cancelled, forKey: .cancelled)
-            try container.encode(rateLimited, forKey: .rateLimited)
+            try counts.encode(to: encoder)
         }
     }
     public struct ModelUsage: Encodable, Sendable {
@@ -59,6 +48,8 @@ public struct UsageHistory: Encodable, Sendable {
         var requests: Int
         var errors: Int
     }
+    /// Sums over a bucket or the range. `rateLimited` comes from the gateway's metering series
+    /// (a refused request writes no ledger row) and is `null` when unknown, never omitted.
     public struct Totals: Encodable, Sendable {
         var tokensIn: Int
         var tokensOut: Int

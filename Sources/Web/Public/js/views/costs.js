@@ -13,6 +13,7 @@ import { api } from '../api.js';
 import { h } from '../dom.js';
 import { dash, num, compact, when } from '../format.js';
 import { hooks } from '../hooks.js';
+import { panelHandle, settled } from '../panel.js';
 
 export const RANGES = ['24h', '7d', '30d'];
 export const GROUPS = ['node', 'pool', 'tenant'];
@@ -174,21 +175,13 @@ export function costsPanel({ answer } = {}) {
       picker(panel, 'Range', 'costs-range', RANGES, panel.range),
       picker(panel, 'Group by', 'costs-group', GROUPS, panel.group)),
     els.span, els.error, els.body);
-  let settle;
-  const ready = new Promise((resolve) => { settle = resolve; });
-  panel.settle = settle;
-  if (answer) { show(panel, answer); settle(); } else load(panel);
-  return {
-    element: els.section,
-    ready,
-    update: () => {
-      if (panel.fixed || panel.stopped) return;
-      if (!els.section.isConnected) { stop(panel); return; }
-      if (panel.loading || Date.now() - panel.last < REFRESH_MS - 500) return;
-      load(panel);
-    },
-    stop: () => stop(panel),
-  };
+  const first = settled();
+  panel.settle = first.settle;
+  if (answer) { show(panel, answer); first.settle(); } else load(panel);
+  return panelHandle({
+    panel, element: els.section, ready: first.promise, refreshMs: REFRESH_MS,
+    load: () => load(panel), stop: () => stop(panel),
+  });
 }
 
 function stop(panel) {
@@ -305,21 +298,13 @@ export function spendPanel({ answer } = {}) {
   els.list = h('ul', { class: 'spend-lines', id: 'consumer-spend-lines' });
   els.error = h('p', { class: 'note', id: 'consumer-spend-error', role: 'status', hidden: true });
   els.section = h('div', { class: 'spend', id: 'consumer-spend', 'aria-label': 'Spend this month', 'data-state': 'loading' }, els.list, els.error);
-  let settle;
-  const ready = new Promise((resolve) => { settle = resolve; });
-  panel.settle = settle;
-  if (answer) { showSpend(panel, answer); settle(); } else loadSpend(panel);
-  return {
-    element: els.section,
-    ready,
-    update: () => {
-      if (panel.fixed || panel.stopped) return;
-      if (!els.section.isConnected) { panel.stopped = true; return; }
-      if (panel.loading || Date.now() - panel.last < REFRESH_MS - 500) return;
-      loadSpend(panel);
-    },
-    stop: () => { panel.stopped = true; panel.seq += 1; },
-  };
+  const first = settled();
+  panel.settle = first.settle;
+  if (answer) { showSpend(panel, answer); first.settle(); } else loadSpend(panel);
+  return panelHandle({
+    panel, element: els.section, ready: first.promise, refreshMs: REFRESH_MS,
+    load: () => loadSpend(panel), stop: () => stop(panel),
+  });
 }
 
 async function loadSpend(panel) {

@@ -12,6 +12,7 @@ import { h, clear } from '../dom.js';
 import { dash, num, compact, when } from '../format.js';
 import { loadChart } from '../chart.js';
 import { hooks } from '../hooks.js';
+import { panelHandle, settled } from '../panel.js';
 
 export const RANGES = ['1h', '6h', '24h', '7d', '30d'];
 const RANGE_SECONDS = { '1h': 3600, '6h': 21600, '24h': 86400, '7d': 604800, '30d': 2592000 };
@@ -70,22 +71,14 @@ export function usagePanel({ answer } = {}) {
           onclick: () => choose(panel, r),
         })))),
     els.span, els.error, els.empty, els.body);
-  let settle;
-  const ready = new Promise((resolve) => { settle = resolve; });
-  panel.settle = settle;
-  if (answer) show(panel, answer, panel.seq).then(settle, settle);
+  const first = settled();
+  panel.settle = first.settle;
+  if (answer) show(panel, answer, panel.seq).then(first.settle, first.settle);
   else load(panel);
-  return {
-    element: els.section,
-    ready,
-    update: () => {
-      if (panel.fixed || panel.stopped) return;
-      if (!els.section.isConnected) { stop(panel); return; }
-      if (panel.loading || Date.now() - panel.last < REFRESH_MS - 500) return;
-      load(panel);
-    },
-    stop: () => stop(panel),
-  };
+  return panelHandle({
+    panel, element: els.section, ready: first.promise, refreshMs: REFRESH_MS,
+    load: () => load(panel), stop: () => stop(panel),
+  });
 }
 
 function stop(panel) {
