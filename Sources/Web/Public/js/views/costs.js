@@ -9,11 +9,9 @@
 // expensive read; `?poll=N` above 60 lengthens it) and at once when a picker changes. A failed
 // read (a 429 included) shows the server's message and keeps the last figures; a 401 ends the
 // session like any poll. Nothing runs once the panel has left the page.
-import { api } from '../api.js';
 import { h } from '../dom.js';
 import { dash, num, compact, when } from '../format.js';
-import { hooks } from '../hooks.js';
-import { panelHandle, settled } from '../panel.js';
+import { panelHandle, readInto, settled } from '../panel.js';
 
 export const RANGES = ['24h', '7d', '30d'];
 export const GROUPS = ['node', 'pool', 'tenant'];
@@ -203,40 +201,29 @@ function choose(panel, key, value) {
   load(panel);
 }
 
-async function load(panel) {
-  const seq = ++panel.seq;
+function load(panel) {
   const els = panel.els;
-  panel.loading = true;
-  panel.last = Date.now();
-  els.section.setAttribute('aria-busy', 'true');
-  try {
-    const answer = await api(`factory/costs?range=${encodeURIComponent(panel.range)}&group=${encodeURIComponent(panel.group)}`);
-    if (panel.stopped || seq !== panel.seq) return;
-    if (!els.section.isConnected) { stop(panel); return; } // replaced while the read was out
-    show(panel, answer);
-  } catch (error) {
-    if (panel.stopped || seq !== panel.seq) return;
-    if (error.status === 401) { hooks.failed('costs', error); return; }
-    if (error.status === 404 && !panel.answer) {
-      els.section.dataset.state = 'none';
-      els.error.hidden = true;
-      els.body.hidden = true;
-      els.span.textContent = 'There are no GPU costs to show for this tenant.';
-    } else {
-      els.section.dataset.state = 'error';
-      els.error.hidden = false;
-      const a = panel.answer;
-      const shown = a ? ` The figures below are the last ones read (${a.range} by ${a.group}).` : '';
-      els.error.textContent = `Costs cannot be read right now: ${error.message.replace(/\.?$/, '.')}${shown}`;
-      if (!a) els.span.textContent = '';
-    }
-  } finally {
-    if (seq === panel.seq) {
-      panel.loading = false;
-      els.section.removeAttribute('aria-busy');
-      panel.settle?.();
-    }
-  }
+  return readInto(panel, {
+    source: 'costs',
+    path: `factory/costs?range=${encodeURIComponent(panel.range)}&group=${encodeURIComponent(panel.group)}`,
+    show: (answer) => show(panel, answer),
+    stop: () => stop(panel),
+    failed: (error) => {
+      if (error.status === 404 && !panel.answer) {
+        els.section.dataset.state = 'none';
+        els.error.hidden = true;
+        els.body.hidden = true;
+        els.span.textContent = 'There are no GPU costs to show for this tenant.';
+      } else {
+        els.section.dataset.state = 'error';
+        els.error.hidden = false;
+        const a = panel.answer;
+        const shown = a ? ` The figures below are the last ones read (${a.range} by ${a.group}).` : '';
+        els.error.textContent = `Costs cannot be read right now: ${error.message.replace(/\.?$/, '.')}${shown}`;
+        if (!a) els.span.textContent = '';
+      }
+    },
+  });
 }
 
 /// Puts `answer` on screen: span, table with its total row, prices, reason, revenue.
@@ -307,27 +294,19 @@ export function spendPanel({ answer } = {}) {
   });
 }
 
-async function loadSpend(panel) {
-  const seq = ++panel.seq;
+function loadSpend(panel) {
   const els = panel.els;
-  panel.loading = true;
-  panel.last = Date.now();
-  try {
-    const answer = await api('factory/costs');
-    if (panel.stopped || seq !== panel.seq) return;
-    showSpend(panel, answer);
-  } catch (error) {
-    if (panel.stopped || seq !== panel.seq) return;
-    if (error.status === 401) { hooks.failed('costs', error); return; }
-    els.section.dataset.state = error.status === 404 ? 'none' : 'error';
-    els.error.hidden = error.status === 404;
-    els.error.textContent = `Spend cannot be read right now: ${error.message.replace(/\.?$/, '.')}${panel.answer ? ' The line above is the last one read.' : ''}`;
-  } finally {
-    if (seq === panel.seq) {
-      panel.loading = false;
-      panel.settle?.();
-    }
-  }
+  return readInto(panel, {
+    source: 'costs',
+    path: 'factory/costs',
+    busy: false,
+    show: (answer) => showSpend(panel, answer),
+    failed: (error) => {
+      els.section.dataset.state = error.status === 404 ? 'none' : 'error';
+      els.error.hidden = error.status === 404;
+      els.error.textContent = `Spend cannot be read right now: ${error.message.replace(/\.?$/, '.')}${panel.answer ? ' The line above is the last one read.' : ''}`;
+    },
+  });
 }
 
 function showSpend(panel, answer) {

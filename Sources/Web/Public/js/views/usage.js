@@ -7,12 +7,10 @@
 // view; it reads again at most once per overview interval (30 s, `?poll=N`) and at once when the
 // range changes. A failed read (a 429 included) shows the server's message and keeps the last
 // figures; a 401 ends the session like any poll. Nothing runs once the panel has left the page.
-import { api } from '../api.js';
 import { h, clear } from '../dom.js';
 import { dash, num, compact, when } from '../format.js';
 import { loadChart } from '../chart.js';
-import { hooks } from '../hooks.js';
-import { panelHandle, settled } from '../panel.js';
+import { panelHandle, readInto, settled } from '../panel.js';
 
 export const RANGES = ['1h', '6h', '24h', '7d', '30d'];
 const RANGE_SECONDS = { '1h': 3600, '6h': 21600, '24h': 86400, '7d': 604800, '30d': 2592000 };
@@ -98,41 +96,30 @@ function choose(panel, range) {
   load(panel);
 }
 
-async function load(panel) {
-  const seq = ++panel.seq;
+function load(panel) {
   const els = panel.els;
-  panel.loading = true;
-  panel.last = Date.now();
-  els.section.setAttribute('aria-busy', 'true');
-  try {
-    const answer = await api(`factory/usage?range=${encodeURIComponent(panel.range)}`);
-    if (panel.stopped || seq !== panel.seq) return;
-    if (!els.section.isConnected) { stop(panel); return; } // replaced while the read was out
-    await show(panel, answer, seq);
-  } catch (error) {
-    if (panel.stopped || seq !== panel.seq) return;
-    if (error.status === 401) { hooks.failed('usage', error); return; }
-    if (error.status === 404) {
-      // No subscription (any more): nothing to show, and nothing to keep.
-      els.section.dataset.state = 'none';
-      els.error.hidden = true;
-      els.body.hidden = true;
-      els.empty.hidden = true;
-      els.span.textContent = 'Your tenant has no pool subscription, so there is no usage to show.';
-    } else {
-      els.section.dataset.state = 'error';
-      els.error.hidden = false;
-      const shown = panel.answer ? ` The figures below are the last ones read (${panel.answer.range}).` : '';
-      els.error.textContent = `Usage cannot be read right now: ${error.message.replace(/\.?$/, '.')}${shown}`;
-      if (!panel.answer) els.span.textContent = '';
-    }
-  } finally {
-    if (seq === panel.seq) {
-      panel.loading = false;
-      els.section.removeAttribute('aria-busy');
-      panel.settle?.();
-    }
-  }
+  return readInto(panel, {
+    source: 'usage',
+    path: `factory/usage?range=${encodeURIComponent(panel.range)}`,
+    show: (answer, seq) => show(panel, answer, seq),
+    stop: () => stop(panel),
+    failed: (error) => {
+      if (error.status === 404) {
+        // No subscription (any more): nothing to show, and nothing to keep.
+        els.section.dataset.state = 'none';
+        els.error.hidden = true;
+        els.body.hidden = true;
+        els.empty.hidden = true;
+        els.span.textContent = 'Your tenant has no pool subscription, so there is no usage to show.';
+      } else {
+        els.section.dataset.state = 'error';
+        els.error.hidden = false;
+        const shown = panel.answer ? ` The figures below are the last ones read (${panel.answer.range}).` : '';
+        els.error.textContent = `Usage cannot be read right now: ${error.message.replace(/\.?$/, '.')}${shown}`;
+        if (!panel.answer) els.span.textContent = '';
+      }
+    },
+  });
 }
 
 const isCount = (v) => typeof v === 'number' && Number.isFinite(v);
