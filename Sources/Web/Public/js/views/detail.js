@@ -1,14 +1,14 @@
 // Node detail (#/nodes/<id>?metric=&range=): five metric cards, per-GPU table, trend chart with
 // metric and range pickers, XID/ECC events, the node's alerts, findings with their actions.
-import { api, hasRoute } from '../api.js';
+// Performance benchmarking is not here: it is an admin panel on the overview (views/bench.js), and
+// an old `#/nodes/<id>?loadtest=<test>` link is sent on to `#/?loadtest=<test>`.
+import { api } from '../api.js';
 import { h, clear, patch } from '../dom.js';
 import { num, healthKey, healthLabel, gpuIndex, actionLabel, when, agentLine } from '../format.js';
 import { drawTrend } from '../chart.js';
 import { alertList, metric } from './home.js';
 import { hooks } from '../hooks.js';
 import { renderInference } from './inference.js';
-
-const LOADTESTS = '/api/v1/factory/loadtests';
 
 const METRICS = [['utilisation', 'Utilisation'], ['temperature', 'Temperature'], ['memory', 'Memory'], ['power', 'Power']];
 const RANGES = ['1h', '6h', '24h', '7d'];
@@ -17,12 +17,17 @@ const IDLE_NOTE = '≈90 % VRAM at 0 % utilisation is a healthy idle vLLM: weigh
 let current = null; // { id, metric, range, chart, els }
 
 export function renderDetail(container, state, route) {
+  current?.chart?.destroy?.();
+  const test = route.query.get('loadtest');
+  if (test) {
+    current = null;
+    location.replace(`#/?loadtest=${encodeURIComponent(test)}`);
+    return;
+  }
   clear(container);
   const id = route.id;
   const metricName = METRICS.some(([m]) => m === route.query.get('metric')) ? route.query.get('metric') : 'utilisation';
   const range = RANGES.includes(route.query.get('range')) ? route.query.get('range') : '1h';
-  current?.chart?.destroy?.();
-  current?.bench?.stop();
   const els = {
     heading: h('h2', { id: 'detail-title', text: id }),
     health: h('p', { id: 'detail-health' }),
@@ -36,17 +41,7 @@ export function renderDetail(container, state, route) {
     alerts: h('div', { id: 'node-alerts' }),
     error: h('p', { class: 'error', role: 'alert', hidden: true }),
   };
-  const benchSlot = h('div', { id: 'bench-slot' });
-  const mine = current = { id, metric: metricName, range, chart: null, els, bench: null, servesVLLM: undefined };
-  // The benchmarking panel (and its code) only when the server has the load-test API.
-  hasRoute(LOADTESTS).then(async (yes) => {
-    if (!yes || current !== mine) return;
-    const { benchmarkPanel } = await import('./bench.js');
-    if (current !== mine) return;
-    mine.bench = benchmarkPanel(id, route.query.get('loadtest'));
-    benchSlot.replaceWith(mine.bench.element);
-    if (mine.servesVLLM !== undefined) mine.bench.servesVLLM(mine.servesVLLM);
-  }).catch(() => {});
+  current = { id, metric: metricName, range, chart: null, els };
   document.title = `${id} · AI Factory`;
   container.append(h('article', { id: 'detail-view', 'data-node': id, 'aria-labelledby': 'detail-title' },
     h('a', { class: 'back control', href: '#/', text: '← All nodes' }),
@@ -61,8 +56,7 @@ export function renderDetail(container, state, route) {
       h('div', {},
         h('section', { class: 'panel', 'aria-labelledby': 'findings-title' }, h('h3', { id: 'findings-title', text: 'Findings' }), els.findings),
         h('section', { class: 'panel', 'aria-labelledby': 'events-title' }, h('h3', { id: 'events-title', text: 'XID and ECC events (30 days)' }), els.events)),
-      h('section', { class: 'panel', 'aria-labelledby': 'node-alerts-title' }, h('h3', { id: 'node-alerts-title', text: 'Alerts for this node' }), els.alerts)),
-    benchSlot));
+      h('section', { class: 'panel', 'aria-labelledby': 'node-alerts-title' }, h('h3', { id: 'node-alerts-title', text: 'Alerts for this node' }), els.alerts))));
   refreshDetail(state, true);
   refreshTrend();
 }
@@ -150,9 +144,6 @@ function fill(mine, detail) {
     agentLine(card) ? h('span', { class: 'note', id: 'detail-agent', text: ` · ${agentLine(card)}` }) : '');
   els.idle.hidden = !(card.idleVLLM || gpus.some((g) => g.idleVLLM));
   renderInference(els.inference, detail.inference);
-  // `inference: null` says the node serves no vLLM; an older server sends no field at all.
-  mine.servesVLLM = detail.inference !== null;
-  mine.bench?.servesVLLM(mine.servesVLLM);
   const present = gpus.filter((g) => g.utilisationPct !== null && g.utilisationPct !== undefined || g.temperatureC !== null && g.temperatureC !== undefined);
   const sum = (k) => { const v = present.map((g) => g[k]).filter((x) => x !== null && x !== undefined); return v.length ? v.reduce((a, b) => a + b, 0) : null; };
   const mean = (k) => { const v = present.map((g) => g[k]).filter((x) => x !== null && x !== undefined); return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null; };
