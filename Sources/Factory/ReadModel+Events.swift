@@ -64,7 +64,7 @@ extension ReadModel {
         }
     }
 
-    private func cachedReliability(_ viewer: Viewer, _ nodes: [NodeRecord], logger: Logger) async throws -> [NodeReliability] {
+    func cachedReliability(_ viewer: Viewer, _ nodes: [NodeRecord], logger: Logger) async throws -> [NodeReliability] {
         let names = nodes.map(\.name).sorted().joined(separator: ",")
         let key = CacheKey(backend: metrics?.identity ?? "-", tenant: viewer.cacheName, query: "reliability:\(names)", bucket: readers.interval.bucket(at: now()))
         let time = now()

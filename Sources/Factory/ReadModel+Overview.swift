@@ -58,11 +58,11 @@ extension ReadModel {
 
     /// `GET /api/v1/factory/overview`: what the header and the first screen need.
     public func overview(_ caller: Caller, logger: Logger) async throws -> FactoryOverview {
+        if let op = caller.operator { return try await fleetOverview(op, caller, logger: logger) }
         guard let tenant = caller.tenant else {
             return FactoryOverview(
                 tenant: nil, role: Role.none.rawValue, gpuClasses: [], health: Severity.unknown.rawValue, stale: false,
-                explainer: "Site operators manage the fleet through the admin API; log in with a tenant key to see a tenant's factory."
-            )
+                explainer: "This user belongs to no tenant.")
         }
         let standing = try await standing(tenant)
         // The three upstream reads of a holder run side by side: when Prometheus hangs, each
@@ -103,6 +103,7 @@ extension ReadModel {
     /// `GET /api/v1/factory/summary`: the small answer the page polls.
     public func summary(_ caller: Caller) async throws -> FactorySummary {
         let refresh = Int(readers.interval.seconds)
+        if let op = caller.operator { return try await fleetSummary(op) }
         guard let tenant = caller.tenant else {
             return FactorySummary(tenant: nil, role: Role.none.rawValue, health: Severity.unknown.rawValue, refreshSeconds: refresh, stale: false)
         }

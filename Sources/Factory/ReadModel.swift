@@ -1,6 +1,6 @@
 public import Fleet
 public import Foundation
-import PromQL
+public import PromQL
 import PrometheusClient
 public import Store
 public import Telemetry
@@ -62,6 +62,18 @@ public struct ReadModel: Sendable {
     func visibleNode(_ id: String, to caller: Caller) async throws -> NodeRecord {
         guard let node = try await store.node(named: id), caller.sees(node) else { throw FactoryError.notFound("node") }
         return node
+    }
+
+    /// The node named `id` with the scope its telemetry is read in: the holder's own scope for a
+    /// tenant that holds it, the holder's scope made by the operator capability for an operator.
+    /// Anyone else gets `.notFound`, exactly like a missing node.
+    func readableNode(_ id: String, by caller: Caller) async throws -> (node: NodeRecord, scope: TenantScope) {
+        if let op = caller.operator {
+            guard let node = try await store.node(named: id) else { throw FactoryError.notFound("node") }
+            return (node, try op.tenantScope(node.holding.tenant))
+        }
+        let (node, tenant) = try await heldNode(id, by: caller)
+        return (node, try tenant.scope())
     }
 
     /// The node named `id` when `caller`'s tenant holds it (operators hold none).

@@ -56,6 +56,7 @@ public func buildRouter(_ configuration: ServerConfiguration, dependencies: Serv
     InventoryRoutes(dependencies: dependencies).register(on: api)
     let admin = api.group("admin")
     AdminRoutes(dependencies: dependencies).register(on: admin)
+    AdminRemovalRoutes(dependencies: dependencies).register(on: admin)
     DrainRoutes(dependencies: dependencies).registerAdmin(on: admin, admin: AdminRoutes(dependencies: dependencies))
     EnrolmentRoutes(dependencies: dependencies, secureCookies: configuration.secureCookies).register(on: admin)
     let factory = api.group("factory")

@@ -169,6 +169,7 @@ public final class CachingStore: Store {
         try await base.appendAudit(actor: actor, action: action, target: target, detail: detail)
     }
     public func auditLog(limit: Int) async throws -> [AuditEntry] { try await base.auditLog(limit: limit) }
+    public func auditLog(_ filter: AuditFilter, limit: Int) async throws -> [AuditEntry] { try await base.auditLog(filter, limit: limit) }
     public func authenticateNode(credential: String) async throws -> String? { try await base.authenticateNode(credential: credential) }
     public func enrolmentTokens(tenant: String?) async throws -> [EnrolmentToken] { try await base.enrolmentTokens(tenant: tenant) }
     public func recordEvent(_ occurrence: EventOccurrence, deduplicationWindow: TimeInterval) async throws -> GPUEvent {
@@ -197,6 +198,9 @@ public final class CachingStore: Store {
     }
     public func removeNode(name: String) async throws { try await write { try await base.removeNode(name: name) } }
     public func removeSubscription(id: String) async throws { try await write { try await base.removeSubscription(id: id) } }
+    public func removeTenant(name: String) async throws { try await write { try await base.removeTenant(name: name) } }
+    public func removePool(name: String) async throws { try await write { try await base.removePool(name: name) } }
+    public func removeUser(id: String) async throws { try await write { try await base.removeUser(id: id) } }
     public func setNodeDrain(node: String, reason: String?, at time: Date) async throws -> Bool {
         try await base.setNodeDrain(node: node, reason: reason, at: time)
     }

@@ -106,6 +106,8 @@ public protocol Store: Sendable {
     func appendAudit(actor: String, action: String, target: String, detail: String) async throws
     /// The newest `limit` entries, newest first.
     func auditLog(limit: Int) async throws -> [AuditEntry]
+    /// The newest `limit` entries that `filter` admits, newest first.
+    func auditLog(_ filter: AuditFilter, limit: Int) async throws -> [AuditEntry]
 
     // MARK: GPU events
 
@@ -154,6 +156,13 @@ public protocol Store: Sendable {
     func removeNode(name: String) async throws
     /// Removes a subscription; the usage it metered stays in the ledger.
     func removeSubscription(id: String) async throws
+    /// Removes a tenant with its users, keys, sessions, enrolment tokens, load-test and
+    /// diagnostic-run records; `inUse` while it holds a node, has a subscription or runs a load test.
+    func removeTenant(name: String) async throws
+    /// Removes a pool and its enrolment tokens; `inUse` while a node contributes to it or a tenant subscribes.
+    func removePool(name: String) async throws
+    /// Removes a user with its keys and sessions; the usage its keys metered stays in the ledger.
+    func removeUser(id: String) async throws
     /// Drains `node` (a `reason`) or restores it (`nil`); whether anything changed. 404-like
     /// `notFound` for a node that does not exist.
     func setNodeDrain(node: String, reason: String?, at time: Date) async throws -> Bool

@@ -172,6 +172,45 @@ struct FactoryRoutesTests {
         }
     }
 
+    @Test("operator overview: every tenant with role, pill and nodes by pool; the fleet pill; the summary lists every node")
+    func operatorOverview() async throws {
+        try await Self.withClient { client, fleet in
+            let response = try await client.execute(uri: "/api/v1/factory/overview", method: .get, headers: .bearer(fleet.keys["operator"]))
+            #expect(response.status == .ok)
+            #expect(response.object["role"] as? String == "operator")
+            #expect(response.object["tenant"] == nil)
+            let nodes = response.object["nodes"] as? [[String: Any]] ?? []
+            #expect(Set(nodes.compactMap { $0["id"] as? String }) == ["acme-1", "globex-1"])
+            let fleetPart = try #require(response.object["fleet"] as? [String: Any])
+            #expect(fleetPart["nodeCount"] as? Int == 2 && fleetPart["gpuCount"] as? Int == 2)
+            let tenants = fleetPart["tenants"] as? [[String: Any]] ?? []
+            #expect(tenants.compactMap { $0["tenant"] as? String } == ["acme", "globex", "hooli", "umbrella"])
+            func group(_ name: String) -> [String: Any] { tenants.first { $0["tenant"] as? String == name } ?? [:] }
+            #expect(group("acme")["role"] as? String == "owner")
+            #expect(group("globex")["role"] as? String == "provider")
+            #expect(group("umbrella")["role"] as? String == "consumer")
+            #expect(group("umbrella")["subscribesTo"] as? [String] == ["shared"])
+            #expect(group("hooli")["role"] as? String == "none" && group("hooli")["health"] as? String == "unknown")
+            #expect(group("acme")["users"] as? Int == 2)
+            let globexNodes = group("globex")["nodes"] as? [[String: Any]] ?? []
+            #expect(globexNodes.first?["pool"] as? String == "shared", "contributed nodes say their pool")
+            #expect(((group("acme")["nodes"] as? [[String: Any]])?.first?["temperatureC"]) as? Double == 51, "read in the holder's scope")
+            // The fake Prometheus has no series of globex's node: acme is Healthy, globex Unknown, and
+            // the fleet pill is the worst card, never Healthy over a node it cannot see.
+            #expect(group("acme")["health"] as? String == "healthy" && group("globex")["health"] as? String == "unknown")
+            #expect(response.object["health"] as? String == "unknown")
+            let pools = fleetPart["pools"] as? [[String: Any]] ?? []
+            #expect(pools.first?["pool"] as? String == "shared" && pools.first?["nodes"] as? Int == 1 && pools.first?["consumers"] as? Int == 1)
+
+            let summary = try await client.execute(uri: "/api/v1/factory/summary", method: .get, headers: .bearer(fleet.keys["operator"]))
+            #expect(summary.object["role"] as? String == "operator")
+            #expect(((summary.object["nodes"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String } == ["acme-1", "globex-1"])
+            // Tenants never get the fleet.
+            let owner = try await client.execute(uri: "/api/v1/factory/overview", method: .get, headers: .bearer(fleet.keys["acme-admin"]))
+            #expect(owner.object["fleet"] == nil)
+        }
+    }
+
     @Test("summary: holders get per-node status; consumers usage only; none nothing")
     func summary() async throws {
         try await Self.withClient { client, fleet in
@@ -227,14 +266,15 @@ struct FactoryRoutesTests {
         var testDescription: String { "\(person) \(path)" }
     }
 
-    @Test("trend: bad parameters are a 400 naming the parameter; nodes not held are a 404", arguments: [
+    @Test("trend: bad parameters are a 400 naming the parameter; nodes not held are a 404; operators read any node", arguments: [
         TrendCase(person: "acme-member", path: "acme-1/trend?metric=fan&range=1h", status: .badRequest, mentions: "metric"),
         TrendCase(person: "acme-member", path: "acme-1/trend?metric=power&range=2d", status: .badRequest, mentions: "range"),
         TrendCase(person: "acme-member", path: "acme-1/trend", status: .ok),
         TrendCase(person: "acme-member", path: "globex-1/trend?metric=power&range=1h", status: .notFound),
         TrendCase(person: "acme-member", path: "nowhere/trend?metric=power&range=1h", status: .notFound),
         TrendCase(person: "umbrella-member", path: "globex-1/trend?metric=power&range=1h", status: .notFound),
-        TrendCase(person: "operator", path: "acme-1/trend?metric=power&range=1h", status: .notFound),
+        TrendCase(person: "operator", path: "acme-1/trend?metric=power&range=1h", status: .ok),
+        TrendCase(person: "operator", path: "nowhere/trend?metric=power&range=1h", status: .notFound),
     ])
     func trendErrors(_ row: TrendCase) async throws {
         try await Self.withClient { client, fleet in

@@ -81,6 +81,13 @@ public struct Operator: Sendable, Hashable {
     /// Every series of the fleet.
     public func fleetScope() -> FleetScope { FleetScope() }
 
+    /// One tenant's scope, exactly as that tenant's own reads get it: the operator reads a
+    /// tenant's node detail and the fleet view's health per tenant through it, so the node
+    /// reports, their caches and their findings are the ones the tenant sees.
+    public func tenantScope(_ tenant: String) throws(LabelScope.ConfigurationError) -> TenantScope {
+        try TenantScope(tenant: tenant)
+    }
+
     /// Every series that claims to come from `node` (the operator's connection check).
     public func connectionCheckScope(for node: NodeRecord) throws -> FleetScope {
         try FleetScope(narrowing: [(ScopeLabel.node, node.name)])

@@ -16,6 +16,8 @@ public struct FactoryOverview: Encodable, Sendable {
         var model: String
         var gpuClass: String
         var gpuCount: Int
+        /// The pool the node is contributed to; absent for a dedicated node.
+        var pool: String?
         var utilisationPct: Double?
         var temperatureC: Double?
         var vramPct: Double?
@@ -145,6 +147,9 @@ public struct FactoryOverview: Encodable, Sendable {
     /// Provider: how much of each contributed pool consumers drew this month, in aggregate.
     var poolDraw: [PoolDraw]?
     var consumer: Consumer?
+    /// Site operators (role `operator`): the whole fleet by tenant. `nodes`, `alerts` and
+    /// `reliability` then cover every node.
+    var fleet: FleetOverview?
     var explainer: String?
     var billingURL: String?
 
@@ -152,7 +157,7 @@ public struct FactoryOverview: Encodable, Sendable {
     static func unknownCard(_ node: NodeRecord) -> NodeCard {
         NodeCard(
             id: node.name, host: node.host, model: node.gpuModel, gpuClass: node.gpuClass, gpuCount: node.gpuCount,
-            utilisationPct: nil, temperatureC: nil, vramPct: nil, health: Severity.unknown.rawValue,
+            pool: node.holding.pool, utilisationPct: nil, temperatureC: nil, vramPct: nil, health: Severity.unknown.rawValue,
             summary: "no telemetry could be read", idleVLLM: false, findings: [],
             agentVersion: node.agent?.version, agentLastSeen: node.agent?.lastSeen
         )
@@ -169,6 +174,7 @@ public struct FactoryOverview: Encodable, Sendable {
             model: report.node.gpuModel,
             gpuClass: report.node.gpuClass,
             gpuCount: report.node.gpuCount,
+            pool: report.node.holding.pool,
             utilisationPct: mean(present.compactMap(\.utilisationPercent)),
             temperatureC: present.compactMap { $0[.gpuTemp] }.max(),
             vramPct: mean(present.compactMap { $0.vramUsedFraction.map { $0 * 100 } }),

@@ -141,23 +141,6 @@ struct AdminRoutes {
             try await audit(actor, "node.register", node.name, detail: ["tenant": body.tenant, "pool": body.pool ?? ""])
             return try NodeView(node).jsonResponse(status: .created)
         }
-        // Removals (docs/ROLES.md "Removing things"): the registration goes, the history stays.
-        group.delete("nodes/:name") { _, context -> Response in
-            let actor = try requireOperator(context)
-            let name = try context.parameters.require("name")
-            let node = try await store.node(named: name)
-            try await store.removeNode(name: name)
-            try await audit(actor, "node.remove", name, detail: ["tenant": node?.holding.tenant ?? "", "pool": node?.holding.pool ?? ""])
-            return Response(status: .noContent)
-        }
-        group.delete("subscriptions/:id") { _, context -> Response in
-            let actor = try requireOperator(context)
-            let id = try context.parameters.require("id")
-            let subscription = try await store.subscriptions(tenant: nil).first { $0.id == id }
-            try await store.removeSubscription(id: id)
-            try await audit(actor, "subscription.remove", id, detail: ["tenant": subscription?.tenant ?? "", "pool": subscription?.pool ?? ""])
-            return Response(status: .noContent)
-        }
         group.get("nodes/:name/check") { _, context -> Response in
             let identity = try requireAdmin(context)
             let name = try context.parameters.require("name")
@@ -165,13 +148,6 @@ struct AdminRoutes {
                 identity.caller, node: name, serviceDiscoveryRefresh: dependencies.serviceDiscoveryRefresh)
             try await audit(identity, "node.check", name)
             return try report.jsonResponse()
-        }
-
-        group.get("audit") { request, context -> Response in
-            try requireOperator(context)
-            let limit = request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 100
-            guard (1...10_000).contains(limit) else { throw APIError.badRequest("limit must be between 1 and 10000") }
-            return try await store.auditLog(limit: limit).jsonResponse()
         }
     }
 

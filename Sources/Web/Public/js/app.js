@@ -117,7 +117,8 @@ async function loadSummary() {
   if (state.route?.name === 'home') refreshHome(state);
 }
 
-const holds = () => ['owner', 'provider'].includes(state.overview?.role);
+// Who sees hardware: its holders, and site operators (the whole fleet).
+const holds = () => ['owner', 'provider', 'operator'].includes(state.overview?.role);
 
 async function loadAlerts() {
   if (!holds()) return;

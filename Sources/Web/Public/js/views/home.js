@@ -6,7 +6,9 @@
 // Diagnostics panels here (never on a node's detail), once GET /api/v1/me has said who they are
 // (`state.me`).
 import { h, clear, patch } from '../dom.js';
-import { num, compact, healthKey, healthLabel, when, quotaLevel, agentLine } from '../format.js';
+import { num, compact, when, quotaLevel } from '../format.js';
+import { nodeCard } from './card.js';
+import { fleetSection, fillFleet } from './fleet.js';
 import { hasRoute } from '../api.js';
 
 const LOADTESTS = '/api/v1/factory/loadtests';
@@ -23,6 +25,10 @@ let costs = null; // views/costs.js cost panel (owner, provider) while it is on 
 let costsLoading = false;
 let spend = null; // views/costs.js spend lines (consumer) while they are on screen
 let spendLoading = false;
+let benchPanel = null; // views/bench.js overview panel ({element, update, stop}) while it is on screen
+let benchLoading = false;
+let adminConsole = null; // views/console.js (site operators) while it is on screen
+let consoleLoading = false;
 
 export function renderHome(container, state) {
   root = clear(container);
@@ -36,9 +42,14 @@ export function renderHome(container, state) {
   costs = null;
   spend?.stop();
   spend = null;
+  adminConsole?.stop();
+  adminConsole = null;
+  benchPanel?.stop();
+  benchPanel = null;
   const role = state.overview.role;
   document.title = `${state.overview.tenant ?? 'AI Factory'} · AI Factory`;
-  if (role === 'owner' || role === 'provider') root.append(hardware(state));
+  if (role === 'operator') root.append(operatorView());
+  else if (role === 'owner' || role === 'provider') root.append(hardware(state));
   else if (role === 'consumer') root.append(h('div', { id: 'consumer-view' }, h('div', { id: 'consumer-usage' }), h('div', { id: 'consumer-spend-slot' }), h('div', { id: 'usage-history-slot' })));
   else root.append(none(state.overview), h('div', { id: 'validate-slot' }), h('div', { id: 'diagnostics-slot' }));
   refreshHome(state);
@@ -54,6 +65,11 @@ export function refreshHome(state) {
     fillReliability(state);
     fillCosts();
     loadBenchList();
+  } else if (role === 'operator') {
+    fillFleet(state);
+    fillAlerts(state);
+    fillReliability(state);
+    fillConsole(state);
   } else if (role === 'consumer') {
     fillConsumer(state);
     fillSpend();
@@ -61,6 +77,33 @@ export function refreshHome(state) {
   }
   fillValidate(state);
   fillDiagnostics(state);
+  fillBench(state);
+}
+
+/// Mounts the "Performance benchmarking" panel (views/bench.js, with its own node picker) into
+/// #bench-slot, or hands it the current nodes: the same people as Diagnostics, and only when the
+/// server runs the load-test API.
+function fillBench(state) {
+  if (!mayRunDiagnostics(state.me, state.overview.role)) return;
+  const nodes = Array.isArray(state.overview.nodes) ? state.overview.nodes : [];
+  if (benchPanel) {
+    if (benchPanel.element.isConnected) benchPanel.update(nodes);
+    return;
+  }
+  if (!document.getElementById('bench-slot') || benchLoading) return;
+  benchLoading = true;
+  hasRoute(LOADTESTS).then(async (yes) => {
+    if (!yes) { benchLoading = false; return; }
+    const { benchmarkOverviewPanel } = await import('./bench.js');
+    benchLoading = false;
+    const slot = document.getElementById('bench-slot');
+    if (!slot || benchPanel) return;
+    benchPanel = benchmarkOverviewPanel({ me: state.me, nodes });
+    slot.replaceWith(benchPanel.element);
+  }).catch((error) => {
+    benchLoading = false;
+    console.error('The benchmarking panel could not be shown:', error); // a bug: the browser tests fail on it
+  });
 }
 
 /// Who gets the Diagnostics panel: a site operator, or an admin of a tenant that holds hardware
@@ -116,6 +159,44 @@ function fillValidate(state) {
   });
 }
 
+/// The site operator's home: the fleet by tenant, its alerts and reliability, the admin panels
+/// and the management console.
+function operatorView() {
+  return h('div', { class: 'layout', id: 'operator-view' },
+    h('div', { class: 'main-column' },
+      fleetSection(),
+      h('div', { id: 'validate-slot' }),
+      h('div', { id: 'diagnostics-slot' }),
+      h('div', { id: 'bench-slot' }),
+      h('div', { id: 'console-slot' })),
+    h('aside', {},
+      h('section', { class: 'panel', 'aria-labelledby': 'alerts-title' },
+        h('h3', { id: 'alerts-title', text: 'Firing alerts (fleet)' }), h('div', { id: 'alerts' })),
+      h('section', { class: 'panel', 'aria-labelledby': 'rel-title' },
+        h('h3', { id: 'rel-title', text: 'Reliability (30 days)' }), h('div', { id: 'reliability' }))));
+}
+
+/// Mounts the management console (site operators; code from views/console.js) into #console-slot.
+function fillConsole(state) {
+  if (!state.me?.isOperator || document.documentElement.classList.contains('wall')) return;
+  if (adminConsole) {
+    if (adminConsole.element.isConnected) adminConsole.update();
+    return;
+  }
+  if (!document.getElementById('console-slot') || consoleLoading) return;
+  consoleLoading = true;
+  import('./console.js').then(({ consolePanel }) => {
+    consoleLoading = false;
+    const slot = document.getElementById('console-slot');
+    if (!slot || adminConsole) return;
+    adminConsole = consolePanel({ me: state.me });
+    slot.replaceWith(adminConsole.element);
+  }).catch((error) => {
+    consoleLoading = false;
+    console.error('The management console could not be shown:', error); // a bug: the browser tests fail on it
+  });
+}
+
 function hardware(state) {
   const o = state.overview;
   return h('div', { class: 'layout', id: 'hardware-view' },
@@ -127,7 +208,8 @@ function hardware(state) {
         h('ul', { class: 'cards', id: 'cards' })),
       h('div', { id: 'costs-slot' }),
       h('div', { id: 'validate-slot' }),
-      h('div', { id: 'diagnostics-slot' })),
+      h('div', { id: 'diagnostics-slot' }),
+      h('div', { id: 'bench-slot' })),
     h('aside', {},
       h('section', { class: 'panel', 'aria-labelledby': 'alerts-title' },
         h('h3', { id: 'alerts-title', text: 'Firing alerts' }), h('div', { id: 'alerts' })),
@@ -142,22 +224,7 @@ function fillCards(state) {
   if (!list) return;
   const live = new Map((state.summary?.nodes ?? []).map((n) => [n.id, n]));
   const items = [];
-  for (const node of state.overview.nodes ?? []) {
-    const s = live.get(node.id) ?? {};
-    const health = healthKey(s.health ?? node.health);
-    const card = h('a', { class: 'card', href: `#/nodes/${encodeURIComponent(node.id)}`, 'data-node': node.id, 'data-health': health },
-      h('span', { class: 'title' }, h('span', { text: node.id }),
-        h('span', {}, h('span', { class: 'dot', 'data-health': health, 'aria-hidden': 'true' }), ' ', h('span', { class: 'health-text', text: healthLabel(health) }))),
-      h('span', { class: 'sub', text: `${node.model} · ${node.gpuCount} GPU${node.gpuCount === 1 ? '' : 's'}` }),
-      h('span', { class: 'sub mono', text: node.host }),
-      agentLine(node) ? h('span', { class: 'sub agent', 'data-agent': node.agentVersion, text: agentLine(node) }) : null,
-      h('dl', {},
-        h('div', {}, h('dt', { text: 'Utilisation' }), h('dd', { text: num(s.utilisationPct ?? node.utilisationPct, 0, ' %') })),
-        h('div', {}, h('dt', { text: 'Temperature' }), h('dd', { text: num(s.temperatureC ?? node.temperatureC, 0, ' °C') })),
-        h('div', {}, h('dt', { text: 'VRAM' }), h('dd', { text: num(node.vramPct, 0, ' %') }))),
-      h('p', { class: 'summary', text: s.summary ?? node.summary }));
-    items.push(h('li', { 'data-key': node.id }, card));
-  }
+  for (const node of state.overview.nodes ?? []) items.push(nodeCard(node, live.get(node.id)));
   patch(list, items);
 }
 
