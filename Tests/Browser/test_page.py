@@ -21,6 +21,7 @@ import urllib.error
 import urllib.request
 
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -77,7 +78,10 @@ def make_driver(width=1280, height=720):
 
 
 def wait(driver, condition, timeout=20, message=""):
-    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(condition, message)
+    """Polls `condition` until it is truthy. A list the page re-renders between two lookups leaves
+    stale elements behind; that is the page working, not an answer, so the poll goes on."""
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    return WebDriverWait(driver, timeout, poll_frequency=0.2, ignored_exceptions=ignored).until(condition, message)
 
 
 def visible(driver, css, timeout=20):
