@@ -10,6 +10,7 @@ purpose (a 401 for a bad key, 503s from the API while Prometheus is stopped). Sc
 Usage: test_page.py --base http://127.0.0.1:PORT --state-dir DIR --out .test-output
 """
 import argparse
+import datetime
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import sys
 import time
 import traceback
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from selenium import webdriver
@@ -390,6 +392,37 @@ def hardware_identifiers():
     return sorted(secrets, key=len, reverse=True)
 
 
+def http_get_any(url, key, timeout=20):
+    """(status, body text) of a GET, also for an error status."""
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {key}", "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def consumer_read_paths():
+    """Every GET route of the OpenAPI document a caller could try, with each range and grouping
+    the reads take; routes with a path parameter get an id that names no node."""
+    document = http_json(f"{ARGS.base}/openapi.json")
+    paths = []
+    for path, operations in document["paths"].items():
+        if "get" not in operations or path.startswith(("/api/v1/agent/", "/sd/")):
+            continue
+        concrete = re.sub(r"\{[^}]+\}", "no-such-thing", path)
+        options = {p["name"]: p.get("schema", {}).get("enum") for p in operations["get"].get("parameters", [])
+                   if p.get("in") == "query" and p.get("schema", {}).get("enum")}
+        if not options:
+            paths.append(concrete)
+            continue
+        for name, values in options.items():
+            paths.extend(f"{concrete}?{name}={value}" for value in values)
+    paths.append("/api/v1/factory/costs?range=7d&group=tenant")
+    expect(any("/factory/costs" in p for p in paths) and any("/factory/usage" in p for p in paths), f"the sweep misses routes: {paths}")
+    return paths
+
+
 def test_consumer_usage_no_hardware():
     secrets = hardware_identifiers()
     driver = make_driver()
@@ -421,7 +454,16 @@ def test_consumer_usage_no_hardware():
         for url, body in bodies.items():
             leaks = [s for s in secrets if s in body]
             expect(not leaks, f"hardware identifiers in {url}: {leaks}")
-        FIGURES["consumerResponsesChecked"] = len(bodies)
+        # Every read the API offers, called with the consumer's key whatever the page fetched:
+        # answers and refusals alike must not name a node, host or GPU.
+        swept = 0
+        for path in consumer_read_paths():
+            status, body = http_get_any(f"{ARGS.base}{path}", key_for("umbrella"))
+            expect(status < 500, f"{path} answered {status}: {body[:200]}")
+            leaks = [s for s in secrets if s in body]
+            expect(not leaks, f"hardware identifiers in {path} ({status}): {leaks}")
+            swept += 1
+        FIGURES["consumerResponsesChecked"] = len(bodies) + swept
         FIGURES["hardwareIdentifiersChecked"] = len(secrets)
         errors = console_errors(driver)
         expect(not errors, f"console errors: {errors}")
@@ -571,6 +613,109 @@ def costs_state(driver):
 
 
 MONEY = re.compile(r"^(—|<?\$[\d,]+\.\d{2})$")
+
+
+# The example prices of docs/ECONOMICS.md, which the demo serves (no --prices file): the hand
+# computation below uses these, not the figures the server reports.
+DOC_GPU_HOUR = {"h100-80": 2.50, "h200-141": 3.50, "a100-80": 1.60, "ada-48": 0.90, "ada-16": 0.35}
+DOC_IDLE_PCT = 10
+
+
+def prometheus_range(query, start, end, step):
+    """Every series of a range query straight from the demo's Prometheus: [[(t, v)], …]."""
+    params = urllib.parse.urlencode({"query": query, "start": start, "end": end, "step": step})
+    answer = http_json(f"{CREDS['prometheusURL'].rstrip('/')}/api/v1/query_range?{params}", timeout=20)
+    expect(answer.get("status") == "success", f"Prometheus answered {answer}")
+    return [[(float(t), float(v)) for t, v in r["values"] if v not in ("NaN", "+Inf", "-Inf")] for r in answer["data"]["result"]]
+
+
+def counter_increase(points):
+    """A counter's growth over time-ordered points; a drop is a restart from 0 (all new growth)."""
+    if len(points) < 2:
+        return None
+    return sum(b - a if b >= a else b for (_, a), (_, b) in zip(points, points[1:]))
+
+
+def cost_by_hand(node, gpu_class, gpus, start, end, step, hours):
+    """One node's figures computed here: documented price × GPUs × hours, tokens as the growth of
+    the simulator's vLLM counters in Prometheus (prompt + generated, every series), utilisation as
+    the mean of every DCGM sample and idle hours as the samples under the threshold × step."""
+    price = DOC_GPU_HOUR[gpu_class]
+    gpu_hours = gpus * hours
+    cost = price * gpu_hours
+    tokens = [counter_increase(p) for name in ("vllm:prompt_tokens_total", "vllm:generation_tokens_total")
+              for p in prometheus_range(f'{name}{{node="{node}"}}', start, end, step) if p]
+    tokens = [x for x in tokens if x is not None]
+    util = [v for p in prometheus_range(f'DCGM_FI_DEV_GPU_UTIL{{node="{node}"}}', start, end, step) for _, v in p]
+    idle = min(gpu_hours, sum(1 for v in util if v < DOC_IDLE_PCT) * step / 3600) if util else None
+    total_tokens = sum(tokens) if tokens else None
+    return {"gpuHours": gpu_hours, "pricePerGPUHour": price, "cost": cost, "tokens": total_tokens,
+            "costPer1MTokens": cost / total_tokens * 1e6 if total_tokens else None,
+            "utilisationPct": sum(util) / len(util) if util else None,
+            "idleCost": idle * price if idle is not None else None}
+
+
+def close(a, b, tolerance):
+    return (a is None and b is None) or (a is not None and b is not None and abs(a - b) <= tolerance)
+
+
+def test_cost_hand_computation():
+    """The cost figures of acme's scripted nodes over 24 h equal a computation done here from the
+    documented prices and the simulator's counters, in the API's answer and in the panel's cells."""
+    mine = {n["id"]: n for n in http_json(f"{ARGS.base}/api/v1/factory/overview", key_for("acme"))["nodes"]}
+    inventory = {n["name"]: n for n in http_json(f"{ARGS.base}/api/v1/admin/nodes", key_for("operator"))}
+    expect(set(mine) <= set(inventory), f"acme's nodes {sorted(mine)} in the inventory")
+    figures = None
+    deadline = time.time() + 300
+    while True:
+        # A scrape that lands between the server's read and this one moves a counter: read again.
+        # A demo younger than two 120 s steps has no growth in the window yet: wait for it.
+        answer = http_json(f"{ARGS.base}/api/v1/factory/costs?range=24h&group=node", key_for("acme"), timeout=30)
+        expect(answer["prices"]["source"] == "defaults" and answer["hours"] == 24, f"prices {answer['prices']}, hours {answer.get('hours')}")
+        start, end = (datetime.datetime.fromisoformat(answer[k].replace("Z", "+00:00")).timestamp() for k in ("from", "to"))
+        expect(end - start == 86400, f"window {answer['from']} – {answer['to']}")
+        hand = {key: cost_by_hand(key, inventory[key]["gpuClass"], inventory[key]["gpuCount"], start, end, 120, 24) for key in mine}
+        figures = {g["key"]: g for g in answer["groups"]}
+        expect(set(figures) == set(mine), f"rows {sorted(figures)} are acme's nodes {sorted(mine)}")
+        grown = any(h["tokens"] for h in hand.values())
+        same = all(close(figures[k]["tokens"], round(h["tokens"]) if h["tokens"] is not None else None, 0.5) for k, h in hand.items())
+        if (grown and same) or time.time() > deadline:
+            break
+        time.sleep(3 if grown else 15)
+    tokens_seen = 0
+    for key, h in hand.items():
+        f = figures[key]
+        expect(close(f["gpuHours"], h["gpuHours"], 0.005) and close(f["pricePerGPUHour"], h["pricePerGPUHour"], 1e-9), f"{key}: hours/price {f} vs {h}")
+        expect(close(f["cost"], h["cost"], 0.005), f"{key}: cost {f['cost']} vs hand {h['cost']}")
+        expect(close(f["tokens"], round(h["tokens"]) if h["tokens"] is not None else None, 0.5), f"{key}: tokens {f['tokens']} vs hand {h['tokens']}")
+        expect(close(f["costPer1MTokens"], h["costPer1MTokens"], max(1e-4, 1e-6 * (h["costPer1MTokens"] or 0))),
+               f"{key}: cost per 1M tokens {f['costPer1MTokens']} vs hand {h['costPer1MTokens']}")
+        expect(close(f["utilisationPct"], h["utilisationPct"], 0.05 + 1e-9), f"{key}: utilisation {f['utilisationPct']} vs hand {h['utilisationPct']}")
+        expect(close(f["idleCost"], h["idleCost"], 0.005 + 1e-9), f"{key}: idle cost {f['idleCost']} vs hand {h['idleCost']}")
+        tokens_seen += h["tokens"] or 0
+    expect(tokens_seen > 0, "the simulator's vLLM counters grew in the window (no token figure was checked)")
+    total = sum(h["cost"] for h in hand.values())
+    expect(close(answer["total"]["cost"], total, 0.005), f"total {answer['total']['cost']} vs hand {total}")
+    FIGURES["costHandComputation"] = {k: {"cost": round(h["cost"], 2), "tokens": h["tokens"]} for k, h in hand.items()}
+
+    # The panel shows the same figures: 24 h by node, the cost column in dollars.
+    driver = make_driver()
+    try:
+        login(driver, "acme")
+        visible(driver, "#costs")
+        wait(driver, lambda d: (costs_state(d) or {}).get("state") == "ready", 30, "costs ready")
+        driver.find_element(By.CSS_SELECTOR, '[data-picker="costs-range"] button[data-value="24h"]').click()
+        wait(driver, lambda d: (costs_state(d) or {}).get("range") == "24h" and costs_state(d)["state"] == "ready", 30, "24h shown")
+        for row in driver.find_elements(By.CSS_SELECTOR, "#costs-table tbody tr:not(.empty)"):
+            key = row.find_element(By.CSS_SELECTOR, "th").text
+            cells = [td.text for td in row.find_elements(By.CSS_SELECTOR, "td")]
+            # Cells after the row's name: price, GPUs, GPU-hours, cost, idle cost, …
+            expect(cells[0] == f"${hand[key]['pricePerGPUHour']:,.2f}" and cells[2] == f"{hand[key]['gpuHours']:,.1f}"
+                   and cells[3] == f"${hand[key]['cost']:,.2f}", f"{key}'s row {cells} vs hand {hand[key]}")
+        total_cells = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#costs-table tfoot tr.total td")]
+        expect(total_cells[3] == f"${total:,.2f}", f"total row {total_cells} vs hand ${total:,.2f}")
+    finally:
+        driver.quit()
 
 
 def costs_fixture():
@@ -1830,6 +1975,7 @@ SCENARIOS = [
     test_none_explainer,
     test_provider_pool_note,
     test_cost_panel,
+    test_cost_hand_computation,
     test_wall_display,
     test_stale_banner,
     test_loadtest_helpers,
