@@ -1211,6 +1211,8 @@ def test_loadtest_end_to_end():
         visible(driver, "#bench-list", 20)  # members still read the tenant's load tests
         time.sleep(3)  # GET me has answered and the panels had their chance to mount
         bench_absent(driver, "to a member on the overview")
+        row = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f'#bench-list tr[data-loadtest="{test_id}"]') or False, 20, "the test listed for a member")[0]
+        expect(not row.find_elements(By.CSS_SELECTOR, "a"), "a member's list links to a panel it does not have")
         driver.find_element(By.CSS_SELECTOR, f'#cards .card[data-node="{node}"]').click()
         visible(driver, "#detail-metrics .metric")
         time.sleep(2)

@@ -20,7 +20,7 @@ public struct NodeDetail: Encodable, Sendable {
     }
     var card: FactoryOverview.NodeCard
     var gpus: [GPU]
-    /// vLLM golden signals when the node serves vLLM; `null` otherwise.
+    /// vLLM golden signals when the node serves vLLM; left out of the JSON otherwise.
     var inference: InferenceSignals?
     var stale: Bool
     var asOf: Date

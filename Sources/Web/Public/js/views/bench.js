@@ -5,7 +5,7 @@
 // home view. Shown only when the server runs the load-test API (see api.js hasRoute).
 //
 // `#/?loadtest=<id>` (the list's links) opens the panel on that test's node with that test shown.
-// Whether a node serves vLLM is only known from its detail (`inference: null` says it does not), so
+// Whether a node serves vLLM is only known from its detail (no `inference` object says it does not), so
 // the picked node's detail is read once and a node without vLLM gets a note instead of the form.
 import { api, hasRoute } from '../api.js';
 import { h, clear, append } from '../dom.js';
@@ -462,8 +462,9 @@ async function drawCapacity(box, levels) {
   return chart;
 }
 
-/// The home view's list of load tests (hidden when the API is not there). Each node links to
-/// `#/?loadtest=<id>`: the overview's panel (admins) opens that test on its node.
+/// The home view's list of load tests (hidden when the API is not there). Where the overview has
+/// the benchmarking panel (admins), each node links to `#/?loadtest=<id>`, which opens that test
+/// there; members see the same list without links, since nothing would open them.
 export function benchList() {
   const section = h('section', { class: 'panel bench', id: 'bench-list', 'aria-labelledby': 'bench-list-title', hidden: true },
     h('h3', { id: 'bench-list-title', text: 'Load tests' }), h('div', { class: 'body' }));
@@ -480,11 +481,15 @@ export async function refreshBenchList(section = document.getElementById('bench-
   try {
     const tests = ((await api('factory/loadtests')).loadTests ?? []).slice().sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)));
     section.hidden = false;
+    const linked = Boolean(document.getElementById('bench-panel'));
+    const nodeCell = (t) => linked
+      ? h('a', { class: 'mono', href: `#/?loadtest=${encodeURIComponent(t.id ?? '')}`, text: t.node ?? '—' })
+      : h('span', { class: 'mono', text: t.node ?? '—' });
     clear(body).append(tests.length
       ? h('table', {},
         h('thead', {}, h('tr', {}, ['Node', 'Status', 'Levels · result', 'Started'].map((t) => h('th', { scope: 'col', text: t })))),
         h('tbody', {}, tests.slice(0, 10).map((t) => h('tr', { 'data-loadtest': t.id ?? '' },
-          h('td', { class: 'nowrap' }, h('a', { class: 'mono', href: `#/?loadtest=${encodeURIComponent(t.id ?? '')}`, text: t.node ?? '—' })),
+          h('td', { class: 'nowrap' }, nodeCell(t)),
           h('td', {}, h('span', { class: 'badge status-badge', 'data-status': t.status ?? 'unknown', text: statusLabel(t.status) })),
           h('td', { text: `${(t.levels ?? []).map((l) => levelLabel(l.level)).join(', ') || (t.plan?.concurrency ?? t.plan?.rate ?? []).join(', ') || '—'} · ${summary(t)}` }),
           h('td', { class: 'nowrap', text: shortWhen(t.startedAt ?? t.createdAt) })))))

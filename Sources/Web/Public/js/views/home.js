@@ -94,12 +94,13 @@ function fillBench(state) {
   benchLoading = true;
   hasRoute(LOADTESTS).then(async (yes) => {
     if (!yes) { benchLoading = false; return; }
-    const { benchmarkOverviewPanel } = await import('./bench.js');
+    const { benchmarkOverviewPanel, refreshBenchList } = await import('./bench.js');
     benchLoading = false;
     const slot = document.getElementById('bench-slot');
     if (!slot || benchPanel) return;
     benchPanel = benchmarkOverviewPanel({ me: state.me, nodes });
     slot.replaceWith(benchPanel.element);
+    refreshBenchList(); // the list's nodes now link to the panel
   }).catch((error) => {
     benchLoading = false;
     console.error('The benchmarking panel could not be shown:', error); // a bug: the browser tests fail on it
