@@ -37,9 +37,10 @@ extension ReadModel {
     /// Holders get their nodes' figures over `range`, grouped; providers also what their pools
     /// were drawn this month at plan prices (no consumer named); consumers their spend this
     /// period at their plan's price. Every telemetry read goes through the tenant's scope narrowed
-    /// to one node, like the trends. Tenants with nothing, and operators, get 404 (the fleet-wide
-    /// view is not built yet).
+    /// to one node, like the trends. Tenants with nothing get 404. Site operators get the whole
+    /// fleet (`fleetCosts`).
     public func costs(_ caller: Caller, range: CostRange, group: CostGrouping) async throws -> CostsResponse {
+        if let op = caller.operator { return try await fleetCosts(op, range: range, group: group) }
         guard let tenant = caller.tenant else { throw FactoryError.notFound("costs") }
         let standing = try await standing(tenant)
         let time = now()
@@ -51,13 +52,59 @@ extension ReadModel {
         case .none:
             throw FactoryError.notFound("costs")
         }
-        let end = Date(timeIntervalSince1970: (time.timeIntervalSince1970 / range.step).rounded(.down) * range.step)
-        let start = end.addingTimeInterval(-range.seconds)
+        let window = CostWindow(range, at: time)
+        let held = standing.held.sorted(by: { $0.name < $1.name })
+        let scope = Result<TenantScope, any Error> { try tenant.scope() }
+        let read = await nodeFigures(held.map { (node: $0, scope: scope) }, window: window, range: range)
+        var body = CostsResponse(
+            tenant: tenant.name, role: standing.role.rawValue, prices: .init(prices), range: range.rawValue, group: group.rawValue,
+            from: window.start, to: window.end, hours: range.seconds / 3600, groups: Self.grouped(read.figures, by: group),
+            total: CostFigures.sum("total", read.figures.map(\.figures)), stale: read.stale, reason: read.reason)
+        if standing.role == .provider {
+            body.revenue = await revenue(pools: Set(standing.held.compactMap(\.holding.pool)).sorted(), at: time)
+        }
+        return body
+    }
+
+    /// The operator's economics: every node of the fleet, each read in the scope of the tenant
+    /// that holds it (as that tenant's own figures are), grouped by node, pool or holding tenant,
+    /// and every pool's draw at plan prices (aggregate per pool, as a provider sees its own).
+    func fleetCosts(_ op: Operator, range: CostRange, group: CostGrouping) async throws -> CostsResponse {
+        let time = now()
+        let window = CostWindow(range, at: time)
+        let inventory = try await store.nodes().sorted { $0.name < $1.name }
+        let read = await nodeFigures(
+            inventory.map { node in (node: node, scope: Result<TenantScope, any Error> { try op.tenantScope(node.holding.tenant) }) },
+            window: window, range: range)
+        var body = CostsResponse(
+            tenant: nil, role: Self.operatorRole, prices: .init(prices), range: range.rawValue, group: group.rawValue,
+            from: window.start, to: window.end, hours: range.seconds / 3600, groups: Self.grouped(read.figures, by: group),
+            total: CostFigures.sum("total", read.figures.map(\.figures)), stale: read.stale, reason: read.reason)
+        body.revenue = await revenue(pools: try await store.pools().map(\.name).sorted(), at: time)
+        return body
+    }
+
+    /// The window of a cost read: whole steps, ending at the last one completed.
+    struct CostWindow {
+        var start: Date
+        var end: Date
+
+        init(_ range: CostRange, at time: Date) {
+            end = Date(timeIntervalSince1970: (time.timeIntervalSince1970 / range.step).rounded(.down) * range.step)
+            start = end.addingTimeInterval(-range.seconds)
+        }
+    }
+
+    /// Each node's figures over the window, read through the scope given with it, and why any
+    /// are unknown (a scope that could not be made leaves that node's readings unknown).
+    func nodeFigures(_ nodes: [(node: NodeRecord, scope: Result<TenantScope, any Error>)], window: CostWindow, range: CostRange)
+        async -> (figures: [(node: NodeRecord, figures: CostFigures)], stale: Bool, reason: String?)
+    {
         var reasons: [String] = []
         var unsampled: [String] = []
         var figures: [(node: NodeRecord, figures: CostFigures)] = []
-        for node in standing.held.sorted(by: { $0.name < $1.name }) {
-            let readings = await nodeReadings(tenant, node, start: start, end: end, step: range.step)
+        for (node, scope) in nodes {
+            let readings = await nodeReadings(scope, node, start: window.start, end: window.end, step: range.step)
             if let reason = readings.reason, !reasons.contains(reason) { reasons.append(reason) }
             if readings.reason == nil, readings.utilisation.isEmpty { unsampled.append(node.name) }
             figures.append((node, CostFigures.node(
@@ -67,33 +114,34 @@ extension ReadModel {
         if !unsampled.isEmpty {
             // Not an outage: the range reaches before the metrics backend has samples (a new
             // node, a fresh Prometheus, a step longer than its history).
-            reasons.append("no utilisation samples in this range yet for \(unsampled.joined(separator: ", ")); try a shorter range")
+            let names = unsampled.count > 8
+                ? "\(unsampled.prefix(8).joined(separator: ", ")) and \(unsampled.count - 8) more" : unsampled.joined(separator: ", ")
+            reasons.append("no utilisation samples in this range yet for \(names); try a shorter range")
         }
-        let groups: [CostFigures]
+        return (figures, reasons.count > (unsampled.isEmpty ? 0 : 1), reasons.isEmpty ? nil : reasons.joined(separator: "; "))
+    }
+
+    /// Node figures summed into the requested groups: by node, by pool ("dedicated" for the
+    /// nodes in none) or by the tenant that holds them.
+    static func grouped(_ figures: [(node: NodeRecord, figures: CostFigures)], by group: CostGrouping) -> [CostFigures] {
+        func sums(_ key: (NodeRecord) -> String) -> [CostFigures] {
+            let groups = Dictionary(grouping: figures) { key($0.node) }
+            return groups.keys.sorted().map { CostFigures.sum($0, groups[$0]!.map(\.figures)) }
+        }
         switch group {
-        case .node:
-            groups = figures.map(\.figures)
-        case .pool:
-            let byPool = Dictionary(grouping: figures) { $0.node.holding.pool ?? "dedicated" }
-            groups = byPool.keys.sorted().map { CostFigures.sum($0, byPool[$0]!.map(\.figures)) }
-        case .tenant:
-            groups = [CostFigures.sum(tenant.name, figures.map(\.figures))]
+        case .node: return figures.map(\.figures)
+        case .pool: return sums { $0.holding.pool ?? "dedicated" }
+        case .tenant: return sums(\.holding.tenant)
         }
-        var body = CostsResponse(
-            tenant: tenant.name, role: standing.role.rawValue, prices: .init(prices), range: range.rawValue, group: group.rawValue,
-            from: start, to: end, hours: range.seconds / 3600, groups: groups, total: CostFigures.sum("total", figures.map(\.figures)),
-            stale: reasons.count > (unsampled.isEmpty ? 0 : 1), reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "))
-        if standing.role == .provider { body.revenue = await revenue(standing, at: time) }
-        return body
     }
 
     /// One node's utilisation and energy per GPU and its vLLM tokens over the window.
-    func nodeReadings(_ tenant: AuthenticatedTenant, _ node: NodeRecord, start: Date, end: Date, step: Double)
+    func nodeReadings(_ scope: Result<TenantScope, any Error>, _ node: NodeRecord, start: Date, end: Date, step: Double)
         async -> (utilisation: [[CostArithmetic.Sample]], energy: [[CostArithmetic.Sample]], tokens: Double?, reason: String?)
     {
         guard let metrics else { return ([], [], nil, "no Prometheus is configured: only GPU-hours and prices are known") }
         do {
-            let scope = try tenant.scope().narrowed(toNode: node.name)
+            let scope = try scope.get().narrowed(toNode: node.name)
             func series(_ text: String) async throws -> [[CostArithmetic.Sample]] {
                 try await metrics.queryRange(try scope.rewrite(text), start: start, end: end, step: .seconds(Int64(step)))
                     .map { $0.points.filter { $0.value.isFinite }.map { (time: $0.time, value: $0.value) } }
@@ -130,8 +178,7 @@ extension ReadModel {
 
     /// Each contributed pool's draw this month, valued at every consumer's plan price, summed:
     /// one figure per pool, no consumer named.
-    func revenue(_ standing: Standing, at time: Date) async -> [CostsResponse.Revenue] {
-        let pools = Set(standing.held.compactMap(\.holding.pool)).sorted()
+    func revenue(pools: [String], at time: Date) async -> [CostsResponse.Revenue] {
         guard !pools.isEmpty, let subscriptions = try? await store.subscriptions(tenant: nil) else { return [] }
         let month = BillingPeriod("month", containing: time)
         var result: [CostsResponse.Revenue] = []

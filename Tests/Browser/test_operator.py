@@ -98,6 +98,13 @@ def scenarios(t):
             # Fleet-wide alerts include the pipeline's own Watchdog, which no tenant sees.
             t.wait(driver, lambda d: "Watchdog" in d.find_element(By.ID, "alerts").text, 90, "Watchdog among the fleet's alerts")
             t.screenshot(driver, "operator-fleet")
+            # The fleet's economics, grouped by the tenants that hold nodes.
+            t.wait(driver, lambda d: (t.costs_state(d) or {}).get("state") == "ready", 60, "fleet costs ready")
+            driver.find_element(By.CSS_SELECTOR, '[data-picker="costs-group"] button[data-value="tenant"]').click()
+            t.wait(driver, lambda d: (t.costs_state(d) or {}).get("group") == "tenant" and t.costs_state(d)["state"] == "ready", 30, "costs by tenant")
+            keys = [r.find_element(By.CSS_SELECTOR, "th").text for r in driver.find_elements(By.CSS_SELECTOR, "#costs-table tbody tr:not(.empty)")]
+            t.expect(sorted(keys) == sorted({n["tenant"] for n in nodes}), f"cost rows by tenant {keys}")
+            t.expect(driver.find_elements(By.CSS_SELECTOR, "#costs-revenue li"), "every pool's revenue line")
             other = next(n for n in nodes if n["tenant"] == "globex")
             driver.find_element(By.CSS_SELECTOR, f'.card[data-node="{other["name"]}"]').click()
             t.visible(driver, "#detail-view")

@@ -22,6 +22,12 @@ struct CostRoutesTests {
         let start = Double(fields["start"] ?? "") ?? 0, end = Double(fields["end"] ?? "") ?? 0
         let step = max(1, Double(fields["step"] ?? "") ?? 1)
         let query = fields["query"] ?? ""
+        // Each node's reads carry the tenant that holds it (an operator's too); anything else
+        // gets no samples, so its figures would turn unknown and the tests below would fail.
+        let holders = ["acme-1": "acme", "globex-1": "globex"]
+        guard let (node, holder) = holders.first(where: { query.contains(#"node="\#($0.key)""#) }),
+              query.contains(#"tenant="\#(holder)""#)
+        else { return #"{"status":"success","data":{"resultType":"matrix","result":[]}}"# }
         let mid = start + (end - start) / 2
         let rate = 2 * 3.6e9 / 86_400
         func value(_ t: Double) -> Double? {
@@ -37,7 +43,7 @@ struct CostRoutesTests {
             if let v = value(t) { values.append(#"[\#(t),"\#(v)"]"#) }
             t += step
         }
-        let result = values.isEmpty ? "" : #"{"metric":{"node":"acme-1","gpu":"0","tenant":"acme"},"values":[\#(values.joined(separator: ","))]}"#
+        let result = values.isEmpty ? "" : #"{"metric":{"node":"\#(node)","gpu":"0","tenant":"\#(holder)"},"values":[\#(values.joined(separator: ","))]}"#
         return #"{"status":"success","data":{"resultType":"matrix","result":[\#(result)]}}"#
     }
 
@@ -99,6 +105,30 @@ struct CostRoutesTests {
             #expect(try await client.execute(uri: "/api/v1/factory/costs?range=2d", method: .get, headers: .bearer(fleet.keys["acme-member"])).status == .badRequest)
             #expect(try await client.execute(uri: "/api/v1/factory/costs?group=gpu", method: .get, headers: .bearer(fleet.keys["acme-member"])).status == .badRequest)
             #expect(try await client.execute(uri: "/api/v1/factory/costs", method: .get, headers: .bearer(fleet.keys["hooli-member"])).status == .notFound)
+        }
+    }
+
+    @Test("operator: every node of the fleet, each read in its holder's scope, grouped by tenant and pool; every pool's revenue")
+    func operatorFleet() async throws {
+        try await Self.withClient { client, fleet in
+            let byTenant = try await client.execute(uri: "/api/v1/factory/costs?range=24h&group=tenant", method: .get, headers: .bearer(fleet.keys["operator"]))
+            #expect(byTenant.status == .ok, "\(byTenant.text)")
+            let body = byTenant.object
+            #expect(body["role"] as? String == "operator" && body["tenant"] == nil)
+            let groups = try #require(body["groups"] as? [[String: Any]])
+            #expect(groups.map { $0["key"] as? String } == ["acme", "globex"])
+            // By hand: each tenant's one ada-16 GPU × 24 h at $0.35, and its 4 M tokens.
+            for group in groups {
+                #expect(group["cost"] as? Double == 8.4 && group["tokens"] as? Double == 4_000_000, "\(group)")
+            }
+            #expect((body["total"] as? [String: Any])?["cost"] as? Double == 16.8)
+            #expect(body["stale"] as? Bool == false)
+            #expect((body["revenue"] as? [[String: Any]])?.map { $0["pool"] as? String } == ["shared"])
+
+            let byPool = try await client.execute(uri: "/api/v1/factory/costs?range=24h&group=pool", method: .get, headers: .bearer(fleet.keys["operator"]))
+            #expect((byPool.object["groups"] as? [[String: Any]])?.map { $0["key"] as? String } == ["dedicated", "shared"])
+            let byNode = try await client.execute(uri: "/api/v1/factory/costs?range=24h", method: .get, headers: .bearer(fleet.keys["operator"]))
+            #expect((byNode.object["groups"] as? [[String: Any]])?.map { $0["key"] as? String } == ["acme-1", "globex-1"])
         }
     }
 

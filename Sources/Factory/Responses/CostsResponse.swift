@@ -47,7 +47,8 @@ public struct CostsResponse: Encodable, Sendable {
         }
     }
 
-    var tenant: String
+    /// `nil` for a site operator (the whole fleet).
+    var tenant: String?
     var role: String
     var prices: Prices
     var range: String?

@@ -1,6 +1,6 @@
 // GPU economics (GET /api/v1/factory/costs?range=&group=): what the tenant's GPUs cost over a range,
-// by node, pool or tenant, for owners and providers (#costs on the overview), and a consumer's
-// spend this month per pool (#consumer-spend). The server does the arithmetic (prices from its
+// by node, pool or tenant, for owners and providers (#costs on the overview; a site operator gets
+// the whole fleet there), and a consumer's spend this month per pool (#consumer-spend). The server does the arithmetic (prices from its
 // prices file or its defaults); the page only formats. A figure the server could not work out is
 // `null` and shown as "—", never as 0; the answer's `reason` says why.
 //
@@ -256,7 +256,10 @@ function show(panel, answer) {
   const revenue = Array.isArray(answer.revenue) ? answer.revenue : null;
   els.revenueBox.hidden = !revenue;
   els.revenue.replaceChildren(...(revenue ?? []).map((r) => h('li', { 'data-pool': r.pool ?? null, text: revenueText(r, answer.prices) })));
-  if (revenue && !revenue.length) els.revenue.append(h('li', { class: 'note', text: 'Nothing was drawn from your pools this month.' }));
+  if (revenue && !revenue.length) {
+    const whose = answer.role === 'operator' ? 'any pool' : 'your pools';
+    els.revenue.append(h('li', { class: 'note', text: `Nothing was drawn from ${whose} this month.` }));
+  }
 
   const section = els.section;
   section.dataset.range = range;

@@ -69,6 +69,7 @@ export function refreshHome(state) {
     fillFleet(state);
     fillAlerts(state);
     fillReliability(state);
+    fillCosts();
     fillConsole(state);
   } else if (role === 'consumer') {
     fillConsumer(state);
@@ -166,6 +167,7 @@ function operatorView() {
   return h('div', { class: 'layout', id: 'operator-view' },
     h('div', { class: 'main-column' },
       fleetSection(),
+      h('div', { id: 'costs-slot' }),
       h('div', { id: 'validate-slot' }),
       h('div', { id: 'diagnostics-slot' }),
       h('div', { id: 'bench-slot' }),
