@@ -12,11 +12,17 @@ public import Store
 /// Per test it runs the runner, persists progress at most once per `progressInterval`, and a
 /// watchdog stops it after `watchdog` whatever the plan said. `cancel` triggers the test's
 /// `StopSignal`; the test is recorded `cancelled` once the runner has returned. Graceful shutdown
-/// stops every test and records it `cancelled`; tests a previous process left active are marked
-/// `failed` when `run()` starts.
+/// stops every test and records it `cancelled`.
+///
+/// Replicas on one database (docs/DEPLOY.md "Replicas"): each manager is a replica with its own
+/// id. Every `heartbeat` it records itself as the owner of the tests it runs (`holdLoadTests`) and
+/// stops any of them that another replica cancelled (the cancel route records it there), and it
+/// fails tests whose owner has been silent for `orphanAfter` (a replica that died). On a database
+/// no one else shares, tests a previous process left active are failed at once when `run()` starts.
 public final class LoadTestManager: Service, Sendable {
     public static let interruptedReason = "the server stopped while the test ran"
     public static let shutdownReason = "the server shut down while the test ran"
+    public static let orphanedReason = "the server replica running the test stopped answering"
 
     let store: any Store
     let runner: LoadTestRunner
@@ -28,13 +34,21 @@ public final class LoadTestManager: Service, Sendable {
     let limits: LoadTestLimits
     /// Tests created before this instant belong to an earlier process.
     private let created: Date
+    /// This process among the replicas: the owner recorded on the tests it runs.
+    package let replica: String
+    let heartbeat: Duration
+    let orphanAfter: Duration
     private let submissions: AsyncStream<LoadTestJob>
     private let continuation: AsyncStream<LoadTestJob>.Continuation
     private let registry = LoadTestRegistry()
 
     public init(store: any Store, runner: LoadTestRunner = .generator, watchdog: Duration = .seconds(30 * 60),
                 progressInterval: Duration = .seconds(1), logger: Logger = Logger(label: "aifactory.loadtests"),
-                outbound: OutboundPolicy = OutboundPolicy(), limits: LoadTestLimits = LoadTestLimits()) {
+                outbound: OutboundPolicy = OutboundPolicy(), limits: LoadTestLimits = LoadTestLimits(),
+                heartbeat: Duration = .seconds(5), orphanAfter: Duration = .seconds(30)) {
+        self.replica = "r_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        self.heartbeat = heartbeat
+        self.orphanAfter = max(orphanAfter, heartbeat * 3)
         self.store = store
         self.outbound = outbound
         self.limits = limits
@@ -50,7 +64,11 @@ public final class LoadTestManager: Service, Sendable {
 
     public func run() async throws {
         do {
-            let failed = try await store.failActiveLoadTests(reason: Self.interruptedReason, createdBefore: created)
+            // Alone on the database, whatever is active was this server's before it stopped.
+            let failed = store.cluster.isShared
+                ? try await store.failOrphanedLoadTests(
+                    reason: Self.interruptedReason, silentSince: Date() - orphanAfter.timeInterval, unownedBefore: created)
+                : try await store.failActiveLoadTests(reason: Self.interruptedReason, createdBefore: created)
             if failed > 0 { logger.notice("marked \(failed) load test(s) of an earlier process failed") }
         } catch {
             logger.error("could not mark load tests of an earlier process failed: \(error)")
@@ -59,6 +77,7 @@ public final class LoadTestManager: Service, Sendable {
         let continuation = self.continuation
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
+                group.addTask { await self.keepOwnership() }
                 for await job in submissions {
                     group.addTask { await self.execute(job) }
                 }
@@ -68,6 +87,43 @@ public final class LoadTestManager: Service, Sendable {
         } onGracefulShutdown: {
             registry.beginShutdown()
             continuation.finish()
+        }
+    }
+
+    /// The replica's heartbeat until shutdown: owns its running tests, stops those ended through
+    /// another replica, and fails the tests of replicas that went silent.
+    private func keepOwnership() async {
+        var next = ContinuousClock.now
+        while !registry.isShuttingDown {
+            // Short naps, so shutdown never waits a whole heartbeat for this loop.
+            if ContinuousClock.now < next {
+                try? await Task.sleep(for: .milliseconds(200))
+                continue
+            }
+            next = ContinuousClock.now + heartbeat
+            await holdRunning()
+            guard store.cluster.isShared else { continue }
+            let silent = Date() - orphanAfter.timeInterval
+            do {
+                let failed = try await store.failOrphanedLoadTests(reason: Self.orphanedReason, silentSince: silent, unownedBefore: silent)
+                if failed > 0 { logger.notice("marked \(failed) load test(s) of a silent replica failed") }
+            } catch {
+                logger.warning("could not sweep load tests of silent replicas: \(error)")
+            }
+        }
+    }
+
+    /// Records this replica as the owner of what it runs; stops tests that ended elsewhere.
+    private func holdRunning() async {
+        let ids = registry.ids
+        guard !ids.isEmpty else { return }
+        do {
+            for id in try await store.holdLoadTests(ids: ids, owner: replica, now: Date()) {
+                logger.notice("load test \(id) was ended through another replica; stopping it here")
+                if let signal = registry.requestStop(id, reason: .endedElsewhere) { await signal.trigger() }
+            }
+        } catch {
+            logger.warning("could not record this replica's load tests: \(error)")
         }
     }
 
@@ -129,6 +185,11 @@ public final class LoadTestManager: Service, Sendable {
             await record(job.id, LoadTestUpdate(status: .cancelled, error: reason == .shutdown ? Self.shutdownReason : nil))
             return
         }
+        // Owned before it runs, so no other replica's sweep takes it for an orphan.
+        if let ended = try? await store.holdLoadTests(ids: [job.id], owner: replica, now: Date()), !ended.isEmpty {
+            registry.remove(job.id)
+            return
+        }
         await record(job.id, LoadTestUpdate(status: .running))
         let collector = LoadTestCollector()
         let events = LoadTestEvents(progress: { collector.progress($0) }, level: { collector.level($0) }, model: { collector.model($0) })
@@ -181,6 +242,8 @@ public final class LoadTestManager: Service, Sendable {
         update.result = collector.resultJSON()
         update.progress = collector.progressJSON()
         switch (reason, outcome) {
+        case (.endedElsewhere?, _):
+            return  // its final status is already recorded
         case (.cancelled?, _):
             update.status = .cancelled
         case (.shutdown?, _):
@@ -215,5 +278,13 @@ public final class LoadTestManager: Service, Sendable {
         if let error = error as? OutboundRefusal { return error.description }
         if let error = error as? LoadTestServiceError { return error.description }
         return "the load test could not run; see the server log"
+    }
+}
+
+extension Duration {
+    /// Seconds as a `TimeInterval`, for dates.
+    fileprivate var timeInterval: TimeInterval {
+        let (seconds, attoseconds) = components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }
 }

@@ -6,7 +6,8 @@ import LoadTest
 /// Lock-based (not an actor) because the graceful-shutdown handler is synchronous.
 final class LoadTestRegistry: @unchecked Sendable {
     enum StopReason: Sendable, Equatable {
-        case cancelled, shutdown, watchdog
+        /// `endedElsewhere`: its record reached a final status through another replica.
+        case cancelled, shutdown, watchdog, endedElsewhere
     }
 
     private let lock = NSLock()
@@ -17,6 +18,9 @@ final class LoadTestRegistry: @unchecked Sendable {
 
     /// Tests registered (running or about to).
     var count: Int { lock.withLock { entries.count } }
+
+    /// Their ids.
+    var ids: [String] { lock.withLock { Array(entries.keys) } }
 
     /// Registers `id` unless `limit` tests are registered already; `false` when full.
     func register(_ id: String, limit: Int = .max) -> Bool {

@@ -10,8 +10,10 @@ public import Foundation
 /// through this process's admin API, so:
 /// - any write made through this store drops every cached answer before it returns (a revoked key
 ///   stops working on the next request, a registered node is listed at once);
-/// - cached answers also expire after `timeToLive`, which bounds how long a change made by another
-///   process (a second server on the same PostgreSQL) can go unseen;
+/// - a change another replica on the same PostgreSQL commits arrives through `invalidate()`, which
+///   `StoreChangeListener` calls from the database's change feed (`Cluster.watchChanges`);
+/// - cached answers also expire after `timeToLive`, which bounds how long a change can go unseen
+///   while that feed is down (or when something bypasses it);
 /// - a read that raced a write never refills the cache with the older answer (generation check).
 ///
 /// Only successful key lookups are cached, keyed by the key's hash, never the key itself. A key
@@ -23,6 +25,13 @@ public final class CachingStore: Store {
     /// How long an answer may be served from memory when nothing in this process changed it.
     public let timeToLive: Duration
     private let memory: Memory
+
+    public var cluster: any Cluster { base.cluster }
+
+    /// Drops every cached answer: another replica committed a change (`Cluster.watchChanges`).
+    public func invalidate() async {
+        await memory.invalidate()
+    }
 
     public init(_ base: any Store, timeToLive: Duration = .seconds(2)) {
         self.base = base
@@ -189,6 +198,12 @@ public final class CachingStore: Store {
     }
     public func failActiveLoadTests(reason: String, createdBefore: Date) async throws -> Int {
         try await base.failActiveLoadTests(reason: reason, createdBefore: createdBefore)
+    }
+    public func holdLoadTests(ids: [String], owner: String, now: Date) async throws -> [String] {
+        try await base.holdLoadTests(ids: ids, owner: owner, now: now)
+    }
+    public func failOrphanedLoadTests(reason: String, silentSince: Date, unownedBefore: Date) async throws -> Int {
+        try await base.failOrphanedLoadTests(reason: reason, silentSince: silentSince, unownedBefore: unownedBefore)
     }
     // The ledger is never cached: the quota must see every replica's writes.
     public func recordUsage(_ entry: UsageEntry) async throws -> Bool { try await base.recordUsage(entry) }

@@ -19,6 +19,7 @@ enum Migrations {
         Migration(version: 7, name: "validation runs", apply: version7),
         Migration(version: 8, name: "usage ledger", apply: version8),
         Migration(version: 9, name: "node drains", apply: version9),
+        Migration(version: 10, name: "replicas", apply: version10),
     ]
 
     @Sendable
@@ -262,5 +263,30 @@ enum Migrations {
             .column("reason", type: .text, .notNull)
             .column("since", type: .bigint, .notNull)
             .run()
+    }
+
+    /// Replicas on one database (docs/DEPLOY.md "Replicas"): each load test records the replica
+    /// that runs it and when that replica was last heard, so a replica that dies leaves tests the
+    /// others can fail instead of tests a starting replica fails while they run. On PostgreSQL, a
+    /// statement trigger on every table the per-request caches hold announces each committed change
+    /// on `PostgresCluster.channel`, so a revoked key stops working on every replica at once.
+    @Sendable
+    private static func version10(_ db: any SQLDatabase, _ dialect: Dialect) async throws {
+        try await db.alter(table: "load_tests").column("owner", type: .text).run()
+        try await db.alter(table: "load_tests").column("seen_at", type: .bigint).run()
+        guard dialect == .postgres else { return }
+        try await db.raw("""
+            CREATE OR REPLACE FUNCTION aifactory_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('\(unsafeRaw: PostgresCluster.channel)', TG_TABLE_NAME);
+                RETURN NULL;
+            END $$
+            """).run()
+        for table in ["tenants", "users", "api_keys", "nodes", "subscriptions"] {
+            try await db.raw("""
+                CREATE TRIGGER \(unsafeRaw: table)_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON \(unsafeRaw: table)
+                FOR EACH STATEMENT EXECUTE FUNCTION aifactory_notify_change()
+                """).run()
+        }
     }
 }

@@ -13,10 +13,13 @@ final class PostgresBackend: DatabaseBackend {
     let dialect = Dialect.postgres
     private let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
     private let database: any SQLDatabase
+    /// Leases and the change feed, each on a connection of its own outside the pool.
+    let cluster: PostgresCluster
 
-    private init(pool: EventLoopGroupConnectionPool<PostgresConnectionSource>, logger: Logger) {
+    private init(pool: EventLoopGroupConnectionPool<PostgresConnectionSource>, configuration: SQLPostgresConfiguration, logger: Logger) {
         self.pool = pool
         self.database = pool.database(logger: logger).sql(queryLogLevel: .trace)
+        self.cluster = PostgresCluster(configuration: configuration.coreConfiguration)
     }
 
     /// Parses `url` and connects once, so a wrong URL or a down server fails at startup, not at the
@@ -38,7 +41,7 @@ final class PostgresBackend: DatabaseBackend {
             requestTimeout: .seconds(10),
             logger: logger,
             on: MultiThreadedEventLoopGroup.singleton.next())
-        let backend = PostgresBackend(pool: pool, logger: logger)
+        let backend = PostgresBackend(pool: pool, configuration: configuration, logger: logger)
         do {
             _ = try await backend.database.raw("SELECT 1").all()
         } catch {

@@ -110,6 +110,51 @@ extension SQLStore {
         }
     }
 
+    func holdLoadTests(ids: [String], owner: String, now: Date) async throws -> [String] {
+        guard !ids.isEmpty else { return [] }
+        for id in ids { try Validate.text(id, field: "id", maxLength: 64) }
+        try Validate.text(owner, field: "owner", maxLength: 64)
+        let seen = Timestamp.millis(now)
+        let active = LoadTestStatus.allCases.filter(\.isActive).map(\.rawValue)
+        return try await write { db in
+            try await db.update("load_tests")
+                .set("owner", to: SQLBind(owner))
+                .set("seen_at", to: SQLBind(seen))
+                .where("id", .in, ids)
+                .where("status", .in, active)
+                .run()
+            let still = try await db.select().column("id").from("load_tests")
+                .where("id", .in, ids).where("status", .in, active).all()
+                .map { try $0.decode(column: "id", as: String.self) }
+            return ids.filter { !still.contains($0) }
+        }
+    }
+
+    func failOrphanedLoadTests(reason: String, silentSince: Date, unownedBefore: Date) async throws -> Int {
+        try Validate.text(reason, field: "error", maxLength: 2000)
+        let (silent, unowned) = (Timestamp.millis(silentSince), Timestamp.millis(unownedBefore))
+        let now = Timestamp.now()
+        let active = LoadTestStatus.allCases.filter(\.isActive).map(\.rawValue)
+        return try await write { db in
+            let orphans = try await db.select().column("id").from("load_tests")
+                .where("status", .in, active)
+                .where(group: { either in
+                    either.where(group: { $0.where("owner", .isNot, SQLLiteral.null).where("seen_at", .lessThan, SQLBind(silent)) })
+                        .orWhere(group: { $0.where("owner", .is, SQLLiteral.null).where("created_at", .lessThan, SQLBind(unowned)) })
+                })
+                .all().map { try $0.decode(column: "id", as: String.self) }
+            guard !orphans.isEmpty else { return 0 }
+            try await db.update("load_tests")
+                .set("status", to: SQLBind(LoadTestStatus.failed.rawValue))
+                .set("error", to: SQLBind(reason))
+                .set("finished_at", to: SQLBind(now.millis))
+                .where("id", .in, orphans)
+                .where("status", .in, active)
+                .run()
+            return orphans.count
+        }
+    }
+
     /// Largest plan, progress or result text accepted (a search stores a report per trial).
     static let maxLoadTestJSON = 4 << 20
 }

@@ -28,6 +28,9 @@ final class SQLStore: Store {
 
     var dialect: Dialect { backend.dialect }
 
+    /// PostgreSQL's replicas coordinate (`PostgresCluster`); SQLite is one process.
+    var cluster: any Cluster { (backend as? PostgresBackend)?.cluster ?? SingleProcessCluster() }
+
     func close() async throws {
         try await backend.close()
     }

@@ -18,6 +18,8 @@ public protocol Store: Sendable {
     func migrate() async throws
     /// Releases connections and threads. The store must not be used afterwards.
     func close() async throws
+    /// How replicas sharing this database coordinate (a cluster of one for SQLite).
+    var cluster: any Cluster { get }
 
     // MARK: Tenants
 
@@ -139,6 +141,13 @@ public protocol Store: Sendable {
     /// Marks every queued or running test created before `createdBefore` `failed` with `reason`
     /// (start-up: the process that ran them is gone); returns how many.
     func failActiveLoadTests(reason: String, createdBefore: Date) async throws -> Int
+    /// The heartbeat of the replica `owner` for the tests it runs: records it as their owner, seen
+    /// `now`. Returns the ids among them that are no longer active (cancelled through another
+    /// replica, or failed as orphaned), which the owner stops.
+    func holdLoadTests(ids: [String], owner: String, now: Date) async throws -> [String]
+    /// Fails, with `reason`, every active test no live replica runs: owned ones whose owner was
+    /// last heard before `silentSince`, unowned ones created before `unownedBefore`. Returns how many.
+    func failOrphanedLoadTests(reason: String, silentSince: Date, unownedBefore: Date) async throws -> Int
 
     // MARK: Usage ledger (docs/GATEWAY.md "Metering")
 

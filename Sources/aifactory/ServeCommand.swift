@@ -132,6 +132,11 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: app), .init(service: loadTests), .init(service: DiagnosticsSweepService(dependencies: dependencies)),
         ]
+        if store.cluster.isShared {
+            // Replicas on PostgreSQL: another replica's revocation or registration reaches this
+            // one's caches when it commits (docs/DEPLOY.md "Replicas").
+            services.append(.init(service: StoreChangeListener(store: store, logger: Logger(label: "aifactory.store"))))
+        }
         if let gateway {
             let gatewayAddress = try ListenAddress(gateway)
             let plans: GatewayPlans
@@ -158,7 +163,8 @@ struct ServeCommand: AsyncParsableCommand {
                 retention: .seconds(eventsRetentionDays * 24 * 3600)
             )
             recorder.heartbeat = eventsHeartbeat
-            services.append(.init(service: EventRecorderService(recorder: recorder, interval: .seconds(eventsInterval))))
+            services.append(.init(service: EventRecorderService(
+                recorder: recorder, interval: .seconds(eventsInterval), cluster: store.cluster, logger: Logger(label: "aifactory.events"))))
         }
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger
