@@ -21,6 +21,9 @@ public struct ReadModel: Sendable {
     public let now: @Sendable () -> Date
     /// The site's prices for the cost figures (`serve --prices`; docs/ECONOMICS.md).
     public var prices: PriceSheet = .defaults
+    /// Where the tenant-scoped Prometheus API relays its reads (`nil`: not configured; the API
+    /// answers 503). docs/PROMETHEUS-API.md.
+    public var relay: (any PrometheusAPIRelay)?
 
     /// The per-interval readers (each with its own cache), built once per process.
     public struct Readers: Sendable {

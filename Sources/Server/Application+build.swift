@@ -44,6 +44,8 @@ public func buildRouter(_ configuration: ServerConfiguration, dependencies: Serv
     WebRoutes().register(on: router)
     // Outside the user API group: agents authenticate with node credentials, never cookies.
     AgentRoutes(dependencies: dependencies, proxies: configuration.trustedProxies).register(on: router)
+    // The tenant-scoped Prometheus API: keys only (bearer or basic), Prometheus's error envelope.
+    PrometheusAPIRoutes(dependencies: dependencies, proxies: configuration.trustedProxies).register(on: router)
 
     let cookie = configuration.sessionCookie
     let api = router.group("api/v1")

@@ -64,6 +64,7 @@ public struct ServerDependencies: Sendable {
             serviceDiscoveryRefresh: serviceDiscoveryRefresh, metrics: prometheus, alertSource: prometheus,
             healthRefresh: healthRefresh, healthModel: healthModel, now: now)
         stackProbe = prometheus
+        prometheusAPI = prometheus
     }
 
     /// With any metrics backend and alert source (tests pass canned ones).
@@ -102,8 +103,13 @@ public struct ServerDependencies: Sendable {
     public var readModel: ReadModel {
         var model = ReadModel(store: store, metrics: metrics, alertSource: alertSource, readers: readers, now: now)
         model.prices = prices
+        model.relay = prometheusAPI
         return model
     }
+
+    /// Where the tenant-scoped Prometheus API (`/prometheus/api/v1/…`) relays its reads: the
+    /// configured Prometheus; `nil` answers 503 there (docs/PROMETHEUS-API.md).
+    public var prometheusAPI: (any PrometheusAPIRelay)?
 
     /// The site's prices for `GET /api/v1/factory/costs` (`serve --prices FILE`).
     public var prices: PriceSheet = .defaults

@@ -20,11 +20,16 @@ struct AuthMiddleware: RouterMiddleware {
     let now: @Sendable () -> Date
     var cookie = SessionCookie()
     var proxies = TrustedProxies()
+    /// Whether the key may also come as the password of HTTP basic auth (any user name): the
+    /// Prometheus API, where Grafana's data source and promtool send it that way.
+    var acceptsBasicAuth = false
+    /// Whether the session cookie is read (not on the Prometheus API, which is for programs).
+    var acceptsSessionCookie = true
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let bearer = Self.bearerToken(request)
-        let cookie = request.cookies[self.cookie.name]?.value
+        let bearer = Self.bearerToken(request) ?? (acceptsBasicAuth ? Self.basicPassword(request) : nil)
+        let cookie = acceptsSessionCookie ? request.cookies[self.cookie.name]?.value : nil
         if bearer != nil || cookie != nil {
             let time = now()
             var identity: Identity?
@@ -49,6 +54,18 @@ struct AuthMiddleware: RouterMiddleware {
             context.identity = identity
         }
         return try await next(request, context)
+    }
+
+    /// The password of `Authorization: Basic base64(user:password)`, whatever the user name;
+    /// `nil` when the header is absent, not basic, not base64 or carries an empty password.
+    static func basicPassword(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "basic",
+              let decoded = Data(base64Encoded: String(parts[1].trimmingCharacters(in: .whitespaces))),
+              let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":") else { return nil }
+        let password = String(text[text.index(after: colon)...])
+        return password.isEmpty ? nil : password
     }
 
     static func bearerToken(_ request: Request) -> String? {
