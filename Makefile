@@ -1,4 +1,4 @@
-.PHONY: demo test unit bench bench-agent bench-api bench-loadtest bench-gateway build fuzz-api
+.PHONY: demo test unit bench bench-agent bench-api bench-loadtest bench-gateway bench-scoped-api build fuzz-api
 
 # Start the product: simulated GPU fleet + real Prometheus + AI Factory server (Ctrl-C stops it).
 demo:
@@ -35,6 +35,11 @@ bench-loadtest:
 # LiteLLM's proxy: added TTFT, proxy CPU per 1,000 requests, highest rate under 5 ms added p99.
 bench-gateway:
 	bash bench/gateway.sh
+
+# Range queries of the Grafana dashboard through the tenant-scoped /prometheus API vs straight to
+# Prometheus in the same run: p50/p99 of both and the overhead ratio (docs/PROMETHEUS-API.md).
+bench-scoped-api:
+	bash bench/scoped-api.sh
 
 build:
 	swift build

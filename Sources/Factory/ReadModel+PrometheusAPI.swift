@@ -46,11 +46,14 @@ extension ReadModel {
         switch scope {
         case .tenant(let tenantScope):
             let rewriter = PrometheusAPIRewriter<ScopedQuery>(rewrite: tenantScope.rewrite)
-            let every = try rewriter.selectors([PrometheusAPIScope.everySeries])
-            return try await relay.relay(try selectorRead.read(request, rewriter, every: every), parameters: forwarded)
+            let read = try selectorRead.read(request, rewriter) { () throws(PrometheusAPIError) in
+                try rewriter.selectors([PrometheusAPIScope.everySeries])
+            }
+            return try await relay.relay(read, parameters: forwarded)
         case .fleet(let fleetScope):
             let rewriter = PrometheusAPIRewriter<FleetQuery>(rewrite: fleetScope.rewrite)
-            return try await relay.relay(try selectorRead.read(request, rewriter, every: []), parameters: forwarded)
+            let read = try selectorRead.read(request, rewriter) { () throws(PrometheusAPIError) in [] }
+            return try await relay.relay(read, parameters: forwarded)
         }
     }
 
@@ -94,8 +97,11 @@ private enum SelectorRead {
     case labelValues(String)
 
     /// The relayed read with every selector rewritten; `every` stands in for a missing `match[]`
-    /// on labels and label values (the tenant's own selector; nothing for the fleet).
-    func read<Query>(_ request: PrometheusAPIRequest, _ rewriter: PrometheusAPIRewriter<Query>, every: [Query]) throws(PrometheusAPIError) -> RelayRead<Query> {
+    /// on labels and label values (the tenant's own selector; nothing for the fleet), made only
+    /// when needed.
+    func read<Query>(
+        _ request: PrometheusAPIRequest, _ rewriter: PrometheusAPIRewriter<Query>, every: () throws(PrometheusAPIError) -> [Query]
+    ) throws(PrometheusAPIError) -> RelayRead<Query> {
         switch self {
         case .query: return .query(try rewriter.query(request.first("query")))
         case .queryRange: return .queryRange(try rewriter.query(request.first("query")))
@@ -106,10 +112,10 @@ private enum SelectorRead {
             return .series(match)
         case .labels:
             let match = try rewriter.selectors(request.all("match[]"))
-            return .labels(match.isEmpty ? every : match)
+            return .labels(match.isEmpty ? try every() : match)
         case .labelValues(let name):
             let match = try rewriter.selectors(request.all("match[]"))
-            return .labelValues(name: name, match.isEmpty ? every : match)
+            return .labelValues(name: name, match.isEmpty ? try every() : match)
         }
     }
 }

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# `make bench-scoped-api`: range queries of the exported Grafana dashboard through the tenant-scoped
+# Prometheus API (`/prometheus/api/v1/query_range`, a tenant's key) and straight to the same
+# Prometheus (the tenant's matcher written in by hand), interleaved in one run against one
+# `aifactory demo`. Prints p50/p99 of both and the overhead ratio (docs/PROMETHEUS-API.md
+# "Performance"). A benchmark that prints figures, never a timed test.
+# Environment: AIFACTORY_BIN (a prebuilt binary instead of `swift build -c release`), ROUNDS
+# (default 30), RANGE (seconds of each range query, default 3600), STEP (default 15),
+# WARMUP (seconds of data to collect before measuring, default 60).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [[ -n "${AIFACTORY_BIN:-}" ]]; then
+  BIN=$AIFACTORY_BIN
+else
+  swift build -c release --product aifactory >&2
+  BIN="$(swift build -c release --show-bin-path)/aifactory"
+fi
+state="$(mktemp -d)"
+demo=""
+cleanup() {
+  if [ -n "$demo" ]; then
+    kill -INT "$demo" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$demo" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$demo" 2>/dev/null || true
+  fi
+  rm -rf "$state"
+}
+trap cleanup EXIT
+
+"$BIN" export grafana --out "$state/dashboard.json"
+# A port taken between the probe and the bind (the demo's children bind port 0) is retried.
+started=0
+for attempt in 1 2 3; do
+  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  rm -rf "$state/demo" && mkdir -p "$state/demo"
+  "$BIN" demo --state-dir "$state/demo" --port "$port" >"$state/demo.log" 2>&1 &
+  demo=$!
+  for _ in $(seq 1 600); do
+    [ -s "$state/demo/demo-credentials.json" ] && { started=1; break; }
+    kill -0 "$demo" 2>/dev/null || break
+    sleep 0.2
+  done
+  [ "$started" -eq 1 ] && break
+  if ! kill -0 "$demo" 2>/dev/null && grep -q "address already in use" "$state/demo.log"; then
+    echo "bench-scoped-api: port $port was taken before the demo bound it (attempt $attempt); retrying" >&2
+    continue
+  fi
+  break
+done
+if [ "$started" -ne 1 ]; then
+  echo "bench-scoped-api: the demo did not start:" >&2
+  tail -20 "$state/demo.log" >&2
+  exit 1
+fi
+
+python3 bench/scoped_api.py --credentials "$state/demo/demo-credentials.json" --dashboard "$state/dashboard.json" \
+  --rounds "${ROUNDS:-30}" --range "${RANGE:-3600}" --step "${STEP:-15}" --warmup "${WARMUP:-60}"
