@@ -48,3 +48,9 @@ build:
 # cross-tenant leaks (all must be 0). FUZZ_API_EXAMPLES=N examples per operation (default 20).
 fuzz-api:
 	bash scripts/fuzz-api.sh
+
+# The deployment files: systemd-analyze verify/security on deploy/systemd, haproxy -c on
+# deploy/haproxy/aifactory.cfg, promtool on the Prometheus example (docs/DEPLOY.md).
+.PHONY: check-deploy
+check-deploy:
+	bash scripts/check-deploy.sh

@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+# The deployment files (systemd units, haproxy, Prometheus example; docs/DEPLOY.md): under a second.
+bash scripts/check-deploy.sh
 # Quiet: errors only (the console is a pipe in CI; thousands of "Compiling" lines say nothing).
 swift build --build-tests --quiet
 # An unscoped or wrongly scoped telemetry read must not compile (docs/ARCHITECTURE.md).
