@@ -1,4 +1,4 @@
-.PHONY: demo test unit bench bench-agent bench-api bench-loadtest bench-gateway bench-scoped-api build fuzz-api
+.PHONY: replicas-test demo test unit bench bench-agent bench-api bench-loadtest bench-gateway bench-scoped-api build fuzz-api
 
 # Start the product: simulated GPU fleet + real Prometheus + AI Factory server (Ctrl-C stops it).
 demo:
@@ -54,3 +54,8 @@ fuzz-api:
 .PHONY: check-deploy
 check-deploy:
 	bash scripts/check-deploy.sh
+
+# Two serve replicas on a throw-away PostgreSQL behind haproxy, one killed under load (issue 21).
+replicas-test:
+	swift build
+	bash scripts/replicas-test.sh

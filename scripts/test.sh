@@ -32,6 +32,8 @@ if [ -f scripts/promql-fuzz.sh ]; then
   bash scripts/promql-fuzz.sh "${FUZZ_SECONDS:-20}"
 fi
 bash scripts/browser-test.sh
+# Two serve replicas on a throw-away PostgreSQL behind haproxy; one is killed under load (docs/DEPLOY.md).
+bash scripts/replicas-test.sh
 # A brief API fuzz run (schemathesis, every role's key): no 5xx, schema violation or cross-tenant leak.
 FUZZ_API_EXAMPLES="${FUZZ_API_EXAMPLES:-5}" bash scripts/fuzz-api.sh
 echo "test: all passed"

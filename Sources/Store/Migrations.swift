@@ -282,9 +282,17 @@ enum Migrations {
                 RETURN NULL;
             END $$
             """).run()
-        for table in ["tenants", "users", "api_keys", "nodes", "subscriptions"] {
+        // A key's `last_used_at` moves on a successful use (once a minute per key at most); that is
+        // no change a cache must hear about, and flushing every replica's caches on it would leave
+        // them empty on a busy site. Its other changes (revocation above all) are announced.
+        let events = [
+            "tenants": "INSERT OR UPDATE OR DELETE OR TRUNCATE", "users": "INSERT OR UPDATE OR DELETE OR TRUNCATE",
+            "api_keys": "INSERT OR DELETE OR TRUNCATE OR UPDATE OF revoked_at, label, user_id, hash, prefix",
+            "nodes": "INSERT OR UPDATE OR DELETE OR TRUNCATE", "subscriptions": "INSERT OR UPDATE OR DELETE OR TRUNCATE",
+        ]
+        for (table, event) in events.sorted(by: { $0.key < $1.key }) {
             try await db.raw("""
-                CREATE TRIGGER \(unsafeRaw: table)_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON \(unsafeRaw: table)
+                CREATE TRIGGER \(unsafeRaw: table)_changed AFTER \(unsafeRaw: event) ON \(unsafeRaw: table)
                 FOR EACH STATEMENT EXECUTE FUNCTION aifactory_notify_change()
                 """).run()
         }

@@ -9,6 +9,9 @@ extension SQLStore {
     func migrate() async throws {
         let dialect = self.dialect
         try await backend.transaction { db in
+            // Under the lock too: two replicas creating the table at once on a fresh PostgreSQL
+            // collide in its catalogue (a duplicate `pg_type` row) despite IF NOT EXISTS.
+            if let lock = dialect.migrationLock { try await db.raw(lock).run() }
             try await db.create(table: "schema_migrations").ifNotExists()
                 .column("version", type: .bigint, .primaryKey(autoIncrement: false))
                 .column("name", type: .text, .notNull)

@@ -107,7 +107,11 @@ struct ReplicaStoreTests {
             let user = try await store.createUser(name: "alice", tenant: "acme", kind: .tenantAdmin)
             let (key, plaintext) = try await store.createAPIKey(userID: user.id, label: "k", audit: nil)
             try await waitUntil { await heard.entries.count >= 3 }
+            let beforeUse = await heard.entries.count
             #expect(try await replica.authenticate(apiKey: plaintext, now: Date()) != nil, "cached on the second replica")
+            // Its first use stamps `last_used_at`: no change the caches need to hear about.
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(await heard.entries.count == beforeUse, "a key's last use flushed the caches")
             let before = await heard.entries.count
             try await store.revokeAPIKey(id: key.id, now: Date())
             let revokedAt = ContinuousClock.now
@@ -117,6 +121,25 @@ struct ReplicaStoreTests {
             listener.cancel()
             _ = await listener.result
             try await replica.close()
+        }
+    }
+
+    @Test("replicas starting together on a fresh PostgreSQL both migrate it", arguments: 0..<3)
+    func startTogether(_ round: Int) async throws {
+        guard let location = try await TestDatabase.Location.fresh(.postgres) else { return }
+        @Sendable func start() async -> Result<any Store, any Error> {
+            do { return .success(try await TestDatabase.open(location)) } catch { return .failure(error) }
+        }
+        async let first = start()
+        async let second = start()
+        for result in await [first, second] {
+            switch result {
+            case .success(let store):
+                #expect(try await (store as? SQLStore)?.appliedMigrations() == Migrations.all.map(\.version))
+                try await store.close()
+            case .failure(let error):
+                Issue.record("a replica could not start: \(String(reflecting: error))")
+            }
         }
     }
 
