@@ -46,7 +46,7 @@ struct ScopedPrometheusAPITests {
              "labels":{"severity":"warning"},"annotations":{},"health":"ok","state":"firing","alerts":[
                {"labels":{"alertname":"GPUTemperatureHigh","tenant":"globex","node":"globex-1"},"annotations":{},"state":"firing","activeAt":"2026-01-02T03:04:05Z","value":"9e+01"},
                {"labels":{"alertname":"GPUTemperatureHigh","tenant":"acme","node":"acme-1"},"annotations":{},"state":"pending","activeAt":"2026-01-02T03:04:05Z","value":"8.6e+01"}]},
-            {"type":"recording","name":"tenant:gpu_util:avg","query":"avg by (tenant) (DCGM_FI_DEV_GPU_UTIL)","labels":{},"health":"ok"}]},
+            {"type":"recording","name":"tenant:gpu_util:avg","query":"avg by (tenant) (DCGM_FI_DEV_GPU_UTIL)","labels":{},"health":"err","lastError":"found duplicate series for the match group {node=\"globex-1\"}"}]},
           {"name":"aifactory-inventory","file":"rules.yml","interval":15,"rules":[
             {"type":"alerting","name":"GPUMetricsAbsent","query":"absent_over_time(DCGM_FI_DEV_GPU_TEMP{node=\"globex-1\"}[10m])","duration":0,
              "labels":{"severity":"critical","node":"globex-1","tenant":"globex"},"annotations":{},"health":"ok","state":"inactive","alerts":[]}]}
@@ -311,6 +311,7 @@ struct ScopedPrometheusAPITests {
             let alerting = try #require(rules.first)
             #expect(alerting["state"] as? String == "pending", "globex's firing alert must not make acme's rule firing")
             #expect((alerting["alerts"] as? [[String: Any]])?.count == 1)
+            #expect(rules.last?["lastError"] as? String == "the rule's last evaluation failed; the site operator sees why")
 
             let excluded = try await client.execute(uri: "/prometheus/api/v1/rules?exclude_alerts=true", method: .get, headers: .bearer(fleet.keys["acme-member"]))
             let first = (((excluded.object["data"] as? [String: Any])?["groups"] as? [[String: Any]])?.first?["rules"] as? [[String: Any]])?.first

@@ -13,7 +13,8 @@ import PrometheusClient
 ///   Every other rule is fleet-wide text the operator wrote (it names no tenant, node or value)
 ///   and is kept, but an alerting rule keeps only the caller's alerts, and its `state` is
 ///   recomputed from them (firing, else pending, else inactive), so another tenant's firing
-///   alert cannot show through it. A group left without rules is left out.
+///   alert cannot show through it. A rule's `lastError` (which can quote any tenant's label
+///   sets) reads as a fixed sentence. A group left without rules is left out.
 /// - Metadata: only the metric names the tenant has series of.
 enum PrometheusAPIFilter {
     /// `/api/v1/alerts` narrowed to `tenant`'s alerts.
@@ -45,6 +46,9 @@ enum PrometheusAPIFilter {
                 if let tenant {
                     let own = (rule["labels"] as? [String: Any])?[ScopeLabel.tenant] as? String
                     if let own, !own.isEmpty, own != tenant { continue }
+                    // An evaluation error can quote the label sets of any tenant's series
+                    // ("found duplicate series for the match group {node=…}").
+                    if let error = rule["lastError"] as? String, !error.isEmpty { rule["lastError"] = Self.redactedError }
                     if let alerts = rule["alerts"] as? [[String: Any]] {
                         let mine = alerts.filter { carries($0, tenant: tenant) }
                         rule["alerts"] = mine
@@ -84,6 +88,9 @@ enum PrometheusAPIFilter {
         }
         return data
     }
+
+    /// What a tenant reads in place of a rule's evaluation error.
+    static let redactedError = "the rule's last evaluation failed; the site operator sees why"
 
     /// An alerting rule's state as its remaining alerts make it.
     static func state(of alerts: [[String: Any]]) -> String {
