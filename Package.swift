@@ -32,6 +32,8 @@ let package = Package(
         // imports is a product it declares (MemberImportVisibility).
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/async-kit.git", from: "1.22.0"),
+        // Already in the build through AsyncHTTPClient; PrometheusClient names it for a backend's CA.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Pure PromQL: lexer, parser, printer, tenant enforcer. No dependencies by design.
@@ -87,6 +89,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 "PromQL",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

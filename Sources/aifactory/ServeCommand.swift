@@ -26,6 +26,26 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("prometheus-url"), help: "Base URL of the Prometheus-compatible backend.")
     var prometheusURL: String?
 
+    @Option(name: .customLong("prometheus-header"),
+            help: "Header sent with every backend read, 'Name: value' (repeatable), e.g. 'X-Scope-OrgID: ai-factory' for Mimir or Cortex.")
+    var prometheusHeaders: [String] = []
+
+    @Option(name: .customLong("prometheus-param"),
+            help: "Parameter added to every backend query, series and label read, name=value (repeatable), e.g. dedup=true or partial_response=false for Thanos.")
+    var prometheusParams: [String] = []
+
+    @Option(name: .customLong("prometheus-bearer-token-file"), help: "File whose first line is the bearer token for the metrics backend.")
+    var prometheusBearerTokenFile: String?
+
+    @Option(name: .customLong("prometheus-basic-auth-user"), help: "Basic-auth user for the metrics backend (the password comes from --prometheus-basic-auth-password-file).")
+    var prometheusBasicAuthUser: String?
+
+    @Option(name: .customLong("prometheus-basic-auth-password-file"), help: "File whose first line is the metrics backend's basic-auth password.")
+    var prometheusBasicAuthPasswordFile: String?
+
+    @Option(name: .customLong("prometheus-ca-file"), help: "PEM file of the CA(s) that sign the metrics backend's TLS certificate (https URLs), instead of the system's.")
+    var prometheusCAFile: String?
+
     @Option(name: .customLong("alertmanager-url"), help: "Base URL of the Alertmanager the metrics backend sends alerts to (http or https); the observability self-check follows the Watchdog alert there.")
     var alertmanagerURL: String?
 
@@ -70,6 +90,10 @@ struct ServeCommand: AsyncParsableCommand {
             do { _ = try ListenAddress(gateway) } catch { throw ValidationError("--gateway must be host:port, got '\(gateway)'") }
         }
         if let alertmanagerURL { _ = try Self.httpURL(alertmanagerURL, flag: "--alertmanager-url") }
+        if let prometheusURL { _ = try Self.httpURL(prometheusURL, flag: "--prometheus-url") }
+        let backendFlags = !prometheusHeaders.isEmpty || !prometheusParams.isEmpty || prometheusBearerTokenFile != nil
+            || prometheusBasicAuthUser != nil || prometheusBasicAuthPasswordFile != nil || prometheusCAFile != nil
+        if backendFlags, prometheusURL == nil { throw ValidationError("the --prometheus-* backend options need --prometheus-url") }
         if let prices {
             do { _ = try PriceSheet.load(path: prices) } catch { throw ValidationError("--prices: \(error)") }
         }
@@ -110,6 +134,15 @@ struct ServeCommand: AsyncParsableCommand {
             token = text
         }
         let limits = try HealthLimitsOption.load(healthLimits)
+        let backend: PrometheusBackend
+        do {
+            backend = try PrometheusBackend.load(
+                headers: prometheusHeaders, parameters: prometheusParams, bearerTokenFile: prometheusBearerTokenFile,
+                basicAuthUser: prometheusBasicAuthUser, basicAuthPasswordFile: prometheusBasicAuthPasswordFile, caFile: prometheusCAFile)
+        } catch {
+            CLIErrors.printError(error.description)
+            throw ExitCode(2)
+        }
         let store = CachingStore(try await database.open(logger: logger))
         let model = HealthModel(limits: limits)
         let outbound = OutboundPolicy(allowed: try Self.networks(allowTargets, flag: "--allow-targets"))
@@ -117,7 +150,7 @@ struct ServeCommand: AsyncParsableCommand {
         var dependencies = ServerDependencies(
             store: store,
             serviceDiscoveryToken: token,
-            prometheus: prometheusURL.map { PrometheusClient(baseURL: $0) },
+            prometheus: prometheusURL.map { backend.client(baseURL: $0) },
             healthModel: model
         )
         dependencies.loadTests = loadTests
@@ -149,7 +182,7 @@ struct ServeCommand: AsyncParsableCommand {
             let pool = UpstreamPool()
             let proxy = Gateway(store: store, plans: plans, pool: pool, logger: Logger(label: "aifactory.gateway"))
             if let prometheusURL {
-                services.append(.init(service: GatewayLoadSource.polling(pool: pool, prometheusURL: prometheusURL, logger: Logger(label: "aifactory.gateway"))))
+                services.append(.init(service: GatewayLoadSource.polling(pool: pool, prometheusURL: prometheusURL, backend: backend, logger: Logger(label: "aifactory.gateway"))))
             }
             services.append(.init(service: Application(
                 router: proxy.router(),
@@ -159,7 +192,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let prometheusURL {
             // XID/ECC/thermal transitions become stored events only while something polls for them.
             var recorder = EventRecorder(
-                store: store, backend: PrometheusClient(baseURL: prometheusURL), model: model,
+                store: store, backend: backend.client(baseURL: prometheusURL), model: model,
                 retention: .seconds(eventsRetentionDays * 24 * 3600)
             )
             recorder.heartbeat = eventsHeartbeat
