@@ -36,6 +36,9 @@ public struct DemoConfiguration: Sendable {
     /// Run a real Alertmanager (Debian's `prometheus-alertmanager`) with the exported routing
     /// when it is installed; `false`: none, as on a machine without it.
     public var alertmanager: Bool
+    /// Prometheus also `remote_write`s into a local VictoriaMetrics and the server reads that
+    /// (the long-term layout of docs/DEPLOY.md); `false`: the server reads Prometheus.
+    public var victoriaMetrics = false
     /// Pause between the demo consumer's requests through the gateway (DemoConsumerTraffic).
     public var consumerTrafficInterval: Duration = .seconds(2)
 

@@ -18,6 +18,8 @@ public struct DemoCredentials: Sendable, Hashable, Codable {
     /// The demo's Alertmanager (`/api/v2/alerts`); `nil` when none runs (not installed, turned
     /// off) and in files written before the demo ran one.
     public var alertmanagerURL: String?
+    /// The long-term store the server reads (`--victoria-metrics`); `nil`: it reads `prometheusURL`.
+    public var metricsURL: String?
     /// The demo's inference gateway (OpenAI-compatible; docs/GATEWAY.md); `nil` in files written
     /// before the demo ran one.
     public var gatewayURL: String?

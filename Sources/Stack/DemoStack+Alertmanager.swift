@@ -19,6 +19,19 @@ extension DemoStack {
         return AlertmanagerRuntime(binary: binary, host: config.host, port: port, stateDirectory: stateDirectory)
     }
 
+    /// The demo's VictoriaMetrics with `--victoria-metrics`; a start-up error when it is asked
+    /// for and not installed (the demo would otherwise quietly read Prometheus instead).
+    static func victoriaMetricsRuntime(_ config: DemoConfiguration, stateDirectory: String) throws -> VictoriaMetricsRuntime? {
+        guard config.victoriaMetrics else { return nil }
+        guard let binary = VictoriaMetricsRuntime.locateBinary() else {
+            throw StackError.missingBinary(name: "victoria-metrics", hint: "apt-get install victoria-metrics (scripts/setup.sh installs it)")
+        }
+        guard let port = PortProbe.freePort(host: config.host) else {
+            throw StackError.other("no free port on \(config.host) for VictoriaMetrics")
+        }
+        return VictoriaMetricsRuntime(binary: binary, host: config.host, port: port, stateDirectory: stateDirectory)
+    }
+
     /// The routing `aifactory export alertmanager` would write for the demo tenants, every
     /// receiver a webhook under `webhookBase` (the demo's simulator) + `/alertmanager-webhook/<receiver>`.
     ///

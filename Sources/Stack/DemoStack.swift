@@ -66,6 +66,7 @@ public struct DemoStack: Sendable {
         let serverPort = Rendezvous<Int>()
         let prometheusReady = Rendezvous<String>()
         let alertmanagerReady = Rendezvous<String>()
+        let victoriaReady = Rendezvous<String>()
         let seeded = Rendezvous<[DemoCredentials.Tenant]>()
         let gatewayPort = Rendezvous<Int>()
 
@@ -86,6 +87,9 @@ public struct DemoStack: Sendable {
         let sdToken = try Self.serviceDiscoveryToken(at: tokenFile)
         // 30 days, what the page's reliability panel reads (the self-check warns below it).
         let runtime = PrometheusRuntime(binary: binary, host: config.host, port: prometheusPort, stateDirectory: state, retention: "30d")
+        // `--victoria-metrics`: the long-term layout; every telemetry read goes to the store.
+        let victoria = try Self.victoriaMetricsRuntime(config, stateDirectory: state)
+        let readURL = victoria?.url ?? runtime.url
 
         let simulatorConfiguration = SimulatorConfiguration(
             host: config.host, port: config.simulatorPort, fleet: config.fleet, seed: config.seed,
@@ -121,11 +125,13 @@ public struct DemoStack: Sendable {
             // Prometheus sends a firing alert once, then only every resend delay (1 min): with
             // the Alertmanager ready first, the Watchdog reaches it on the first evaluation.
             if alertmanager != nil { _ = try await alertmanagerReady.wait() }
-            return PrometheusConfig(
+            var prometheusConfig = PrometheusConfig(
                 scrapeInterval: scrapeInterval, evaluationInterval: scrapeInterval,
                 serviceDiscovery: jobs, trusted: [metering], ruleFiles: [paths.rulesGlob],
                 alertmanagers: alertmanager.map { [$0.address] } ?? []
             )
+            prometheusConfig.remoteWrite = victoria.map { [$0.writeURL] } ?? []
+            return prometheusConfig
         }
         let alertmanagerService = alertmanager.map { runtime in
             AlertmanagerService(runtime: runtime, ready: alertmanagerReady, logger: logger) {
@@ -139,7 +145,7 @@ public struct DemoStack: Sendable {
             store: store,
             serviceDiscoveryToken: sdToken,
             serviceDiscoveryRefresh: scrapeInterval,
-            prometheus: PrometheusClient(baseURL: runtime.url, timeout: .seconds(5)),
+            prometheus: PrometheusClient(baseURL: readURL, timeout: .seconds(5)),
             healthRefresh: scrapeInterval,
             healthModel: HealthModel(limits: config.healthLimits)
         )
@@ -147,14 +153,14 @@ public struct DemoStack: Sendable {
         dependencies.alertmanagerURL = alertmanager?.url
         dependencies.eventRecorderHeartbeat = LoopHeartbeat(interval: config.eventsInterval ?? max(scrapeInterval, .seconds(5)))
         let server = buildApplication(
-            ServerConfiguration(host: config.host, port: config.port, prometheusURL: runtime.url),
+            ServerConfiguration(host: config.host, port: config.port, prometheusURL: readURL),
             dependencies: dependencies,
             onServerRunning: { port in await serverPort.fulfil(port) }
         )
         // The inference gateway over the same store (its usage ledger is what the consumer's quota
         // bar reads), and the demo consumer's traffic through it.
         let upstreams = UpstreamPool()
-        let gatewayLoad = GatewayLoadSource.polling(pool: upstreams, prometheusURL: runtime.url, interval: max(scrapeInterval, .seconds(1)), logger: logger)
+        let gatewayLoad = GatewayLoadSource.polling(pool: upstreams, prometheusURL: readURL, interval: max(scrapeInterval, .seconds(1)), logger: logger)
         let gateway = Application(
             router: Gateway(store: store, pool: upstreams, logger: logger).router(),
             configuration: .init(address: .hostname(config.host, port: 0), serverName: "aifactory-gateway"),
@@ -170,7 +176,7 @@ public struct DemoStack: Sendable {
         // Events (XID, ECC, thermal, …) are detected by polling, de-duplicated and kept in the store.
         let eventsInterval = config.eventsInterval ?? max(scrapeInterval, .seconds(5))
         var recorder = EventRecorder(
-            store: store, backend: PrometheusClient(baseURL: runtime.url, timeout: .seconds(5)),
+            store: store, backend: PrometheusClient(baseURL: readURL, timeout: .seconds(5)),
             model: HealthModel(limits: config.healthLimits)
         )
         recorder.heartbeat = dependencies.eventRecorderHeartbeat
@@ -189,6 +195,7 @@ public struct DemoStack: Sendable {
                 tenants: logins
             )
             credentials.gatewayURL = "http://\(host):\(try await gatewayPort.wait())"
+            if victoria != nil { credentials.metricsURL = try await victoriaReady.wait() }
 
             try credentials.write(path: credentialsPath)
             await onReady(credentials)
@@ -219,6 +226,10 @@ public struct DemoStack: Sendable {
         ]
         // Before Prometheus, so it stops after it (reverse order): no alert is sent to a closed port.
         if let alertmanagerService { services.append(.init(service: alertmanagerService)) }
+        // Before Prometheus too, so it takes the last samples Prometheus writes as it stops.
+        if let victoria {
+            services.append(.init(service: VictoriaMetricsService(runtime: victoria, prometheusURL: runtime.url, ready: victoriaReady, logger: logger)))
+        }
         services += [
             .init(service: prometheus),
             .init(service: events),

@@ -21,6 +21,8 @@ public struct PrometheusConfig: Sendable, Hashable {
     /// Alertmanagers (`host:port`) the firing alerts are sent to; empty: no `alerting` block,
     /// so Prometheus evaluates alerts without sending them anywhere.
     public var alertmanagers: [String]
+    /// Long-term stores every sample is also sent to (`remote_write`), e.g. VictoriaMetrics.
+    public var remoteWrite: [String] = []
 
     public init(
         scrapeInterval: Duration = .seconds(5),
@@ -56,6 +58,10 @@ public struct PrometheusConfig: Sendable, Hashable {
             out += "  alertmanagers:\n"
             out += "    - static_configs:\n"
             out += "        - targets: [\(alertmanagers.map(Self.quote).joined(separator: ", "))]\n"
+        }
+        if !remoteWrite.isEmpty {
+            out += "remote_write:\n"
+            for url in remoteWrite { out += "  - url: \(Self.quote(url))\n" }
         }
         out += "scrape_configs:\n"
         var jobs: [String] = []

@@ -49,6 +49,10 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("agent-tools"), help: "Directory with the dcgmi and all_reduce_perf the demo agent runs for diagnostics (e.g. Tests/Fixtures/fake-tools); default: PATH.")
     var agentTools: String?
 
+    @Flag(name: .customLong("victoria-metrics"),
+          help: "The long-term layout: Prometheus also remote_writes into a local VictoriaMetrics (Debian's victoria-metrics) and the server reads that.")
+    var victoriaMetrics = false
+
     func validate() throws {
         if let eventsInterval, !(1...3600).contains(eventsInterval) { throw ValidationError("--events-interval must be between 1 and 3600 seconds") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
@@ -74,7 +78,7 @@ struct DemoCommand: AsyncParsableCommand {
             loaded = FleetFile.demo
         }
         let limits = try HealthLimitsOption.load(healthLimits)
-        let configuration = DemoConfiguration(
+        var configuration = DemoConfiguration(
             stateDirectory: stateDirectory,
             port: port,
             prometheusPort: prometheusPort,
@@ -89,6 +93,7 @@ struct DemoCommand: AsyncParsableCommand {
             agentNVMLLibrary: agentNVML,
             agentToolsDirectory: agentTools
         )
+        configuration.victoriaMetrics = victoriaMetrics
         let path = stateDirectory
         do {
             try await DemoStack(configuration).run { credentials in
@@ -99,6 +104,9 @@ struct DemoCommand: AsyncParsableCommand {
                     "  Simulator:   \(credentials.simulatorURL)/targets",
                     "  Credentials: \(path)/demo-credentials.json",
                 ]
+                if let metrics = credentials.metricsURL {
+                    lines.insert("  Long-term:   \(metrics)  (VictoriaMetrics; the server reads it)", at: 3)
+                }
                 if let alertmanager = credentials.alertmanagerURL {
                     lines.insert("  Alertmanager: \(alertmanager)", at: 3)
                 }
