@@ -11,12 +11,21 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("state-dir"), help: "Directory of the embedded SQLite database (aifactory.sqlite).")
     var stateDirectory = "state"
 
-    @Option(name: .customLong("database-url"), help: "PostgreSQL URL (postgres://…) instead of the embedded SQLite.")
-    var databaseURL: String?
+    @Option(name: .customLong("database-url"),
+            help: "PostgreSQL URL (postgres://…) instead of the embedded SQLite. With a password, prefer the AIFACTORY_DATABASE_URL environment variable: `ps` shows command lines to every user.")
+    var databaseURLOption: String?
+
+    /// `--database-url`, else `AIFACTORY_DATABASE_URL` (an environment file keeps the password
+    /// out of the process list).
+    var databaseURL: String? {
+        if let databaseURLOption { return databaseURLOption }
+        let variable = ProcessInfo.processInfo.environment["AIFACTORY_DATABASE_URL"] ?? ""
+        return variable.isEmpty ? nil : variable
+    }
 
     func validate() throws {
         if let databaseURL, !(databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://")) {
-            throw ValidationError("--database-url must start with postgres:// or postgresql://")
+            throw ValidationError("--database-url (or AIFACTORY_DATABASE_URL) must start with postgres:// or postgresql://")
         }
     }
 
