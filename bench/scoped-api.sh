@@ -29,30 +29,8 @@ cleanup() {
 trap cleanup EXIT
 
 "$BIN" export grafana --out "$state/dashboard.json"
-# A port taken between the probe and the bind (the demo's children bind port 0) is retried.
-started=0
-for attempt in 1 2 3; do
-  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-  rm -rf "$state/demo" && mkdir -p "$state/demo"
-  "$BIN" demo --state-dir "$state/demo" --port "$port" >"$state/demo.log" 2>&1 &
-  demo=$!
-  for _ in $(seq 1 600); do
-    [ -s "$state/demo/demo-credentials.json" ] && { started=1; break; }
-    kill -0 "$demo" 2>/dev/null || break
-    sleep 0.2
-  done
-  [ "$started" -eq 1 ] && break
-  if ! kill -0 "$demo" 2>/dev/null && grep -q "address already in use" "$state/demo.log"; then
-    echo "bench-scoped-api: port $port was taken before the demo bound it (attempt $attempt); retrying" >&2
-    continue
-  fi
-  break
-done
-if [ "$started" -ne 1 ]; then
-  echo "bench-scoped-api: the demo did not start:" >&2
-  tail -20 "$state/demo.log" >&2
-  exit 1
-fi
+source scripts/lib/start-demo.sh
+start_demo bench-scoped-api "$BIN" "$state/demo" || exit 1
 
 python3 bench/scoped_api.py --credentials "$state/demo/demo-credentials.json" --dashboard "$state/dashboard.json" \
   --rounds "${ROUNDS:-30}" --range "${RANGE:-3600}" --step "${STEP:-15}" --warmup "${WARMUP:-60}"

@@ -20,19 +20,20 @@ command -v haproxy >/dev/null 2>&1 || { echo "replicas-test: haproxy is missing;
 state="$(mktemp -d /tmp/aif-replicas.XXXXXX)"
 out=".test-output/replicas"
 mkdir -p "$out"
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-"$bin" demo --state-dir "$state/demo" --port "$port" --simulation-offset 75 --alert-scale 0.05 >"$out/demo.log" 2>&1 &
-demo=$!
+source scripts/lib/start-demo.sh
+demo=""
 stop_demo() {
-  if kill -0 "$demo" 2>/dev/null; then
+  if [ -n "$demo" ] && kill -0 "$demo" 2>/dev/null; then
     kill -INT "$demo" 2>/dev/null || true
     for _ in $(seq 1 60); do kill -0 "$demo" 2>/dev/null || break; sleep 0.5; done
     kill -0 "$demo" 2>/dev/null && kill -TERM "$demo" 2>/dev/null || true
   fi
   wait "$demo" 2>/dev/null || true
+  cp "$state/demo.log" "$out/demo.log" 2>/dev/null || true
   rm -rf "$state"
 }
 trap stop_demo EXIT
+start_demo replicas-test "$bin" "$state/demo" --simulation-offset 75 --alert-scale 0.05 || exit 1
 
 python3 Tests/Replicas/test_replicas.py --aifactory "$bin" --demo "http://127.0.0.1:$port" --demo-state "$state/demo" \
   --database-url "$AIFACTORY_TEST_POSTGRES_URL" --work "$state" --out "$out"

@@ -57,6 +57,9 @@ struct RemovalTenantRoutesTests {
             #expect(try await audit("since=yesterday").status == .badRequest)
             #expect(try await audit("limit=0").status == .badRequest)
             #expect(try await audit("before=x").status == .badRequest)
+            #expect(try await audit("since=2026-12-02T00:00:00Z&until=2026-12-01T00:00:00Z").status == .badRequest)
+            #expect(try await audit("action=\(String(repeating: "a", count: 101))").status == .badRequest)
+            #expect(try await audit("actor=a%01b").status == .badRequest)
             #expect(try await client.execute(uri: "/api/v1/admin/audit", method: .get, headers: .bearer(fleet.keys["acme-admin"])).status == .forbidden)
         }
         await fleet.close()

@@ -72,7 +72,13 @@ struct AdminRemovalRoutes {
                 actor: text("actor"), action: text("action"), target: text("target"),
                 since: try Self.time(text("since"), name: "since"), until: try Self.time(text("until"), name: "until"),
                 beforeID: try Self.integer(query.get("before"), name: "before", range: 1...Int.max).map(Int64.init))
-            return try await store.auditLog(filter, limit: limit).jsonResponse()
+            do {
+                return try await store.auditLog(filter, limit: limit).jsonResponse()
+            } catch StoreError.invalid(let field, let reason) {
+                // A filter the store refuses (control characters, too long, since after until)
+                // is a bad query parameter like the others: 400 naming it.
+                throw APIError.badRequest("\(field): \(reason)")
+            }
         }
     }
 
