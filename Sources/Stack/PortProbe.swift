@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,9 +16,34 @@ public enum PortProbe {
         bindProbe(host: host, port: port) != nil
     }
 
-    /// A port the kernel considers free on `host`, or `nil` if none could be bound.
+    /// A port free on `host` now, chosen for a child that binds it later; `nil` if none is.
+    ///
+    /// Drawn at random below the kernel's ephemeral range (`ip_local_port_range`), not from it:
+    /// every socket bound to port 0 meanwhile (the simulator, test servers, outgoing connections)
+    /// takes an ephemeral port, and one of them taking the probed port before the child binds it
+    /// made starts fail with "address already in use". Falls back to a kernel-chosen port when the
+    /// range below holds nothing free.
     public static func freePort(host: String = "127.0.0.1") -> Int? {
-        bindProbe(host: host, port: 0)
+        let low = max(1025, min(ephemeralLowerBound - 12_000, 20_000))
+        let high = ephemeralLowerBound - 1
+        if high > low {
+            for _ in 0..<64 {
+                let port = Int.random(in: low...high)
+                if let bound = bindProbe(host: host, port: port) { return bound }
+            }
+        }
+        return bindProbe(host: host, port: 0)
+    }
+
+    /// The first port of the kernel's ephemeral range (32768 when it cannot be read).
+    static var ephemeralLowerBound: Int {
+        #if os(Linux)
+        if let text = try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8),
+           let first = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first, let port = Int(first) {
+            return port
+        }
+        #endif
+        return 32768
     }
 
     /// Binds a TCP socket to `host:port`, returns the bound port and closes the socket.

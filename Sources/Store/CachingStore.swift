@@ -199,6 +199,10 @@ public final class CachingStore: Store {
     public func failActiveLoadTests(reason: String, createdBefore: Date) async throws -> Int {
         try await base.failActiveLoadTests(reason: reason, createdBefore: createdBefore)
     }
+    public func recordLoopBeat(name: String, holder: String, at: Date, error: String?) async throws {
+        try await base.recordLoopBeat(name: name, holder: holder, at: at, error: error)
+    }
+    public func loopBeat(name: String) async throws -> LoopBeat? { try await base.loopBeat(name: name) }
     public func holdLoadTests(ids: [String], owner: String, now: Date) async throws -> [String] {
         try await base.holdLoadTests(ids: ids, owner: owner, now: now)
     }

@@ -1,3 +1,4 @@
+public import Foundation
 public import Logging
 
 /// What the `serve` replicas sharing one database agree on (docs/DEPLOY.md "Replicas"): which of
@@ -51,4 +52,19 @@ public struct SingleProcessCluster: Cluster {
 extension Store {
     /// Stores without a shared database (test doubles) are a cluster of one.
     public var cluster: any Cluster { SingleProcessCluster() }
+}
+
+/// The last pass of a once-per-cluster loop as the store keeps it (`Store.recordLoopBeat`).
+public struct LoopBeat: Sendable, Hashable {
+    /// The replica that ran it (host and process).
+    public var holder: String
+    public var at: Date
+    /// `nil`: the pass succeeded.
+    public var error: String?
+
+    public init(holder: String, at: Date, error: String?) {
+        self.holder = holder
+        self.at = at
+        self.error = error
+    }
 }

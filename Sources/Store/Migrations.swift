@@ -274,6 +274,14 @@ enum Migrations {
     private static func version10(_ db: any SQLDatabase, _ dialect: Dialect) async throws {
         try await db.alter(table: "load_tests").column("owner", type: .text).run()
         try await db.alter(table: "load_tests").column("seen_at", type: .bigint).run()
+        // The last pass of each once-per-cluster loop, whichever replica ran it, so any replica's
+        // self-check can say whether the loop runs somewhere.
+        try await db.create(table: "loop_beats")
+            .column("name", type: .text, .primaryKey(autoIncrement: false))
+            .column("holder", type: .text, .notNull)
+            .column("at", type: .bigint, .notNull)
+            .column("error", type: .text)
+            .run()
         guard dialect == .postgres else { return }
         try await db.raw("""
             CREATE OR REPLACE FUNCTION aifactory_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$

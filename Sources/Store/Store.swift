@@ -20,6 +20,10 @@ public protocol Store: Sendable {
     func close() async throws
     /// How replicas sharing this database coordinate (a cluster of one for SQLite).
     var cluster: any Cluster { get }
+    /// Records the last pass of the once-per-cluster loop `name` by replica `holder`.
+    func recordLoopBeat(name: String, holder: String, at: Date, error: String?) async throws
+    /// The last recorded pass of loop `name`, whichever replica ran it.
+    func loopBeat(name: String) async throws -> LoopBeat?
 
     // MARK: Tenants
 

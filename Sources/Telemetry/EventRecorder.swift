@@ -83,17 +83,28 @@ public struct EventRecorder: Sendable {
         return recorded
     }
 
+    /// The loop's name in `Store.loopBeat(name:)`.
+    public static let loopName = "event-recorder"
+
+    /// This process among the replicas, as the self-check names it.
+    static let holder = "\(ProcessInfo.processInfo.hostName) pid \(ProcessInfo.processInfo.processIdentifier)"
+
     /// Polls every `interval` until the task is cancelled; a failed poll is logged and retried next time.
     public func run(every interval: Duration, now: @escaping @Sendable () -> Date = { Date() }) async throws {
         while !Task.isCancelled {
+            var failure: String?
             do {
                 try await pollOnce(now: now())
-                heartbeat?.beat(at: now())
             } catch is CancellationError {
                 return
             } catch {
                 logger.error("event poll failed", metadata: ["error": "\(error)"])
-                heartbeat?.beat(at: now(), error: "\(error)")
+                failure = "\(error)"
+            }
+            heartbeat?.beat(at: now(), error: failure)
+            if store.cluster.isShared {
+                // Replicas: only this one runs the loop; every replica's self-check reads this.
+                try? await store.recordLoopBeat(name: Self.loopName, holder: Self.holder, at: now(), error: failure)
             }
             do {
                 try await Task.sleep(for: interval)

@@ -87,6 +87,7 @@ class Replica:
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
         self.log_path = os.path.join(ARGS.out, f"replica-{name}.log")
+        open(self.log_path, "w").close()  # this run's log only: leadership is read from it
 
     def start(self):
         log = open(self.log_path, "a")
@@ -296,6 +297,15 @@ def main():
         leaders = [r for r in replicas if r.leads()]
         expect(len(leaders) == 1, f"both replicas lead: {[r.name for r in leaders]}")
         victim, survivor = leaders[0], next(r for r in replicas if r is not leaders[0])
+        # The follower's self-check finds the recorder running on the leader (its stored last pass).
+        def follower_check():
+            status, run = call("POST", f"{survivor.url}/api/v1/factory/validate", operator, timeout=60)
+            expect(status in (200, 201), f"validate on {survivor.name}: {status} {run}")
+            return next((c for c in run.get("checks", []) if c.get("id") == "loops.events"), None)
+        check = wait_for(lambda: (lambda c: c if c and c.get("status") == "pass" else None)(follower_check()), 30,
+                         "the follower's loops.events check passes")
+        expect(" on " in check.get("seen", ""), f"the follower names where the recorder runs: {check}")
+        FIGURES["followerEventsCheck"] = check.get("seen")
         wait_for(lambda: xid_events(operator, front), 120, "the XID 79 event is recorded")
 
         status, test = call("POST", f"{victim.url}/api/v1/factory/loadtests", keys["acme"][1], {

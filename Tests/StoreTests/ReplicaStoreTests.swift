@@ -60,6 +60,21 @@ struct ReplicaStoreTests {
         }
     }
 
+    @Test("a loop's last pass is kept per loop, the newest replacing the last", arguments: Backend.allCases)
+    func loopBeats(_ backend: Backend) async throws {
+        try await withStore(backend) { database in
+            let store = CachingStore(database.store)
+            #expect(try await store.loopBeat(name: "event-recorder") == nil)
+            let first = Date(timeIntervalSince1970: 1_800_000_000)
+            try await store.recordLoopBeat(name: "event-recorder", holder: "host-a pid 1", at: first, error: nil)
+            try await store.recordLoopBeat(name: "event-recorder", holder: "host-b pid 2", at: first.addingTimeInterval(5), error: "backend down")
+            #expect(try await store.loopBeat(name: "event-recorder") == LoopBeat(holder: "host-b pid 2", at: first.addingTimeInterval(5), error: "backend down"))
+            let error = await storeError { try await store.recordLoopBeat(name: "", holder: "h", at: first, error: nil) }
+            #expect(error?.field == "name")
+            #expect(try await store.loopBeat(name: "event-recorder")?.holder == "host-b pid 2", "a refused beat changes nothing")
+        }
+    }
+
     @Test("one leader per lease; a leader whose session dies hands over")
     func lease() async throws {
         try await withStore(.postgres) { database in

@@ -2,6 +2,7 @@ import Foundation
 import PromQL
 import PrometheusClient
 import Telemetry
+import Store
 
 extension StackValidator {
     /// Rules loaded and evaluating without errors, and no alerting rule over a metric that
@@ -152,19 +153,28 @@ extension StackValidator {
         let recorderTitle = "Event recorder sweeping (XID, ECC, thermal events)"
         if let eventRecorder {
             let interval = Double(eventRecorder.interval.components.seconds)
-            if let beat = eventRecorder.lastBeat {
+            // Replicas: the recorder runs on the one holding its lease; its last pass is stored.
+            var elsewhere: String?
+            var lastBeat = eventRecorder.lastBeat.map { (at: $0.at, error: $0.error) }
+            if store.cluster.isShared, let stored = try? await store.loopBeat(name: EventRecorder.loopName),
+               lastBeat == nil || stored.at > lastBeat!.at {
+                lastBeat = (stored.at, stored.error)
+                elsewhere = stored.holder
+            }
+            let on = elsewhere.map { " on \($0)" } ?? ""
+            if let beat = lastBeat {
                 let age = context.at.timeIntervalSince(beat.at)
                 if age > 3 * interval + 5 {
                     checks.append(ValidationCheck(id: "loops.events", group: .loops, title: recorderTitle, status: .fail,
-                                                  seen: "last pass \(Self.age(age)) ago (every \(Self.age(interval)) expected)",
+                                                  seen: "last pass\(on) \(Self.age(age)) ago (every \(Self.age(interval)) expected)",
                                                   hint: "The recorder has stopped: events stop reaching the timeline. Check the server's log for 'event poll' errors and restart it."))
                 } else if let error = beat.error {
                     checks.append(ValidationCheck(id: "loops.events", group: .loops, title: recorderTitle, status: .warn,
-                                                  seen: "last pass \(Self.age(age)) ago failed: \(error.prefix(200))",
+                                                  seen: "last pass\(on) \(Self.age(age)) ago failed: \(error.prefix(200))",
                                                   hint: "Usually the metrics backend or the store was briefly unreachable; it retries every \(Self.age(interval))."))
                 } else {
                     checks.append(ValidationCheck(id: "loops.events", group: .loops, title: recorderTitle, status: .pass,
-                                                  seen: "last pass \(Self.age(age)) ago, every \(Self.age(interval))"))
+                                                  seen: "last pass\(on) \(Self.age(age)) ago, every \(Self.age(interval))"))
                 }
             } else {
                 checks.append(ValidationCheck(id: "loops.events", group: .loops, title: recorderTitle, status: .warn,
