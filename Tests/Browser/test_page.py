@@ -1977,7 +1977,6 @@ SCENARIOS = [
     test_none_explainer,
     test_provider_pool_note,
     test_cost_panel,
-    test_cost_hand_computation,
     test_wall_display,
     test_stale_banner,
     test_loadtest_helpers,
@@ -1988,6 +1987,8 @@ SCENARIOS = [
     test_diagnostics_who_sees_it,
     test_diagnostics_dcgm,
     test_diagnostics_nccl,
+    # Late: by now the demo's Prometheus holds two 120 s steps of growth (early, it waits for them).
+    test_cost_hand_computation,
 ]
 
 # The operator's fleet view and management console (issue 20) live in test_operator.py; they run
