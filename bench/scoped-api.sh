@@ -18,18 +18,10 @@ else
 fi
 state="$(mktemp -d)"
 demo=""
-cleanup() {
-  if [ -n "$demo" ]; then
-    kill -INT "$demo" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$demo" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$demo" 2>/dev/null || true
-  fi
-  rm -rf "$state"
-}
-trap cleanup EXIT
+source scripts/lib/start-demo.sh
+trap 'stop_demo_and_remove "$state"' EXIT
 
 "$BIN" export grafana --out "$state/dashboard.json"
-source scripts/lib/start-demo.sh
 start_demo bench-scoped-api "$BIN" "$state/demo" || exit 1
 
 python3 bench/scoped_api.py --credentials "$state/demo/demo-credentials.json" --dashboard "$state/dashboard.json" \

@@ -15,17 +15,9 @@ swift build --product aifactory >/dev/null
 bin="$(swift build --show-bin-path)/aifactory"
 state="$(mktemp -d)"
 demo=""
-cleanup() {
-  if [ -n "$demo" ]; then
-    kill -INT "$demo" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$demo" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$demo" 2>/dev/null || true
-  fi
-  rm -rf "$state"
-}
-trap cleanup EXIT
-
 source scripts/lib/start-demo.sh
+trap 'stop_demo_and_remove "$state"' EXIT
+
 start_demo fuzz-api "$bin" "$state/demo" || exit 1
 
 python3 scripts/fuzz_api.py --credentials "$state/demo/demo-credentials.json" --examples "$examples"

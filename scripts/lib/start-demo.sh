@@ -36,3 +36,14 @@ start_demo() {
   tail -20 "$state.log" >&2
   return 1
 }
+
+# stop_demo_and_remove DIR: SIGINT the demo `start_demo` started (SIGKILL after 10 s), then
+# remove DIR. For `trap 'stop_demo_and_remove "$state"' EXIT`.
+stop_demo_and_remove() {
+  if [ -n "${demo:-}" ]; then
+    kill -INT "$demo" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$demo" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$demo" 2>/dev/null || true
+  fi
+  rm -rf "$1"
+}
