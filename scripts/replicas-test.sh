@@ -22,17 +22,8 @@ out=".test-output/replicas"
 mkdir -p "$out"
 source scripts/lib/start-demo.sh
 demo=""
-stop_demo() {
-  if [ -n "$demo" ] && kill -0 "$demo" 2>/dev/null; then
-    kill -INT "$demo" 2>/dev/null || true
-    for _ in $(seq 1 60); do kill -0 "$demo" 2>/dev/null || break; sleep 0.5; done
-    kill -0 "$demo" 2>/dev/null && kill -TERM "$demo" 2>/dev/null || true
-  fi
-  wait "$demo" 2>/dev/null || true
-  cp "$state/demo.log" "$out/demo.log" 2>/dev/null || true
-  rm -rf "$state"
-}
-trap stop_demo EXIT
+# The demo's log joins the replicas' in $out before its state goes.
+trap 'cp "$state/demo.log" "$out/demo.log" 2>/dev/null || true; stop_demo_and_remove "$state"' EXIT
 start_demo replicas-test "$bin" "$state/demo" --simulation-offset 75 --alert-scale 0.05 || exit 1
 
 python3 Tests/Replicas/test_replicas.py --aifactory "$bin" --demo "http://127.0.0.1:$port" --demo-state "$state/demo" \

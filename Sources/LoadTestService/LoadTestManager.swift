@@ -93,7 +93,8 @@ public final class LoadTestManager: Service, Sendable {
     /// The replica's heartbeat until shutdown: owns its running tests, stops those ended through
     /// another replica, and fails the tests of replicas that went silent.
     private func keepOwnership() async {
-        var next = ContinuousClock.now
+        // The first beat one interval in: `run()` has just swept, and nothing runs yet.
+        var next = ContinuousClock.now + heartbeat
         while !registry.isShuttingDown {
             // Short naps, so shutdown never waits a whole heartbeat for this loop.
             if ContinuousClock.now < next {

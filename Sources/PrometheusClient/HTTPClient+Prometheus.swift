@@ -1,6 +1,7 @@
 public import AsyncHTTPClient
 import NIOCore
 import NIOHTTPCompression
+import NIOSSL
 
 extension HTTPClient {
     /// The HTTP client Prometheus reads use unless one is injected.
@@ -15,11 +16,17 @@ extension HTTPClient {
     ///   reconnect attempts.
     ///
     /// A process-wide instance, like `HTTPClient.shared`: it is never shut down.
-    public static let prometheus: HTTPClient = {
-        var configuration = HTTPClient.Configuration()
+    public static let prometheus = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .prometheus())
+}
+
+extension HTTPClient.Configuration {
+    /// The settings of `HTTPClient.prometheus`, with `tls` for a backend behind a private CA
+    /// (`PrometheusBackend`): every client the product makes for a metrics backend shares them.
+    static func prometheus(tls: TLSConfiguration? = nil) -> HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         configuration.decompression = .enabled(limit: .size(64 << 20))
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = .seconds(2)
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }()
+        return configuration
+    }
 }

@@ -1,7 +1,5 @@
 public import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOHTTPCompression
 import NIOSSL
 import Synchronization
 
@@ -111,11 +109,7 @@ public struct PrometheusBackend: Sendable {
         guard !certificates.isEmpty else { throw .invalid(flag: "--prometheus-ca-file", "\(caFile) holds no PEM certificate") }
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates(certificates)
-        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
-        configuration.decompression = .enabled(limit: .size(64 << 20))
-        configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.timeout.connect = .seconds(2)
-        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .prometheus(tls: tls))
         return trusting.withLock { clients in
             if let made = clients[caFile] {
                 try? client.syncShutdown()  // another caller won the race; this one was never used

@@ -19,7 +19,7 @@ extension SQLStore {
             }
             if let active = try await db.select().column("id").from("load_tests")
                 .where("tenant", .equal, tenant)
-                .where("status", .in, LoadTestStatus.allCases.filter(\.isActive).map(\.rawValue))
+                .where("status", .in, Self.activeLoadTestStatuses)
                 .limit(1).first() {
                 throw StoreError.duplicate(entity: "active load test", name: try active.decode(column: "id", as: String.self))
             }
@@ -95,7 +95,7 @@ extension SQLStore {
         let before = Timestamp.millis(createdBefore)
         try Validate.text(reason, field: "error", maxLength: 2000)
         let now = Timestamp.now()
-        let active = LoadTestStatus.allCases.filter(\.isActive).map(\.rawValue)
+        let active = Self.activeLoadTestStatuses
         return try await write { db in
             let count = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
                 .from("load_tests").where("status", .in, active).where("created_at", .lessThan, before).first()?.decode(column: "n", as: Int64.self) ?? 0
@@ -115,7 +115,7 @@ extension SQLStore {
         for id in ids { try Validate.text(id, field: "id", maxLength: 64) }
         try Validate.text(owner, field: "owner", maxLength: 64)
         let seen = Timestamp.millis(now)
-        let active = LoadTestStatus.allCases.filter(\.isActive).map(\.rawValue)
+        let active = Self.activeLoadTestStatuses
         return try await write { db in
             try await db.update("load_tests")
                 .set("owner", to: SQLBind(owner))
@@ -134,7 +134,7 @@ extension SQLStore {
         try Validate.text(reason, field: "error", maxLength: 2000)
         let (silent, unowned) = (Timestamp.millis(silentSince), Timestamp.millis(unownedBefore))
         let now = Timestamp.now()
-        let active = LoadTestStatus.allCases.filter(\.isActive).map(\.rawValue)
+        let active = Self.activeLoadTestStatuses
         return try await write { db in
             let orphans = try await db.select().column("id").from("load_tests")
                 .where("status", .in, active)
@@ -154,6 +154,9 @@ extension SQLStore {
             return orphans.count
         }
     }
+
+    /// The statuses of a test that still runs or waits to (queued, running), as stored.
+    static let activeLoadTestStatuses = LoadTestStatus.allCases.filter(\.isActive).map(\.rawValue)
 
     /// Largest plan, progress or result text accepted (a search stores a report per trial).
     static let maxLoadTestJSON = 4 << 20

@@ -15,7 +15,7 @@ extension SQLStore {
                                        reason: "diagnostic run \(try run.decode(column: "id", as: String.self)) is active; cancel it first")
             }
             if let test = try await db.select().column("id").from("load_tests")
-                .where("node", .equal, name).where("status", .in, ["queued", "running"]).first() {
+                .where("node", .equal, name).where("status", .in, Self.activeLoadTestStatuses).first() {
                 throw StoreError.inUse(entity: "node", name: name,
                                        reason: "load test \(try test.decode(column: "id", as: String.self)) is active; cancel it first")
             }
@@ -54,7 +54,7 @@ extension SQLStore {
                 throw StoreError.inUse(entity: "tenant", name: name, reason: "it subscribes to \(Self.list(pools, "pool")); remove the subscriptions first")
             }
             if try await db.select().column("id").from("load_tests").where("tenant", .equal, name)
-                .where("status", .in, ["queued", "running"]).first() != nil {
+                .where("status", .in, Self.activeLoadTestStatuses).first() != nil {
                 throw StoreError.inUse(entity: "tenant", name: name, reason: "a load test of it is active; cancel it first")
             }
             let users = try await db.select().column("id").from("users").where("tenant", .equal, name).all()

@@ -62,10 +62,8 @@ struct GatewayCommand: AsyncParsableCommand {
             router: gateway.router(), configuration: .init(address: .hostname(address.host, port: address.port), serverName: "aifactory-gateway"),
             logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
-        if store.cluster.isShared {
-            // On PostgreSQL beside serve replicas: a key revoked there is refused here at once.
-            services.append(.init(service: StoreChangeListener(store: store, logger: logger)))
-        }
+        // On PostgreSQL beside serve replicas: a key revoked there is refused here at once.
+        services.append(.init(service: StoreChangeListener(store: store, logger: logger)))
         if let prometheusURL {
             services.append(.init(service: GatewayLoadSource.polling(pool: pool, prometheusURL: prometheusURL, logger: logger)))
         }

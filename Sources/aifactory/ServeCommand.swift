@@ -165,11 +165,9 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: app), .init(service: loadTests), .init(service: DiagnosticsSweepService(dependencies: dependencies)),
         ]
-        if store.cluster.isShared {
-            // Replicas on PostgreSQL: another replica's revocation or registration reaches this
-            // one's caches when it commits (docs/DEPLOY.md "Replicas").
-            services.append(.init(service: StoreChangeListener(store: store, logger: Logger(label: "aifactory.store"))))
-        }
+        // Replicas on PostgreSQL: another replica's revocation or registration reaches this one's
+        // caches when it commits (docs/DEPLOY.md "Replicas"); idle on SQLite.
+        services.append(.init(service: StoreChangeListener(store: store, logger: Logger(label: "aifactory.store"))))
         if let gateway {
             let gatewayAddress = try ListenAddress(gateway)
             let plans: GatewayPlans
