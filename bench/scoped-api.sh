@@ -6,7 +6,11 @@
 # "Performance"). A benchmark that prints figures, never a timed test.
 # Environment: AIFACTORY_BIN (a prebuilt binary instead of `swift build -c release`), ROUNDS
 # (default 30), RANGE (seconds of each range query, default 3600), STEP (default 15),
-# WARMUP (seconds of data to collect before measuring, default 60).
+# WARMUP (seconds of live data to collect before measuring, default 30), HISTORY (simulated past
+# the demo starts with, `demo --history`; default 1h, the dashboard's own range, so each range
+# query reads a full TSDB rather than one a minute old; `HISTORY=0` starts empty), SCALE_NODES
+# and SCALE_GPUS (a generated fleet: the tenant owns SCALE_NODES nodes of SCALE_GPUS GPUs each,
+# bench/scale_fleet.py; default: the demo fleet, where the tenant has 3 GPUs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +26,13 @@ source scripts/lib/start-demo.sh
 trap 'stop_demo_and_remove "$state"' EXIT
 
 "$BIN" export grafana --out "$state/dashboard.json"
-start_demo bench-scoped-api "$BIN" "$state/demo" || exit 1
+fleet=()
+if [[ -n "${SCALE_NODES:-}" ]]; then
+  python3 bench/scale_fleet.py "$SCALE_NODES" "${SCALE_GPUS:-8}" > "$state/fleet.yaml"
+  fleet=(--fleet "$state/fleet.yaml")
+fi
+history=(); [[ "${HISTORY:-1h}" != 0 ]] && history=(--history "${HISTORY:-1h}")
+start_demo bench-scoped-api "$BIN" "$state/demo" "${fleet[@]}" "${history[@]}" || exit 1
 
 python3 bench/scoped_api.py --credentials "$state/demo/demo-credentials.json" --dashboard "$state/dashboard.json" \
-  --rounds "${ROUNDS:-30}" --range "${RANGE:-3600}" --step "${STEP:-15}" --warmup "${WARMUP:-60}"
+  --rounds "${ROUNDS:-30}" --range "${RANGE:-3600}" --step "${STEP:-15}" --warmup "${WARMUP:-30}" --history "${HISTORY:-1h}"

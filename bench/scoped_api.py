@@ -54,7 +54,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--range", type=int, default=3600)
     parser.add_argument("--step", type=int, default=15)
-    parser.add_argument("--warmup", type=int, default=60)
+    parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--history", default="0")
     args = parser.parse_args()
     credentials = json.load(open(args.credentials))
     dashboard = json.load(open(args.dashboard))
@@ -95,7 +96,8 @@ def main():
 
     n = len(api.times)
     print(f"tenant {owner['tenant']}: {len(pairs)} dashboard queries ({nonempty} with data), "
-          f"query_range over {args.range} s at step {args.step} s, {args.rounds} rounds = {n} requests per side")
+          f"query_range over {args.range} s at step {args.step} s, {args.rounds} rounds = {n} requests per side; "
+          f"TSDB: {args.history} of history + {args.warmup} s live")
     print(f"{'':24}{'p50':>12}{'p99':>12}")
     print(f"{'direct to Prometheus':24}{ms(percentile(direct.times, 0.5)):>12}{ms(percentile(direct.times, 0.99)):>12}")
     print(f"{'through /prometheus':24}{ms(percentile(api.times, 0.5)):>12}{ms(percentile(api.times, 0.99)):>12}")

@@ -1,8 +1,8 @@
 /// Parses the durations scenario files use: `90s`, `2m`, `1h30m`, `1.5s`, `250ms`, or a bare number
 /// of seconds.
-enum DurationText {
+public enum DurationText {
     /// Seconds in `text`, or `nil` when it is not a non-negative duration.
-    static func seconds(_ text: String) -> Double? {
+    public static func seconds(_ text: String) -> Double? {
         let trimmed = text.trimmingWhitespace()
         guard !trimmed.isEmpty else { return nil }
         if let plain = Double(trimmed), plain >= 0 { return plain }

@@ -21,6 +21,10 @@ public struct DemoConfiguration: Sendable {
     public var scrapeInterval: Duration
     /// Where on the scenario timeline the simulation starts (e.g. 10 min in: faults already on).
     public var simulationOffset: Duration
+    /// How much simulated past Prometheus holds at start (`--history`): the simulation over
+    /// `[simulationOffset, simulationOffset + history)` is written as TSDB blocks stamped with
+    /// the last `history` of wall-clock time, and the live simulation carries on from there.
+    public var history: Duration = .zero
     /// Scales every alert `for:` and range window (1 = production; 0.1 for fast tests).
     public var alertDurationScale: Double
     /// Health thresholds for the health model and the event recorder (`--health-limits`).

@@ -91,9 +91,13 @@ public struct DemoStack: Sendable {
         let victoria = try Self.victoriaMetricsRuntime(config, stateDirectory: state)
         let readURL = victoria?.url ?? runtime.url
 
+        // `--history`: the live simulation starts where the written past ends; `epoch` is the
+        // wall-clock time of simulation time 0, which stamps that past.
+        let simulationStart = config.simulationOffset + config.history
+        let epoch = Date().timeIntervalSince1970 - Double(simulationStart.components.seconds)
         let simulatorConfiguration = SimulatorConfiguration(
             host: config.host, port: config.simulatorPort, fleet: config.fleet, seed: config.seed,
-            clock: Self.clock(offset: config.simulationOffset)
+            clock: Self.clock(offset: simulationStart)
         )
         let simulator = buildSimulatorApplication(
             simulatorConfiguration,
@@ -111,6 +115,7 @@ public struct DemoStack: Sendable {
         }
         let prometheus = PrometheusService(runtime: runtime, restart: config.prometheusRestart, ready: prometheusReady, logger: logger) {
             _ = try await seeded.wait()
+            try await Self.backfillHistory(config, nodes: try await store.nodes(), epoch: epoch, runtime: runtime, stateDirectory: state, logger: logger)
             let port = try await serverPort.wait()
             let jobs = ["dcgm", "vllm"].map { exporter in
                 HTTPSDJob(

@@ -37,6 +37,10 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("simulation-offset"), help: "Start this many seconds into the scenario timeline (faults begin at 90 s).")
     var simulationOffset = 0
 
+    @Option(name: .customLong("history"),
+            help: "Start with this much simulated past in Prometheus (e.g. 30m, 6h, 2d; at most 7d): the trends and range queries have data at once.")
+    var history: String?
+
     @Option(name: .customLong("events-interval"), help: "Seconds between event-recorder polls (default: the scrape interval, at least 5).")
     var eventsInterval: Int?
 
@@ -59,9 +63,22 @@ struct DemoCommand: AsyncParsableCommand {
         guard (1...300).contains(scrapeInterval) else { throw ValidationError("--scrape-interval must be between 1 and 300 seconds") }
         guard alertScale > 0, alertScale <= 10 else { throw ValidationError("--alert-scale must be greater than 0 and at most 10") }
         guard (0...864_000).contains(simulationOffset) else { throw ValidationError("--simulation-offset must be between 0 and 864000 seconds") }
+        if let history {
+            guard let duration = Self.duration(history), duration > .zero, duration <= .seconds(7 * 86_400) else {
+                throw ValidationError("--history must be a duration from 1s to 7d, such as 30m, 6h or 2d (got \"\(history)\")")
+            }
+            if victoriaMetrics {
+                throw ValidationError("--history writes Prometheus's own TSDB, which --victoria-metrics does not read (remote_write carries only new samples)")
+            }
+        }
         if let agentNVML, !FileManager.default.fileExists(atPath: agentNVML) {
             throw ValidationError("--agent-nvml: no file at \(agentNVML)")
         }
+    }
+
+    /// A `--history` value (`30m`, `6h`, `1h30m`, `2d`) as whole seconds.
+    static func duration(_ text: String) -> Duration? {
+        DurationText.seconds(text).map { .seconds(Int64($0.rounded())) }
     }
 
     func run() async throws {
@@ -94,6 +111,7 @@ struct DemoCommand: AsyncParsableCommand {
             agentToolsDirectory: agentTools
         )
         configuration.victoriaMetrics = victoriaMetrics
+        configuration.history = history.flatMap(Self.duration) ?? .zero
         let path = stateDirectory
         do {
             try await DemoStack(configuration).run { credentials in

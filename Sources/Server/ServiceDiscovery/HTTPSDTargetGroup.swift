@@ -1,4 +1,4 @@
-import Fleet
+public import Fleet
 import PromQL
 
 /// One target group of Prometheus' `http_sd` format: `{"targets": [...], "labels": {...}}`.
@@ -8,16 +8,17 @@ import PromQL
 /// for a dedicated one — always set, so an exporter can never keep a `pool` label of its own
 /// (with `honor_labels: false` Prometheus renames it `exported_pool`) and move a pool's figures;
 /// `__metrics_path__` points at the exporter path recorded at registration.
-struct HTTPSDTargetGroup: Encodable, Sendable, Hashable {
-    var targets: [String]
-    var labels: [String: String]
+/// Public for the demo's history (`demo --history`), which stamps the past with the same labels.
+public struct HTTPSDTargetGroup: Encodable, Sendable, Hashable {
+    public var targets: [String]
+    public var labels: [String: String]
 
     /// Exporters Prometheus scrapes, one scrape job each.
-    enum Exporter: String, Sendable {
+    public enum Exporter: String, Sendable {
         case dcgm, vllm
     }
 
-    static func groups(for nodes: [NodeRecord], exporter: Exporter) -> [HTTPSDTargetGroup] {
+    public static func groups(for nodes: [NodeRecord], exporter: Exporter) -> [HTTPSDTargetGroup] {
         nodes.sorted { $0.name < $1.name }.compactMap { node in
             let address: String
             let path: String
