@@ -1,0 +1,85 @@
+import Exposition
+import Foundation
+import Simulator
+@testable import Stack
+import TestSupport
+import Testing
+
+/// `aifactory demo --history`: Prometheus starts holding the simulated past, written as TSDB
+/// blocks by promtool with the labels service discovery gives the live scrapes, so each GPU is
+/// one series from the start of the history into the live data and no counter resets where the
+/// past meets the present.
+@Suite("Demo history", .serialized)
+struct DemoHistoryTests {
+    @Test("the past is in Prometheus at start, one series per GPU, counters continuous into live data")
+    func pastInPrometheus() async throws {
+        guard ExternalTool.require("prometheus") != nil, ExternalTool.require("promtool") != nil else { return }
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("aif-history-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        var configuration = DemoConfiguration(stateDirectory: state, port: 0, fleet: FleetFile.demo, scrapeInterval: .seconds(5))
+        configuration.history = .seconds(600)
+        configuration.alertmanager = false
+        try await withDemoStack(configuration) { credentials in
+            let prometheus = credentials.prometheusURL
+            // Ten minutes at the 5 s scrape interval: 120 samples of each GPU before the first live scrape.
+            let utilisation = try await PrometheusHTTP.query(prometheus, #"count_over_time(DCGM_FI_DEV_GPU_UTIL{tenant="acme"}[11m])"#)
+            #expect(utilisation.count == 3, "acme's three GPUs, each one series across past and live data: \(utilisation.map(\.labels))")
+            #expect(utilisation.allSatisfy { $0.value >= 115 }, "about 120 past samples per GPU: \(utilisation.map(\.value))")
+            for sample in utilisation {
+                #expect(sample.labels["job"] == "dcgm" && sample.labels["pool"] == "_dedicated" && sample.labels["gpu_class"] != nil)
+                #expect(sample.labels["instance"]?.hasPrefix("127.0.0.1:") == true)
+            }
+            // Counters carry on from the past: no reset where it meets the live simulation.
+            let live = try await PrometheusHTTP.eventually(timeout: .seconds(60)) {
+                let recent = try await PrometheusHTTP.query(prometheus, #"count_over_time(vllm:prompt_tokens_total{node="acme-h100-1"}[30s])"#)
+                return recent.first.map { $0.value >= 2 } ?? false
+            }
+            #expect(live, "live scrapes follow the past")
+            let resets = try await PrometheusHTTP.query(prometheus, #"resets(vllm:prompt_tokens_total{tenant="acme"}[11m])"#)
+            #expect(!resets.isEmpty && resets.allSatisfy { $0.value == 0 }, "no counter reset across the boundary: \(resets.map(\.value))")
+            // Every past scrape also wrote `up`, as Prometheus does.
+            let up = try await PrometheusHTTP.query(prometheus, #"count_over_time(up{job="dcgm",node="acme-h100-1"}[11m])"#)
+            #expect(up.count == 1 && (up.first?.value ?? 0) >= 115)
+            #expect(FileManager.default.fileExists(atPath: state + "/prometheus-history.done"), "written once per state directory")
+        }
+    }
+
+    @Test("scrape labels: the target's win, an exposed one of the same name is kept as exported_<name>, empty ones go")
+    func labelMerge() {
+        let merged = HistoryBackfill.merge(
+            [Label("gpu", "0"), Label("tenant", "forged"), Label("empty", "")],
+            [Label("instance", "127.0.0.1:9400"), Label("job", "dcgm"), Label("tenant", "acme")])
+        #expect(merged == [
+            Label("instance", "127.0.0.1:9400"), Label("job", "dcgm"), Label("tenant", "acme"), Label("gpu", "0"), Label("exported_tenant", "forged"),
+        ])
+    }
+
+    @Test("the OpenMetrics file: every scrape at its time, up per target, a down node writes up 0 and nothing else")
+    func openMetricsFile() throws {
+        let simulation = FleetSimulation(fleet: FleetFile.demo, seed: 1)
+        let groups = [(targets: ["127.0.0.1:9400"], labels: ["__metrics_path__": "/nodes/acme-h100-1/dcgm/metrics", "node": "acme-h100-1", "tenant": "acme"])]
+        let targets = HistoryBackfill.targets(job: "dcgm", groups: groups, simulation: simulation)
+        #expect(targets.map(\.labels) == [[Label("instance", "127.0.0.1:9400"), Label("job", "dcgm"), Label("node", "acme-h100-1"), Label("tenant", "acme")]])
+        #expect(HistoryBackfill.targets(job: "dcgm", groups: [(targets: ["10.0.0.9:9400"], labels: ["node": "real-host"])], simulation: simulation).isEmpty,
+                "a node the simulation does not know (a real agent's) has no past here")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("aif-history-\(UUID().uuidString).om").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let backfill = HistoryBackfill(simulation: simulation, targets: targets, start: 0, end: 15, step: 5, epoch: 1_800_000_000)
+        let summary = try backfill.write(to: path)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.last == "# EOF")
+        #expect(summary.scrapes == 3 && summary.samples == lines.count - 1)
+        let ups = lines.filter { $0.hasPrefix("up{") }
+        #expect(ups == [
+            #"up{instance="127.0.0.1:9400",job="dcgm",node="acme-h100-1",tenant="acme"} 1 1800000000.000"#,
+            #"up{instance="127.0.0.1:9400",job="dcgm",node="acme-h100-1",tenant="acme"} 1 1800000005.000"#,
+            #"up{instance="127.0.0.1:9400",job="dcgm",node="acme-h100-1",tenant="acme"} 1 1800000010.000"#,
+        ])
+        // The samples are the simulator's own at each time, with the target's labels.
+        let exposed = try ExpositionParser.parse(try #require(simulation.dcgmText(node: "acme-h100-1", at: 5)))
+        let temperature = try #require(exposed.samples("DCGM_FI_DEV_GPU_TEMP").first { $0[label: "gpu"] == "0" })
+        #expect(lines.contains { $0.hasPrefix("DCGM_FI_DEV_GPU_TEMP{instance=") && $0.contains(#"gpu="0""#) && $0.hasSuffix(" \(HistoryBackfill.format(temperature.value)) 1800000005.000") })
+        #expect(HistoryBackfill.format(.nan) == "NaN" && HistoryBackfill.format(-.infinity) == "-Inf" && HistoryBackfill.format(0.25) == "0.25")
+        #expect(HistoryBackfill.seconds(1_800_000_000.0421) == "1800000000.042")
+    }
+}
