@@ -34,6 +34,24 @@ struct CLITests {
         #expect(!FileManager.default.fileExists(atPath: state + "/prometheus.log"), "nothing may start")
     }
 
+    @Test("demo refuses a --history that is not a duration up to 7d, or one beside --victoria-metrics, naming the flag")
+    func badHistory() async throws {
+        guard let binary = ProcessRunner.aifactoryBinary else { return }
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("aif-cli-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        for (arguments, message) in [
+            (["--history", "8d"], "--history must be a duration from 1s to 7d"),
+            (["--history", "soon"], "--history must be a duration from 1s to 7d"),
+            (["--history", "0s"], "--history must be a duration from 1s to 7d"),
+            (["--history", "1h", "--victoria-metrics"], "--history writes Prometheus's own TSDB"),
+        ] {
+            let result = try await ProcessRunner.run(binary, ["demo", "--state-dir", state, "--port", "0"] + arguments, timeout: 30)
+            #expect(result.status == 64, "\(arguments): \(result.output)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: state + "/prometheus.log"), "nothing may start")
+    }
+
     @Test("serve refuses an --alertmanager-url that is not an http(s) URL, naming the flag")
     func badAlertmanagerURL() async throws {
         guard let binary = ProcessRunner.aifactoryBinary else { return }

@@ -33,6 +33,18 @@ struct PrometheusBackendTests {
         }
     }
 
+    @Test("answers are asked for uncompressed unless a configured header asks for gzip")
+    func acceptEncoding() async throws {
+        try await FakePrometheus(responses: ["/api/v1/query": .json(Fixtures.scalar)]).run { url, log in
+            _ = try await PrometheusBackend.load().client(baseURL: url).query(try TestScope.acme("up"))
+            let plain = try #require(await log.last)
+            #expect(plain.headers["accept-encoding"] == "identity", "the decompressor would otherwise ask for deflate, gzip")
+            _ = try await PrometheusBackend.load(headers: ["Accept-Encoding: gzip"]).client(baseURL: url).query(try TestScope.acme("up"))
+            let gzip = try #require(await log.last)
+            #expect(gzip.headers["accept-encoding"] == "gzip")
+        }
+    }
+
     @Test("basic auth: the user and the password file's first line")
     func basicAuth() async throws {
         let password = try Self.file("pa:ss\n")
