@@ -34,5 +34,36 @@ fi
 history=(); [[ "${HISTORY:-1h}" != 0 ]] && history=(--history "${HISTORY:-1h}")
 start_demo bench-scoped-api "$BIN" "$state/demo" "${fleet[@]}" "${history[@]}" || exit 1
 
-python3 bench/scoped_api.py --credentials "$state/demo/demo-credentials.json" --dashboard "$state/dashboard.json" \
+# A bare HTTP hop for scale: haproxy relaying to the same Prometheus with no rewrite, so the
+# figures show what any proxy in between costs on this machine beside what /prometheus costs.
+PATH="$PATH:/usr/sbin:/sbin"
+proxy=()
+if command -v haproxy >/dev/null 2>&1; then
+  prometheus_url="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["prometheusURL"])' "$state/demo/demo-credentials.json")"
+  haproxy_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  cat > "$state/haproxy.cfg" <<CFG
+global
+  nbthread 1
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 60s
+  timeout server 60s
+  http-reuse always
+frontend bench
+  bind 127.0.0.1:$haproxy_port
+  default_backend prometheus
+backend prometheus
+  server prometheus ${prometheus_url#http://}
+CFG
+  haproxy -f "$state/haproxy.cfg" -db > "$state/haproxy.log" 2>&1 &
+  haproxy_pid=$!
+  trap 'kill "$haproxy_pid" 2>/dev/null; stop_demo_and_remove "$state"' EXIT
+  for _ in $(seq 1 50); do (echo > "/dev/tcp/127.0.0.1/$haproxy_port") 2>/dev/null && break; sleep 0.1; done
+  proxy=(--proxy "http://127.0.0.1:$haproxy_port")
+else
+  echo "bench-scoped-api: haproxy is not installed (scripts/setup.sh); measuring without the bare-proxy row" >&2
+fi
+
+python3 bench/scoped_api.py "${proxy[@]}" --credentials "$state/demo/demo-credentials.json" --dashboard "$state/dashboard.json" \
   --rounds "${ROUNDS:-30}" --range "${RANGE:-3600}" --step "${STEP:-15}" --warmup "${WARMUP:-30}" --history "${HISTORY:-1h}"
