@@ -24,6 +24,8 @@ struct StackValidatorTests {
         var extraRules: [PrometheusRule] = []
         var alertmanagerDown = false
         var noWatchdog = false
+        /// A long-term store: no targets API (an empty list), scrape health only in `up` series.
+        var noTargetsAPI = false
     }
 
     static let nodes = ["acme-1": "acme", "globex-1": "globex", "globex-2": "globex"]
@@ -45,6 +47,25 @@ struct StackValidatorTests {
         FakeMetrics { query in
             let live = nodes(in: query).filter { !faults.down.contains($0) }
             var samples: [VectorSample] = []
+            if faults.noTargetsAPI, query.contains("up{"), query.contains("dcgm|vllm") {
+                // The scraping Prometheus's `up` series as a long-term store holds them: 0 while
+                // down, the last sample 3 s old (300 s when stale), a 15 s interval.
+                for node in nodes(in: query) {
+                    for job in ["dcgm", "vllm"] {
+                        let labels = ["job": job, "node": node, "tenant": nodes[node]!, "instance": "10.0.0.1:9400"]
+                        let value: Double
+                        if query.hasPrefix("timestamp(") {
+                            value = now.timeIntervalSince1970 - (faults.stale.contains(node) ? 300 : 3)
+                        } else if query.hasPrefix("count_over_time(") {
+                            value = query.contains("[1m]") ? 4 : 20
+                        } else {
+                            value = faults.down.contains(node) ? 0 : 1
+                        }
+                        samples.append(FakeMetrics.sample(value, query.hasPrefix("up") ? labels.merging(["__name__": "up"]) { a, _ in a } : labels))
+                    }
+                }
+                return .vector(samples)
+            }
             if query.contains("DCGM_FI_DEV_GPU_TEMP|") {
                 for node in live {
                     for field in RequiredSeries.dcgm where !(faults.missingFields[node] ?? []).contains(field.names[0]) {
@@ -83,7 +104,8 @@ struct StackValidatorTests {
         func buildInfo() async throws(PrometheusClientError) -> BuildInfo { BuildInfo(version: "2.53.0") }
         func runtimeInfo() async throws(PrometheusClientError) -> RuntimeInfo { RuntimeInfo(storageRetention: "30d") }
         func targets() async throws(PrometheusClientError) -> [ActiveTarget] {
-            StackValidatorTests.nodes.keys.sorted().flatMap { node in
+            if faults.noTargetsAPI { return [] }
+            return StackValidatorTests.nodes.keys.sorted().flatMap { node in
                 ["dcgm", "vllm"].map { job in
                     let down = faults.down.contains(node)
                     let age: Double = faults.stale.contains(node) ? 300 : 3
@@ -206,6 +228,32 @@ struct StackValidatorTests {
         if failure == "dead-rule" {
             #expect(report.checks.first { $0.id == "rules.can-fire" }?.seen.contains("NobodyExportsThis reads aifactory_nothing_total") == true)
         }
+        await world.close()
+    }
+
+    @Test("a long-term store with no targets API: scrape health from its up series, down and stale still red")
+    func targetsFromUpSeries() async throws {
+        let world = try await World.make()
+        var faults = Faults()
+        faults.noTargetsAPI = true
+        let (healthy, metrics) = try await Self.run(faults, world: world)
+        #expect(Self.red(healthy).isEmpty, "\(healthy.checks.filter { $0.status != .pass })")
+        let target = try #require(healthy.checks.first { $0.id == "targets.acme-1.dcgm" })
+        #expect(target.status == .pass && target.seen.contains("every 15 s") && target.seen.contains("from the up series"), "\(target.seen)")
+        #expect(metrics.tenant.filter { $0.text.contains("up{") }.allSatisfy { $0.text.contains(#"tenant="acme""#) }, "the up reads stay in scope")
+
+        faults.down = ["acme-1"]
+        let (down, _) = try await Self.run(faults, world: world)
+        #expect(Self.red(down) == ["targets.acme-1.dcgm", "targets.acme-1.vllm"])
+        #expect(down.checks.first { $0.id == "targets.acme-1.dcgm" }?.seen.contains("up is 0") == true)
+        #expect(down.checks.filter { ["coverage.acme-1", "tenancy.acme-1", "vllm.acme-1"].contains($0.id) }.allSatisfy { $0.status == .skip })
+
+        faults.down = []
+        faults.stale = ["acme-1"]
+        let (stale, _) = try await Self.run(faults, world: world)
+        #expect(Self.red(stale) == ["targets.acme-1.dcgm", "targets.acme-1.vllm"])
+        #expect(stale.checks.first { $0.id == "targets.acme-1.dcgm" }?.seen.hasPrefix("stale: last scraped 5 min ago") == true,
+                "\(stale.checks.first { $0.id == "targets.acme-1.dcgm" }?.seen ?? "")")
         await world.close()
     }
 

@@ -1,4 +1,8 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOFoundationEssentialsCompat
 import Simulator
 import Stack
 import TestSupport
@@ -37,6 +41,24 @@ struct DemoLongTermStoreTests {
                 return !nodes.isEmpty && nodes.allSatisfy { $0["utilisationPct"] is Double }
             }
             #expect(measured, "acme's cards carry utilisation read from the store")
+
+            // The self-check judges the scrapes from the up series the store holds (it lists no
+            // targets of its own): every acme target passes once scraped twice.
+            let validated = try await PrometheusHTTP.eventually(timeout: .seconds(60)) {
+                var request = HTTPClientRequest(url: credentials.url + "/api/v1/factory/validate")
+                request.method = .POST
+                request.headers.add(name: "Authorization", value: "Bearer \(key)")
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(ByteBuffer(string: "{}"))
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                let body = try await response.body.collect(upTo: 1 << 20)
+                let report = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
+                let targets = (report?["checks"] as? [[String: Any]] ?? []).filter { ($0["id"] as? String)?.hasPrefix("targets.") == true }
+                return targets.count == 4 && targets.allSatisfy {
+                    $0["status"] as? String == "pass" && ($0["seen"] as? String)?.contains("from the up series") == true
+                }
+            }
+            #expect(validated, "the self-check's scrape checks pass on the long-term layout")
 
             // Alerts are Prometheus's, answered through the store's proxy: the Watchdog fires.
             let alerts = try await PrometheusHTTP.eventually(timeout: .seconds(60)) {

@@ -24,7 +24,7 @@ extension StackValidator {
         return context.nodes.map { node in
             let id = "coverage.\(node.name)"
             let title = "Every GPU of \(node.name) reports what the page and the rules read"
-            guard Self.scrapedWell(context.targets, node: node.name, job: "dcgm", at: context.at) else {
+            guard Self.scrapedWell(context.targets, node: node.name, job: "dcgm", at: context.at, fromUp: context.targetsFromUp) else {
                 return ValidationCheck(id: id, group: .coverage, title: title, status: .skip,
                                        seen: "not judged: the node's DCGM target is not scraped (see Scrape targets)", node: node.name)
             }
@@ -78,7 +78,7 @@ extension StackValidator {
     private func tenancyCheck(_ node: NodeRecord, _ context: Context, _ metrics: any MetricsBackend) async -> ValidationCheck {
         let id = "tenancy.\(node.name)"
         let title = "Series of \(node.name) carry tenant \(node.holding.tenant), unforged"
-        guard Self.scrapedWell(context.targets, node: node.name, job: "dcgm", at: context.at) else {
+        guard Self.scrapedWell(context.targets, node: node.name, job: "dcgm", at: context.at, fromUp: context.targetsFromUp) else {
             return ValidationCheck(id: id, group: .tenancy, title: title, status: .skip,
                                    seen: "not judged: the node's DCGM target is not scraped (see Scrape targets)", node: node.name)
         }
@@ -151,7 +151,7 @@ extension StackValidator {
         return nodes.map { node in
             let id = "vllm.\(node.name)"
             let title = "vLLM on \(node.name) exports the current metric names"
-            guard Self.scrapedWell(context.targets, node: node.name, job: "vllm", at: context.at) else {
+            guard Self.scrapedWell(context.targets, node: node.name, job: "vllm", at: context.at, fromUp: context.targetsFromUp) else {
                 return ValidationCheck(id: id, group: .vllm, title: title, status: .skip,
                                        seen: "not judged: the node's vLLM target is not scraped (see Scrape targets)", node: node.name)
             }

@@ -62,11 +62,21 @@ public struct StackValidator: Sendable {
         // tell "the exporter is down" from "the exporter does not send this series".
         var activeTargets: [ActiveTarget]?
         var targetsError: (any Error)?
-        if let probe, metrics != nil {
+        var targetsFromUp = false
+        let at = now()
+        if let probe, let metrics {
             do { activeTargets = try await probe.targets() } catch { targetsError = error }
+            // A long-term store (VictoriaMetrics, Thanos, Mimir) scrapes nothing and lists no
+            // targets; the scraping Prometheus's `up` series it holds say the same thing.
+            if activeTargets?.isEmpty == true, !nodes.isEmpty, let scope,
+               let derived = try? await Self.targetsFromUpSeries(metrics, scope, at: at), !derived.isEmpty {
+                activeTargets = derived
+                targetsFromUp = true
+            }
         }
         let context = Context(
-            caller: caller, nodes: nodes.sorted { $0.name < $1.name }, scope: scope, at: now(), targets: activeTargets, targetsError: targetsError)
+            caller: caller, nodes: nodes.sorted { $0.name < $1.name }, scope: scope, at: at, targets: activeTargets, targetsError: targetsError,
+            targetsFromUp: targetsFromUp)
         async let backend = backendChecks()
         async let targets = targetChecks(context)
         async let coverage = coverageChecks(context)
@@ -92,6 +102,8 @@ public struct StackValidator: Sendable {
         /// `nil` when they could not be read (`targetsError`) or there is no backend.
         let targets: [ActiveTarget]?
         let targetsError: (any Error)?
+        /// The targets were read from the `up` series (``targetsFromUpSeries``), not a targets API.
+        var targetsFromUp = false
     }
 
     /// The caller's query scope: a tenant's (every selector confined to its label) or the fleet.
