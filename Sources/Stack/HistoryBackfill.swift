@@ -33,12 +33,32 @@ struct HistoryBackfill: Sendable {
 
     let simulation: FleetSimulation
     let targets: [Target]
-    /// Simulation time of the first scrape; scrapes follow every `step` seconds while before `end`.
-    let start: Double
-    let end: Double
-    let step: Double
+    /// Simulation times of the scrapes, ascending (``scrapeTimes(start:end:interval:)``).
+    let times: [Double]
     /// Unix time (seconds) of simulation time 0.
     let epoch: Double
+
+    /// The last hour at most this many seconds of history at full density (what dashboards and
+    /// the page's 1 h trend read with 1 m rate windows).
+    static let fineSpan: Double = 3600
+    /// Scrapes per series before the last hour, at most: 7 days at the demo's 5 s interval would
+    /// be 180 M samples (gigabytes of text); 720 coarser scrapes (every 14 min over a week) keep it
+    /// to about a million samples while the 6 h / 24 h / 7 d trends, which read wider windows,
+    /// still have their points.
+    static let coarseScrapes: Double = 720
+
+    /// Scrape times over `[start, end)`: every `interval` over the last hour, and before it every
+    /// `max(interval, span / coarseScrapes)`, so a long history stays a bounded file.
+    static func scrapeTimes(start: Double, end: Double, interval: Double) -> [Double] {
+        let fineFrom = max(start, end - fineSpan)
+        let coarse = max(interval, (fineFrom - start) / coarseScrapes)
+        // Index-based, so a week of steps accumulates no rounding into an extra scrape.
+        func stride(from: Double, to: Double, by step: Double) -> [Double] {
+            let count = Int(((to - from) / step).rounded(.up))
+            return (0..<max(0, count)).map { from + Double($0) * step }.filter { $0 < to }
+        }
+        return stride(from: start, to: fineFrom, by: coarse) + stride(from: fineFrom, to: end, by: interval)
+    }
 
     /// The targets of http_sd target groups (`targets` + `labels`, as the server's `/sd/prometheus`
     /// answers them) that point at simulated nodes; others (a real agent's node) have no past here.
@@ -69,8 +89,7 @@ struct HistoryBackfill: Sendable {
         var summary = Summary(scrapes: 0, samples: 0)
         var out: [UInt8] = []
         out.reserveCapacity(1 << 20)
-        var t = start
-        while t < end {
+        for t in times {
             let timestamp = Self.seconds(epoch + t)
             for target in targets {
                 let text: String?
@@ -91,7 +110,6 @@ struct HistoryBackfill: Sendable {
                 try file.write(contentsOf: out)
                 out.removeAll(keepingCapacity: true)
             }
-            t += step
         }
         out += Array("# EOF\n".utf8)
         try file.write(contentsOf: out)

@@ -44,6 +44,23 @@ struct DemoHistoryTests {
         }
     }
 
+    @Test("scrape times: the last hour at the scrape interval, before it at most 720 coarser scrapes")
+    func scrapeTimes() {
+        #expect(HistoryBackfill.scrapeTimes(start: 0, end: 15, interval: 5) == [0, 5, 10])
+        let hour = HistoryBackfill.scrapeTimes(start: 100, end: 3700, interval: 5)
+        #expect(hour.count == 720 && hour.first == 100 && hour.last == 3695)
+        let week = HistoryBackfill.scrapeTimes(start: 0, end: 604_800, interval: 5)
+        #expect(week.count == 720 + 720, "\(week.count)")
+        let weekSeconds: Double = 7 * 86_400
+        let coarse: Double = (weekSeconds - 3600) / 720
+        #expect(week[1] - week[0] == coarse, "older scrapes every 14 min")
+        #expect(week.suffix(720).first == weekSeconds - 3600 && week.last == weekSeconds - 5)
+        #expect(zip(week, week.dropFirst()).allSatisfy { $0 < $1 }, "ascending, no repeats")
+        // A slow scrape interval is never made denser.
+        let slow = HistoryBackfill.scrapeTimes(start: 0, end: 7200, interval: 60)
+        #expect(slow.count == 120 && zip(slow, slow.dropFirst()).allSatisfy { $1 - $0 == 60 })
+    }
+
     @Test("scrape labels: the target's win, an exposed one of the same name is kept as exported_<name>, empty ones go")
     func labelMerge() {
         let merged = HistoryBackfill.merge(
@@ -64,7 +81,8 @@ struct DemoHistoryTests {
                 "a node the simulation does not know (a real agent's) has no past here")
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("aif-history-\(UUID().uuidString).om").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let backfill = HistoryBackfill(simulation: simulation, targets: targets, start: 0, end: 15, step: 5, epoch: 1_800_000_000)
+        let backfill = HistoryBackfill(
+            simulation: simulation, targets: targets, times: HistoryBackfill.scrapeTimes(start: 0, end: 15, interval: 5), epoch: 1_800_000_000)
         let summary = try backfill.write(to: path)
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         #expect(lines.last == "# EOF")
