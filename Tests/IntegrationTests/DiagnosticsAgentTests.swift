@@ -73,6 +73,23 @@ struct DiagnosticsAgentTests {
             onServerRunning: { port in portContinuation.yield(port); portContinuation.finish() })
         let services = ServiceGroup(configuration: .init(services: [app], logger: serverLogger))
 
+        // The store is closed on every path: an unclosed SQLite connection asserts in its deinit,
+        // and a thrown `#require` once took the whole parallel test process down with it (CI),
+        // hiding which expectation failed.
+        do {
+            try await run(binary: binary, scratch: scratch, library: library, services: services, ports: ports,
+                          portContinuation: portContinuation, store: store, key: key, token: token)
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
+    }
+
+    private func run(
+        binary: String, scratch: String, library: String, services: ServiceGroup, ports: AsyncStream<Int>,
+        portContinuation: AsyncStream<Int>.Continuation, store: any Store, key: String, token: String
+    ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Ends the port stream however the server ends, so a failed bind is not a hang.
@@ -95,15 +112,15 @@ struct DiagnosticsAgentTests {
 
             // Enrolled with the real binary; a slow r1 starts and streams.
             let first = try agent(["--enroll-token", token, "--dcgmi", Self.fakeTools + "/dcgmi"], log: "agent-1.log")
-            let enrolled = try await PrometheusHTTP.eventually(timeout: .seconds(30)) {
+            let enrolled = try await PrometheusHTTP.eventually(timeout: .seconds(90)) {
                 FileManager.default.fileExists(atPath: state + "/credential.json")
             }
-            #expect(enrolled, "the agent never enrolled: \(first.logTail(lines: 10))")
+            try #require(enrolled, "the agent never enrolled: \(first.logTail(lines: 10))")
             let started = try await Self.call(.POST, base + "/api/v1/factory/diagnostics", key: key,
                                               json: ["node": "acme-agent-9", "kind": "dcgm", "level": 1])
             #expect(started.status == 202, "\(started.body)")
             let id = try #require(started.body["id"] as? String)
-            let live = try await Self.waitFor(base, id, key: key, seconds: 30) { ($0["output"] as? String)?.contains("running test 1") == true }
+            let live = try await Self.waitFor(base, id, key: key, seconds: 60) { ($0["output"] as? String)?.contains("running test 1") == true }
             #expect(live["state"] as? String == "running", "\(live) \(first.logTail(lines: 10))")
 
             // SIGKILL: no last word. The server fails the run on the silence, with the reason.
@@ -130,6 +147,5 @@ struct DiagnosticsAgentTests {
             #expect(missing["report"] == nil, "nothing ran, so nothing to parse")
             _ = await second.terminate(grace: .seconds(10))
         }
-        try await store.close()
     }
 }
