@@ -29,8 +29,7 @@ extension DemoStack {
         let simulation = FleetSimulation(fleet: config.fleet, seed: config.seed)
         var targets: [HistoryBackfill.Target] = []
         for exporter in [HTTPSDTargetGroup.Exporter.dcgm, .vllm] {
-            let groups = HTTPSDTargetGroup.groups(for: nodes, exporter: exporter).map { (targets: $0.targets, labels: $0.labels) }
-            targets += HistoryBackfill.targets(job: exporter.rawValue, groups: groups, simulation: simulation)
+            targets += HistoryBackfill.targets(exporter, groups: HTTPSDTargetGroup.groups(for: nodes, exporter: exporter), simulation: simulation)
         }
         let offset = seconds(config.simulationOffset)
         let times = HistoryBackfill.scrapeTimes(
@@ -71,7 +70,8 @@ extension DemoStack {
         max(2, Int((seconds(history) / 3600).rounded(.up)) + 1)
     }
 
-    private static func seconds(_ duration: Duration) -> Double {
+    /// `duration` in seconds, fractions kept.
+    static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

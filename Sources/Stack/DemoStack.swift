@@ -94,7 +94,7 @@ public struct DemoStack: Sendable {
         // `--history`: the live simulation starts where the written past ends; `epoch` is the
         // wall-clock time of simulation time 0, which stamps that past.
         let simulationStart = config.simulationOffset + config.history
-        let epoch = Date().timeIntervalSince1970 - Double(simulationStart.components.seconds)
+        let epoch = Date().timeIntervalSince1970 - Self.seconds(simulationStart)
         let simulatorConfiguration = SimulatorConfiguration(
             host: config.host, port: config.simulatorPort, fleet: config.fleet, seed: config.seed,
             clock: Self.clock(offset: simulationStart)
@@ -286,7 +286,7 @@ public struct DemoStack: Sendable {
     /// Wall-clock simulation time, shifted `offset` into the scenario timeline.
     static func clock(offset: Duration) -> SimulationClock {
         let wall = SimulationClock.wall()
-        let shift = Double(offset.components.seconds) + Double(offset.components.attoseconds) / 1e18
+        let shift = seconds(offset)
         return SimulationClock { shift + wall.elapsed() }
     }
 

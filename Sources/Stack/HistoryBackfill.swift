@@ -1,5 +1,6 @@
 import Exposition
 import Foundation
+import Server
 import Simulator
 
 /// The demo's past (`aifactory demo --history 6h`): what the simulated exporters would have
@@ -18,8 +19,7 @@ import Simulator
 struct HistoryBackfill: Sendable {
     /// One scrape target: the simulated node behind it and the labels a scrape gives its series.
     struct Target: Sendable, Hashable {
-        enum Exporter: String, Sendable { case dcgm, vllm }
-        var exporter: Exporter
+        var exporter: HTTPSDTargetGroup.Exporter
         var node: String
         /// Target labels, `job` and `instance` included, sorted by name.
         var labels: [Label]
@@ -60,10 +60,11 @@ struct HistoryBackfill: Sendable {
         return stride(from: start, to: fineFrom, by: coarse) + stride(from: fineFrom, to: end, by: interval)
     }
 
-    /// The targets of http_sd target groups (`targets` + `labels`, as the server's `/sd/prometheus`
-    /// answers them) that point at simulated nodes; others (a real agent's node) have no past here.
-    static func targets(job: String, groups: [(targets: [String], labels: [String: String])], simulation: FleetSimulation) -> [Target] {
-        guard let exporter = Target.Exporter(rawValue: job) else { return [] }
+    /// The targets of the server's service-discovery groups for `exporter` (what `/sd/prometheus`
+    /// answers; the job is the exporter's name) that point at simulated nodes; others (a real
+    /// agent's node) have no past here.
+    static func targets(_ exporter: HTTPSDTargetGroup.Exporter, groups: [HTTPSDTargetGroup], simulation: FleetSimulation) -> [Target] {
+        let job = exporter.rawValue
         let known = Set(simulation.nodeNames)
         var result: [Target] = []
         for group in groups {

@@ -1,5 +1,6 @@
 import Exposition
 import Foundation
+import Server
 import Simulator
 @testable import Stack
 import TestSupport
@@ -75,10 +76,10 @@ struct DemoHistoryTests {
     @Test("the OpenMetrics file: every scrape at its time, up per target, a down node writes up 0 and nothing else")
     func openMetricsFile() throws {
         let simulation = FleetSimulation(fleet: FleetFile.demo, seed: 1)
-        let groups = [(targets: ["127.0.0.1:9400"], labels: ["__metrics_path__": "/nodes/acme-h100-1/dcgm/metrics", "node": "acme-h100-1", "tenant": "acme"])]
-        let targets = HistoryBackfill.targets(job: "dcgm", groups: groups, simulation: simulation)
+        let groups = [HTTPSDTargetGroup(targets: ["127.0.0.1:9400"], labels: ["__metrics_path__": "/nodes/acme-h100-1/dcgm/metrics", "node": "acme-h100-1", "tenant": "acme"])]
+        let targets = HistoryBackfill.targets(.dcgm, groups: groups, simulation: simulation)
         #expect(targets.map(\.labels) == [[Label("instance", "127.0.0.1:9400"), Label("job", "dcgm"), Label("node", "acme-h100-1"), Label("tenant", "acme")]])
-        #expect(HistoryBackfill.targets(job: "dcgm", groups: [(targets: ["10.0.0.9:9400"], labels: ["node": "real-host"])], simulation: simulation).isEmpty,
+        #expect(HistoryBackfill.targets(.dcgm, groups: [HTTPSDTargetGroup(targets: ["10.0.0.9:9400"], labels: ["node": "real-host"])], simulation: simulation).isEmpty,
                 "a node the simulation does not know (a real agent's) has no past here")
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("aif-history-\(UUID().uuidString).om").path
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -98,6 +99,20 @@ struct DemoHistoryTests {
         let exposed = try ExpositionParser.parse(try #require(simulation.dcgmText(node: "acme-h100-1", at: 5)))
         let temperature = try #require(exposed.samples("DCGM_FI_DEV_GPU_TEMP").first { $0[label: "gpu"] == "0" })
         #expect(lines.contains { $0.hasPrefix("DCGM_FI_DEV_GPU_TEMP{instance=") && $0.contains(#"gpu="0""#) && $0.hasSuffix(" \(HistoryBackfill.format(temperature.value)) 1800000005.000") })
+        // A node in its simulated outage: that scrape writes up 0 and no sample of the target.
+        let down = try #require(stride(from: 0.0, to: 900, by: 5).first { simulation.dcgmText(node: "initrode-down", at: $0) == nil },
+                                "initrode-down has an outage in its first 15 min")
+        let downGroups = [HTTPSDTargetGroup(targets: ["127.0.0.1:9401"], labels: ["node": "initrode-down", "tenant": "initrode"])]
+        let outage = HistoryBackfill(
+            simulation: simulation, targets: HistoryBackfill.targets(.dcgm, groups: downGroups, simulation: simulation),
+            times: [down], epoch: 1_800_000_000)
+        let outagePath = path + ".down"
+        defer { try? FileManager.default.removeItem(atPath: outagePath) }
+        let outageSummary = try outage.write(to: outagePath)
+        let outageLines = try String(contentsOfFile: outagePath, encoding: .utf8).split(separator: "\n")
+        #expect(outageSummary == HistoryBackfill.Summary(scrapes: 1, samples: 1))
+        #expect(outageLines.count == 2 && outageLines[0].hasPrefix(#"up{instance="127.0.0.1:9401",job="dcgm",node="initrode-down""#)
+                && outageLines[0].contains("} 0 ") && outageLines[1] == "# EOF", "\(outageLines)")
         #expect(HistoryBackfill.format(.nan) == "NaN" && HistoryBackfill.format(-.infinity) == "-Inf" && HistoryBackfill.format(0.25) == "0.25")
         #expect(HistoryBackfill.seconds(1_800_000_000.0421) == "1800000000.042")
     }

@@ -50,13 +50,12 @@ extension StackValidator {
         async let minute = scope.samples(metrics, "count_over_time(\(selector)[1m])", at: at)
         async let fiveMinutes = scope.samples(metrics, "count_over_time(\(selector)[5m])", at: at)
         func key(_ labels: [String: String]) -> [String: String] { labels.filter { $0.key != metricNameLabel } }
-        func counts(_ samples: [VectorSample]) -> [[String: String]: Double] {
+        func byLabels(_ samples: [VectorSample]) -> [[String: String]: Double] {
             Dictionary(samples.map { (key($0.labels), $0.value) }, uniquingKeysWith: { first, _ in first })
         }
-        var last: [[String: String]: Double] = [:]
-        for sample in try await times { last[key(sample.labels)] = sample.value }
-        let perMinute = counts(try await minute)
-        let perFive = counts(try await fiveMinutes)
+        let last = byLabels(try await times)
+        let perMinute = byLabels(try await minute)
+        let perFive = byLabels(try await fiveMinutes)
         return try await values.map { sample in
             let labels = key(sample.labels)
             let interval = perMinute[labels].flatMap { $0 >= 2 ? 60 / $0 : nil } ?? perFive[labels].flatMap { $0 >= 2 ? 300 / $0 : nil }

@@ -13,6 +13,11 @@ public struct HTTPSDTargetGroup: Encodable, Sendable, Hashable {
     public var targets: [String]
     public var labels: [String: String]
 
+    public init(targets: [String], labels: [String: String]) {
+        self.targets = targets
+        self.labels = labels
+    }
+
     /// Exporters Prometheus scrapes, one scrape job each.
     public enum Exporter: String, Sendable {
         case dcgm, vllm
