@@ -137,6 +137,7 @@ let package = Package(
                 .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
                 "Diagnostics", "Factory", "Fleet", "Store", "PromQL", "PrometheusClient", "Telemetry", "Web", "LoadTest", "LoadTestService",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

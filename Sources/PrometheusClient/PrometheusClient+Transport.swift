@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-import Synchronization
 
 extension PrometheusClient {
     /// One HTTP exchange: status and fully collected body.
@@ -15,36 +14,50 @@ extension PrometheusClient {
     ///
     /// AsyncHTTPClient's own deadline stops at the response head, so a backend that sends the
     /// head and then trickles the body would hold the caller forever: a timer on the client's
-    /// event loop cancels the whole exchange at the overall deadline. It fires a little after
+    /// event loop ends the whole exchange at the overall deadline. It fires a little after
     /// AsyncHTTPClient's deadline so that a backend that refuses connections (AsyncHTTPClient
     /// retries until its deadline, then reports the connect error) reads as `.unreachable`, not
     /// `.timeout`. The timer is a NIO scheduled task rather than a racing `Task.sleep`: the
     /// sleep's Dispatch timer woke a third thread on every read (5 % of the server's CPU under
-    /// `make bench-scoped-api`). The exchange is one task whose cancellation follows the caller's.
+    /// `make bench-scoped-api`). The exchange and the wait for the timer are child tasks of one
+    /// group, not an unstructured `Task`: children follow the caller's cancellation and inherit
+    /// its task executor preference, so a handler running on its connection's event loop
+    /// (`EventLoopBoundHTTP1Channel`) keeps the exchange there too.
     /// Transport failures are mapped to `.unreachable`, `.timeout`, `.tooLarge` or `.cancelled`.
     func send(_ request: HTTPClientRequest) async throws(PrometheusClientError) -> Answer {
         let headDeadline = NIODeadline.now() + Self.timeAmount(timeout)
         let limit = maxResponseBytes
         let http = self.http
-        let exchange = Task {
-            let response = try await http.execute(request, deadline: headDeadline)
-            let buffer = try await response.body.collect(upTo: limit)
-            return Answer(status: response.status, body: Data(buffer.readableBytesView))
+        let loop = http.eventLoopGroup.any()
+        // Completed with `true` by the timer, or with `false` once the exchange is over (the
+        // first completion wins; NIO ignores the second).
+        let expiry = loop.makePromise(of: Bool.self)
+        let timer = loop.scheduleTask(deadline: headDeadline + .milliseconds(250)) {
+            expiry.succeed(true)
         }
-        let expired = ExpiryFlag()
-        let timer = http.eventLoopGroup.any().scheduleTask(deadline: headDeadline + .milliseconds(250)) {
-            expired.set()
-            exchange.cancel()
-        }
-        defer { timer.cancel() }
         do {
-            return try await withTaskCancellationHandler {
-                try await exchange.value
-            } onCancel: {
-                exchange.cancel()
+            return try await withThrowingTaskGroup(of: Answer?.self) { group in
+                defer {
+                    timer.cancel()
+                    expiry.succeed(false)
+                }
+                group.addTask {
+                    let response = try await http.execute(request, deadline: headDeadline)
+                    let buffer = try await response.body.collect(upTo: limit)
+                    return Answer(status: response.status, body: Data(buffer.readableBytesView))
+                }
+                group.addTask {
+                    _ = try await expiry.futureResult.get()
+                    return nil
+                }
+                // The timer's child returns first only when the deadline passed.
+                guard let first = try await group.next(), let answer = first else {
+                    group.cancelAll()
+                    throw PrometheusClientError.timeout
+                }
+                return answer
             }
         } catch {
-            if expired.isSet { throw .timeout }
             throw Self.mapTransport(error, limit: limit)
         }
     }
@@ -75,11 +88,4 @@ extension PrometheusClient {
         guard !millis.overflow else { return .hours(24 * 365) }
         return .milliseconds(max(1, millis.partialValue + attoseconds / 1_000_000_000_000_000))
     }
-}
-
-/// Set once by the deadline timer, read after the exchange ends: tells a timeout from a caller's cancellation.
-private final class ExpiryFlag: Sendable {
-    private let value = Atomic<Bool>(false)
-    func set() { value.store(true, ordering: .releasing) }
-    var isSet: Bool { value.load(ordering: .acquiring) }
 }

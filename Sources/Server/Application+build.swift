@@ -20,6 +20,7 @@ public func buildApplication(
     let router = buildRouter(configuration, dependencies: dependencies)
     return Application(
         router: router,
+        server: .eventLoopBoundHTTP1(),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "aifactory"),
         onServerRunning: { channel in
             await onServerRunning(channel.localAddress?.port ?? configuration.port)
