@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The two questions the self-check asks an Alertmanager (API v2): is it up with a loaded
 /// configuration, and does it hold a given alert. Shares the Prometheus client's transport

@@ -1,7 +1,8 @@
 import AsyncHTTPClient
 public import Foundation
 public import PromQL
-import NIOCore
+public import NIOCore
+import NIOFoundationCompat
 import NIOHTTP1
 
 /// A read of the Prometheus HTTP API relayed as it is, for the tenant-scoped `/prometheus` API.
@@ -35,15 +36,27 @@ public enum UnscopedRelayRead: String, Sendable, Hashable {
 }
 
 /// What the backend answered to a relayed read: its status and its body, byte for byte.
+///
+/// The body is kept as the buffer the response was collected into, so the server writes it to
+/// its caller without copying it (``bytes``); ``body`` shows the same bytes as `Data` for the
+/// readers that filter an answer.
 public struct RelayedAnswer: Sendable, Hashable {
     /// 200, or the 4xx of the backend's own error envelope (`bad_data`, `execution`).
     public var status: Int
     /// The backend's JSON, unchanged.
-    public var body: Data
+    public var bytes: ByteBuffer
+
+    /// ``bytes`` as `Data`, sharing their storage where the body is large.
+    public var body: Data { Data(buffer: bytes, byteTransferStrategy: .automatic) }
 
     public init(status: Int, body: Data) {
         self.status = status
-        self.body = body
+        self.bytes = ByteBuffer(data: body)
+    }
+
+    public init(status: Int, bytes: ByteBuffer) {
+        self.status = status
+        self.bytes = bytes
     }
 }
 
@@ -127,10 +140,10 @@ extension PrometheusClient {
         }
         let answer = try await send(request)
         let status = Int(answer.status.code)
-        if status == 200 { return RelayedAnswer(status: status, body: answer.body) }
-        let error = PrometheusClientError.classify(status: status, body: answer.body)
+        if status == 200 { return RelayedAnswer(status: status, bytes: answer.body) }
+        let error = PrometheusClientError.classify(status: status, body: answer.data)
         if case .rejected(let rejected, _, _) = error, (400..<500).contains(rejected), rejected != 429 {
-            return RelayedAnswer(status: status, body: answer.body)
+            return RelayedAnswer(status: status, bytes: answer.body)
         }
         throw error
     }

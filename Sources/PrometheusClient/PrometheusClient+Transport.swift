@@ -1,13 +1,21 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOFoundationCompat
 import NIOHTTP1
 
 extension PrometheusClient {
     /// One HTTP exchange: status and fully collected body.
+    ///
+    /// The body stays the `ByteBuffer` the response was collected into: a relayed answer goes
+    /// out to the caller from that same buffer (``RelayedAnswer/bytes``), and readers that
+    /// decode JSON see it as `Data` sharing its storage (``data``), so a 300 KB range answer is
+    /// not copied twice on its way through.
     struct Answer: Sendable {
         var status: HTTPResponseStatus
-        var body: Data
+        var body: ByteBuffer
+
+        var data: Data { Data(buffer: body, byteTransferStrategy: .automatic) }
     }
 
     /// Sends `request` under one overall deadline and collects at most `maxResponseBytes`.
@@ -44,7 +52,7 @@ extension PrometheusClient {
                 group.addTask {
                     let response = try await http.execute(request, deadline: headDeadline)
                     let buffer = try await response.body.collect(upTo: limit)
-                    return Answer(status: response.status, body: Data(buffer.readableBytesView))
+                    return Answer(status: response.status, body: buffer)
                 }
                 group.addTask {
                     _ = try await expiry.futureResult.get()

@@ -15,10 +15,14 @@ struct DemoAlertsTests {
         guard ExternalTool.require("prometheus") != nil else { return }
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("aif-alerts-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: state) }
-        // Start 80 s into the timeline: XID 79 at 90 s, DBE at 95 s, > 85 °C from about 150 s.
+        // Start 60 s into the timeline: XID 79 at 90 s, DBE at 95 s, > 85 °C from about 150 s.
+        // The DBE alert is an `increase` over a window: Prometheus must scrape the counter before
+        // it steps, or the step is the series' first value and the alert never fires. The 35 s
+        // between start and the step cover a stack that starts slowly beside a parallel test
+        // run (15 s did not: a CI run started fourteen demo stacks at once and missed it).
         let configuration = DemoConfiguration(
             stateDirectory: state, port: 0, fleet: FleetFile.demo, scrapeInterval: .seconds(1),
-            simulationOffset: .seconds(80), alertDurationScale: 0.1
+            simulationOffset: .seconds(60), alertDurationScale: 0.1
         )
         try await withDemoStack(configuration) { credentials in
             let expected: [(alert: String, node: String)] = [
@@ -27,7 +31,7 @@ struct DemoAlertsTests {
                 ("GPUTemperatureHigh", "initrode-thermal"),
             ]
             var seen: Set<String> = []
-            let allFired = try await PrometheusHTTP.eventually(timeout: .seconds(150)) {
+            let allFired = try await PrometheusHTTP.eventually(timeout: .seconds(200)) {
                 let firing = try await PrometheusHTTP.query(credentials.prometheusURL, #"ALERTS{alertstate="firing"}"#)
                 for alert in firing {
                     if let name = alert.labels["alertname"], let node = alert.labels["node"] { seen.insert("\(name)@\(node)") }

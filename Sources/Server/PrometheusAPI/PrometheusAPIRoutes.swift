@@ -51,7 +51,7 @@ struct PrometheusAPIRoutes {
         let answer = try await dependencies.readModel.prometheusAPI(identity.caller, PrometheusAPIRequest(endpoint, parameters: parameters))
         return Response(
             status: HTTPResponse.Status(code: answer.status), headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+            body: .init(byteBuffer: answer.bytes))
     }
 
     /// The request's parameters as Prometheus reads them (`r.Form`): a POST's form body first,
