@@ -123,10 +123,16 @@ struct StandardRules {
     ///
     /// Annotation templates see only the expression's labels (`node`, from the matcher), not the
     /// rule's static `tenant`, so the text names node and tenant literally.
+    ///
+    /// The `for:` is there for a Prometheus with an empty TSDB (a new install, the demo): its
+    /// first rule evaluation runs before its first scrape lands, `absent_over_time` then holds for
+    /// every inventory node, and without a hold the rule fired critical for the whole fleet at
+    /// once, resolving a scrape later.
     func absent(for target: AlertTarget) -> AlertRule {
         AlertRule(
             name: "GPUMetricsAbsent",
             expr: "absent_over_time(DCGM_FI_DEV_GPU_TEMP{node=\"\(target.node)\"}[\(w(600))])",
+            duration: w(120),
             severity: .critical,
             labels: [ScopeLabel.tenant: target.tenant, ScopeLabel.node: target.node],
             summary: "No GPU metrics from {{ $labels.node }}",

@@ -138,6 +138,11 @@ enum PromtoolCases {
                     Expected(labels: ["tenant": absentTenant, "node": absentNode]),
                 ]),
             ]),
+            Group(name: "GPUMetricsAbsent: a fresh Prometheus evaluates its rules before its first scrape lands", series:
+                demoTemps(targets).map { Series(series: $0.series, values: "_ 60x40") }, checks: [
+                Check(at: "30s", alert: "GPUMetricsAbsent", firing: []),
+                Check(at: "5m", alert: "GPUMetricsAbsent", firing: []),
+            ]),
             Group(name: "GPUHealthFieldsMissing: GPU series without ECC or PCIe link fields", series: [
                 Series(series: s("DCGM_FI_DEV_GPU_TEMP", [("gpu", "0")]), values: "60x50"),
                 Series(series: s("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", [("gpu", "0")]), values: "0x50"),
