@@ -9,7 +9,7 @@ struct PrometheusBackendTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures")
 
-    /// A scratch file holding `text`.
+    /// A scratch file holding `text`; each test removes its own.
     static func file(_ text: String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("aif-backend-\(UUID().uuidString)").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -19,6 +19,7 @@ struct PrometheusBackendTests {
     @Test("headers, parameters and a bearer token from a file reach the backend on every read")
     func onTheWire() async throws {
         let token = try Self.file("s3cret-token\nignored second line\n")
+        defer { try? FileManager.default.removeItem(atPath: token) }
         let backend = try PrometheusBackend.load(
             headers: ["X-Scope-OrgID: ai-factory", "X-Extra:  spaced  "], parameters: ["dedup=true", "partial_response=false"],
             bearerTokenFile: token)
@@ -48,6 +49,7 @@ struct PrometheusBackendTests {
     @Test("basic auth: the user and the password file's first line")
     func basicAuth() async throws {
         let password = try Self.file("pa:ss\n")
+        defer { try? FileManager.default.removeItem(atPath: password) }
         let backend = try PrometheusBackend.load(basicAuthUser: "reader", basicAuthPasswordFile: password)
         try await FakePrometheus(responses: ["/api/v1/query": .json(Fixtures.scalar)]).run { url, log in
             _ = try await backend.client(baseURL: url).query(try TestScope.acme("up"))
@@ -60,6 +62,7 @@ struct PrometheusBackendTests {
     func caFile() throws {
         _ = try PrometheusBackend.load(caFile: Self.fixtures.appendingPathComponent("tls/test-ca.pem").path)
         let notPEM = try Self.file("not a certificate\n")
+        defer { try? FileManager.default.removeItem(atPath: notPEM) }
         #expect(throws: PrometheusBackendError.self) { try PrometheusBackend.load(caFile: notPEM) }
     }
 
@@ -85,7 +88,9 @@ struct PrometheusBackendTests {
     @Test("credentials: missing or empty files, half a basic auth and both kinds at once are refused")
     func credentials() throws {
         let empty = try Self.file("\n")
+        defer { try? FileManager.default.removeItem(atPath: empty) }
         let password = try Self.file("pw")
+        defer { try? FileManager.default.removeItem(atPath: password) }
         let cases: [(() throws(PrometheusBackendError) -> PrometheusBackend, String)] = [
             ({ () throws(PrometheusBackendError) in try PrometheusBackend.load(bearerTokenFile: "/nonexistent/token") }, "--prometheus-bearer-token-file"),
             ({ () throws(PrometheusBackendError) in try PrometheusBackend.load(bearerTokenFile: empty) }, "--prometheus-bearer-token-file"),
