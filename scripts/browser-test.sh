@@ -72,6 +72,9 @@ print("browser-test: the demo did not come up with every target scraped in 240 s
 sys.exit(1)
 PY
 
+# Chromium leaves a profile directory in TMPDIR per session: keep them in the state, removed at exit.
+mkdir -p "$state/browser-tmp"
+export TMPDIR="$state/browser-tmp"
 start=$(date +%s)
 python3 Tests/Browser/test_page.py --base "http://127.0.0.1:$port" --state-dir "$state" --out "$out" ${BROWSER_ONLY:+--only "$BROWSER_ONLY"}
 echo "browser-test: passed in $(( $(date +%s) - start )) s (screenshots in $out/screenshots)"
