@@ -248,7 +248,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Stack",
+                "Stack", "Store",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -301,7 +301,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TelemetryTests",
-            dependencies: ["Telemetry", "PromQL", "Fleet", "PrometheusClient", "Store", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Telemetry", "PromQL", "Fleet", "PrometheusClient", "Store", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(name: "ExportTests", dependencies: ["Export", "PromQL", "Fleet"], swiftSettings: strict),

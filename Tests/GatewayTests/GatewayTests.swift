@@ -326,20 +326,20 @@ struct UsageLedgerTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("aif-ledger-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try await StoreFactory.sqlite(path: directory.appendingPathComponent("a.sqlite").path, logger: Logger(label: "t"))
-        let at = Date(timeIntervalSince1970: 1_800_000_000)
-        let entry = UsageEntry(requestID: "req_1", tenant: "umbrella", pool: "shared", keyID: "k_1", model: "m",
-                               tokensIn: 10, tokensOut: 20, status: 200, source: "upstream", at: at)
-        #expect(try await store.recordUsage(entry))
-        #expect(try await store.recordUsage(entry) == false, "the same request is not counted twice")
-        var later = entry
-        later.requestID = "req_2"
-        later.at = at.addingTimeInterval(100)
-        _ = try await store.recordUsage(later)
-        #expect(try await store.usageTotals(tenant: "umbrella", since: at) == UsageTotals(tokensIn: 20, tokensOut: 40, requests: 2))
-        #expect(try await store.usageTotals(tenant: "umbrella", since: at.addingTimeInterval(50)).requests == 1)
-        #expect(try await store.usageTotals(tenant: "acme", since: at).requests == 0)
-        try await store.close()
+        try await closing(try await StoreFactory.sqlite(path: directory.appendingPathComponent("a.sqlite").path, logger: Logger(label: "t"))) { store in
+            let at = Date(timeIntervalSince1970: 1_800_000_000)
+            let entry = UsageEntry(requestID: "req_1", tenant: "umbrella", pool: "shared", keyID: "k_1", model: "m",
+                                   tokensIn: 10, tokensOut: 20, status: 200, source: "upstream", at: at)
+            #expect(try await store.recordUsage(entry))
+            #expect(try await store.recordUsage(entry) == false, "the same request is not counted twice")
+            var later = entry
+            later.requestID = "req_2"
+            later.at = at.addingTimeInterval(100)
+            _ = try await store.recordUsage(later)
+            #expect(try await store.usageTotals(tenant: "umbrella", since: at) == UsageTotals(tokensIn: 20, tokensOut: 40, requests: 2))
+            #expect(try await store.usageTotals(tenant: "umbrella", since: at.addingTimeInterval(50)).requests == 1)
+            #expect(try await store.usageTotals(tenant: "acme", since: at).requests == 0)
+        }
     }
 }
 

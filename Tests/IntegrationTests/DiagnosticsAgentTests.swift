@@ -10,6 +10,7 @@ import Server
 import ServiceLifecycle
 @testable import Stack
 import Store
+import TestSupport
 import Testing
 
 /// Issue 17 with the real `aifactory agent` binary as a child process: it enrols, pulls a run,
@@ -73,17 +74,13 @@ struct DiagnosticsAgentTests {
             onServerRunning: { port in portContinuation.yield(port); portContinuation.finish() })
         let services = ServiceGroup(configuration: .init(services: [app], logger: serverLogger))
 
-        // The store is closed on every path: an unclosed SQLite connection asserts in its deinit,
-        // and a thrown `#require` once took the whole parallel test process down with it (CI),
-        // hiding which expectation failed.
-        do {
+        // The store is closed on every path (`closing`): an unclosed SQLite connection asserts in
+        // its deinit, and a thrown `#require` once took the whole parallel test process down with
+        // it (CI), hiding which expectation failed.
+        try await closing(store) { store in
             try await run(binary: binary, scratch: scratch, library: library, services: services, ports: ports,
                           portContinuation: portContinuation, store: store, key: key, token: token)
-        } catch {
-            try? await store.close()
-            throw error
         }
-        try await store.close()
     }
 
     private func run(

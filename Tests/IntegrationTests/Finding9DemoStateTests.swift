@@ -1,6 +1,7 @@
 import Foundation
 @testable import Stack
 import Store
+import TestSupport
 import Testing
 import Logging
 
@@ -19,16 +20,15 @@ struct Finding9DemoStateTests {
         let state = try DemoStack.prepareStateDirectory(root + "/state")
         #expect(try Self.mode(state) == 0o700)
         let database = StoreFactory.defaultSQLitePath(stateDirectory: state)
-        let store = try await StoreFactory.sqlite(path: database, logger: .init(label: "test"))
-        _ = try await store.createTenant(name: "acme", displayName: "ACME")
-        try await store.close()
+        try await closing(try await StoreFactory.sqlite(path: database, logger: .init(label: "test"))) { store in
+            _ = try await store.createTenant(name: "acme", displayName: "ACME")
+        }
         #expect(try Self.mode(database) == 0o600)
         // As an earlier version left them: world-readable.
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: state)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: database)
         _ = try DemoStack.prepareStateDirectory(state)
-        let reopened = try await StoreFactory.sqlite(path: database, logger: .init(label: "test"))
-        try await reopened.close()
+        try await closing(try await StoreFactory.sqlite(path: database, logger: .init(label: "test"))) { _ in }
         #expect(try Self.mode(state) == 0o700)
         #expect(try Self.mode(database) == 0o600)
     }

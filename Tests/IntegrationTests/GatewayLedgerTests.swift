@@ -53,18 +53,18 @@ struct GatewayLedgerTests {
             let port = Int(upstreamURL.split(separator: ":").last!)!
             var logger = Logger(label: "test.store")
             logger.logLevel = .warning
-            let seeding = try await StoreFactory.sqlite(path: state + "/aifactory.sqlite", logger: logger)
-            _ = try await seeding.createTenant(name: "umbrella", displayName: "Umbrella")
-            _ = try await seeding.createTenant(name: "globex", displayName: "Globex")
-            _ = try await seeding.createPool(name: "shared", displayName: "Shared")
-            _ = try await seeding.registerNode(NodeRecord(
-                name: "up-a", host: "up-a", dcgmAddress: "127.0.0.1:9", vllmAddress: "127.0.0.1:\(port)", vllmPath: "/up-a/metrics",
-                gpuModel: "NVIDIA H100 80GB HBM3", gpuCount: 1, gpuMemoryMiB: 81_559, gpuClass: "h100-80",
-                holding: .contributed(provider: "globex", pool: "shared")))
-            _ = try await seeding.createSubscription(tenant: "umbrella", pool: "shared", plan: "enterprise", tokenQuota: 10_000_000, period: "month")
-            let user = try await seeding.createUser(name: "umbrella-1", tenant: "umbrella", kind: .tenantMember)
-            let key = try await seeding.createAPIKey(userID: user.id, label: "test").1
-            try await seeding.close()
+            let key = try await closing(try await StoreFactory.sqlite(path: state + "/aifactory.sqlite", logger: logger)) { seeding in
+                _ = try await seeding.createTenant(name: "umbrella", displayName: "Umbrella")
+                _ = try await seeding.createTenant(name: "globex", displayName: "Globex")
+                _ = try await seeding.createPool(name: "shared", displayName: "Shared")
+                _ = try await seeding.registerNode(NodeRecord(
+                    name: "up-a", host: "up-a", dcgmAddress: "127.0.0.1:9", vllmAddress: "127.0.0.1:\(port)", vllmPath: "/up-a/metrics",
+                    gpuModel: "NVIDIA H100 80GB HBM3", gpuCount: 1, gpuMemoryMiB: 81_559, gpuClass: "h100-80",
+                    holding: .contributed(provider: "globex", pool: "shared")))
+                _ = try await seeding.createSubscription(tenant: "umbrella", pool: "shared", plan: "enterprise", tokenQuota: 10_000_000, period: "month")
+                let user = try await seeding.createUser(name: "umbrella-1", tenant: "umbrella", kind: .tenantMember)
+                return try await seeding.createAPIKey(userID: user.id, label: "test").1
+            }
 
             func start() throws -> (ChildProcess, String) {
                 let gatewayPort = try #require(PortProbe.freePort())
@@ -116,12 +116,12 @@ struct GatewayLedgerTests {
             let seen = finished.ids.withLock { $0 }
             #expect(seen.count >= 8, "some streams finished before the kill: \(seen.count)")
 
-            let store = try await StoreFactory.sqlite(path: state + "/aifactory.sqlite", logger: logger)
-            let totals = try await store.usageTotals(tenant: "umbrella", since: Date(timeIntervalSince1970: 0))
+            let totals = try await closing(try await StoreFactory.sqlite(path: state + "/aifactory.sqlite", logger: logger)) { store in
+                try await store.usageTotals(tenant: "umbrella", since: Date(timeIntervalSince1970: 0))
+            }
             #expect(totals.requests >= seen.count, "every stream a client saw finish is in the ledger")
             #expect(totals.requests <= seen.count + 8, "at most the in-flight ones besides")
             #expect(totals.tokensOut == totals.requests * 10 && totals.tokensIn == totals.requests * 7, "each counted once, from the upstream's usage")
-            try await store.close()
 
             // Restarted on the same ledger: it goes on counting from there.
             let (second, again) = try start()
@@ -129,9 +129,10 @@ struct GatewayLedgerTests {
             await stream(again)
             second.requestStop(grace: .seconds(5))
             _ = await second.exitStatus()
-            let after = try await StoreFactory.sqlite(path: state + "/aifactory.sqlite", logger: logger)
-            #expect(try await after.usageTotals(tenant: "umbrella", since: Date(timeIntervalSince1970: 0)).requests == totals.requests + 1)
-            try await after.close()
+            let restartedTotals = try await closing(try await StoreFactory.sqlite(path: state + "/aifactory.sqlite", logger: logger)) { after in
+                try await after.usageTotals(tenant: "umbrella", since: Date(timeIntervalSince1970: 0))
+            }
+            #expect(restartedTotals.requests == totals.requests + 1)
         }
     }
 }

@@ -4,6 +4,7 @@ import Logging
 import PromQL
 import PrometheusClient
 import Store
+import TestSupport
 import Testing
 @testable import Telemetry
 
@@ -81,56 +82,58 @@ struct EventRecorderTests {
     func xidOnceAcrossPollsAndRestart() async throws {
         let (store, directory) = try await Self.makeStore()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let series = Series()
-        let backend = FakeBackend(series: series)
-        let at = { (seconds: TimeInterval) in Self.t0.addingTimeInterval(seconds) }
+        try await closing(store) { store in
+            let series = Series()
+            let backend = FakeBackend(series: series)
+            let at = { (seconds: TimeInterval) in Self.t0.addingTimeInterval(seconds) }
 
-        await series.append(at(-30), 0)
-        await series.append(at(0), 0)
-        let recorder = EventRecorder(store: store, backend: backend, logger: Self.quiet)
-        try await recorder.pollOnce(now: at(0))
-        await series.append(at(15), 79)
-        await series.append(at(30), 79)
-        try await recorder.pollOnce(now: at(30))
-        await series.append(at(45), 79)
-        await series.append(at(60), 79)
-        try await recorder.pollOnce(now: at(60))
+            await series.append(at(-30), 0)
+            await series.append(at(0), 0)
+            let recorder = EventRecorder(store: store, backend: backend, logger: Self.quiet)
+            try await recorder.pollOnce(now: at(0))
+            await series.append(at(15), 79)
+            await series.append(at(30), 79)
+            try await recorder.pollOnce(now: at(30))
+            await series.append(at(45), 79)
+            await series.append(at(60), 79)
+            try await recorder.pollOnce(now: at(60))
 
-        var events = try await store.events(nodes: ["n1"], since: .distantPast)
-        #expect(events.count == 1)
-        let event = try #require(events.first)
-        #expect(event.kind == .xid && event.code == 79 && event.count == 1)
-        #expect(event.firstSeen == at(15) && event.gpuUUID == "GPU-1111")
+            var events = try await store.events(nodes: ["n1"], since: .distantPast)
+            #expect(events.count == 1)
+            let event = try #require(events.first)
+            #expect(event.kind == .xid && event.code == 79 && event.count == 1)
+            #expect(event.firstSeen == at(15) && event.gpuUUID == "GPU-1111")
 
-        let restarted = EventRecorder(store: store, backend: backend, logger: Self.quiet)
-        await series.append(at(75), 79)
-        await series.append(at(90), 79)
-        try await restarted.pollOnce(now: at(90))
-        events = try await store.events(nodes: ["n1"], since: .distantPast)
-        #expect(events.count == 1 && events.first?.count == 1)
+            let restarted = EventRecorder(store: store, backend: backend, logger: Self.quiet)
+            await series.append(at(75), 79)
+            await series.append(at(90), 79)
+            try await restarted.pollOnce(now: at(90))
+            events = try await store.events(nodes: ["n1"], since: .distantPast)
+            #expect(events.count == 1 && events.first?.count == 1)
 
-        let queries = await series.queries
-        #expect(!queries.isEmpty && queries.allSatisfy { $0.contains(#"tenant="acme""#) }, "every query is tenant-scoped")
-        try await store.close()
+            let queries = await series.queries
+            #expect(!queries.isEmpty && queries.allSatisfy { $0.contains(#"tenant="acme""#) }, "every query is tenant-scoped")
+        }
     }
 
     @Test("exporter up → down is recorded once while it stays down; old events are pruned")
     func exporterDownAndRetention() async throws {
         let (store, directory) = try await Self.makeStore()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let series = Series()
-        let recorder = EventRecorder(store: store, backend: FakeBackend(series: series), retention: .seconds(3600), logger: Self.quiet)
-        try await recorder.pollOnce(now: Self.t0)
-        await series.setUp(false)
-        try await recorder.pollOnce(now: Self.t0.addingTimeInterval(30))
-        try await recorder.pollOnce(now: Self.t0.addingTimeInterval(60))
-        let events = try await store.events(nodes: ["n1"], since: .distantPast)
-        #expect(events.map(\.kind) == [.exporterDown])
-        #expect(events.first?.count == 1 && events.first?.lastSeen == Self.t0.addingTimeInterval(60))
+        try await closing(store) { store in
+            let series = Series()
+            let recorder = EventRecorder(store: store, backend: FakeBackend(series: series), retention: .seconds(3600), logger: Self.quiet)
+            try await recorder.pollOnce(now: Self.t0)
+            await series.setUp(false)
+            try await recorder.pollOnce(now: Self.t0.addingTimeInterval(30))
+            try await recorder.pollOnce(now: Self.t0.addingTimeInterval(60))
+            let events = try await store.events(nodes: ["n1"], since: .distantPast)
+            #expect(events.map(\.kind) == [.exporterDown])
+            #expect(events.first?.count == 1 && events.first?.lastSeen == Self.t0.addingTimeInterval(60))
 
-        await series.setUp(true)
-        try await recorder.pollOnce(now: Self.t0.addingTimeInterval(2 * 3600))
-        #expect(try await store.events(nodes: ["n1"], since: .distantPast).isEmpty, "pruned after the 1 h retention")
-        try await store.close()
+            await series.setUp(true)
+            try await recorder.pollOnce(now: Self.t0.addingTimeInterval(2 * 3600))
+            #expect(try await store.events(nodes: ["n1"], since: .distantPast).isEmpty, "pruned after the 1 h retention")
+        }
     }
 }
