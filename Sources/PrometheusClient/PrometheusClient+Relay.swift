@@ -140,10 +140,10 @@ extension PrometheusClient {
         }
         let answer = try await send(request)
         let status = Int(answer.status.code)
-        if status == 200 { return RelayedAnswer(status: status, bytes: answer.body) }
-        let error = PrometheusClientError.classify(status: status, body: answer.data)
+        if status == 200 { return RelayedAnswer(status: status, bytes: answer.bytes) }
+        let error = PrometheusClientError.classify(status: status, body: answer.body)
         if case .rejected(let rejected, _, _) = error, (400..<500).contains(rejected), rejected != 429 {
-            return RelayedAnswer(status: status, bytes: answer.body)
+            return RelayedAnswer(status: status, bytes: answer.bytes)
         }
         throw error
     }

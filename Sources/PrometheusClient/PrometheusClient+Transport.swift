@@ -9,13 +9,13 @@ extension PrometheusClient {
     ///
     /// The body stays the `ByteBuffer` the response was collected into: a relayed answer goes
     /// out to the caller from that same buffer (``RelayedAnswer/bytes``), and readers that
-    /// decode JSON see it as `Data` sharing its storage (``data``), so a 300 KB range answer is
-    /// not copied twice on its way through.
+    /// decode JSON see it as `Data` sharing its storage (``body``), so a 300 KB range answer is
+    /// not copied twice on its way through. The names match ``RelayedAnswer``'s.
     struct Answer: Sendable {
         var status: HTTPResponseStatus
-        var body: ByteBuffer
+        var bytes: ByteBuffer
 
-        var data: Data { Data(buffer: body, byteTransferStrategy: .automatic) }
+        var body: Data { Data(buffer: bytes, byteTransferStrategy: .automatic) }
     }
 
     /// Sends `request` under one overall deadline and collects at most `maxResponseBytes`.
@@ -52,7 +52,7 @@ extension PrometheusClient {
                 group.addTask {
                     let response = try await http.execute(request, deadline: headDeadline)
                     let buffer = try await response.body.collect(upTo: limit)
-                    return Answer(status: response.status, body: buffer)
+                    return Answer(status: response.status, bytes: buffer)
                 }
                 group.addTask {
                     _ = try await expiry.futureResult.get()

@@ -133,8 +133,8 @@ public struct PrometheusClient: Sendable {
     func successBody(of request: HTTPClientRequest) async throws(PrometheusClientError) -> Data {
         let answer = try await send(request)
         guard answer.status == .ok else {
-            throw PrometheusClientError.classify(status: Int(answer.status.code), body: answer.data)
+            throw PrometheusClientError.classify(status: Int(answer.status.code), body: answer.body)
         }
-        return answer.data
+        return answer.body
     }
 }
