@@ -83,6 +83,8 @@ public final class DiagnosticsWorker: Service, Sendable {
                     try await Task.sleep(for: .seconds(10))
                 }
             } catch let error as AgentError {
+                // A poll cut short by the agent stopping is not a failure to report.
+                if Task.isCancelled { return }
                 configuration.logger.warning("diagnostics: \(error.description); retrying in \(backoff)")
                 try await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(30))

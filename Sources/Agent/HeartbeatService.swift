@@ -54,6 +54,9 @@ public final class HeartbeatService: Service, Sendable {
                     try await Enrolment.heartbeat(credential, migGPUs: mig, client: self.client)
                     self.lastError.withLockedValue { $0 = nil }
                 } catch {
+                    // A heartbeat cut short by the agent stopping is not a failure to report
+                    // (it read "enrolment failed: … CancellationError()" on every stop mid-call).
+                    if Task.isCancelled { return }
                     // One log line per distinct failure, not one per interval.
                     let message = (error as? AgentError)?.description ?? "\(error)"
                     let isNew = self.lastError.withLockedValue { last in
